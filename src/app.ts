@@ -1,0 +1,65 @@
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import { requestId } from "hono/request-id";
+import { loadConfig } from "./config";
+import type { AppEnv, Deps } from "./context";
+import { openDatabase } from "./db/client";
+import { newId } from "./lib/ids";
+import { ApiError } from "./lib/problem";
+import { handleError, handleNotFound } from "./middleware/error-handler";
+import { registerApiKeyRoutes } from "./routes/api-keys";
+import { registerAuditEventRoutes } from "./routes/audit-events";
+import { registerDocsRoutes } from "./routes/docs";
+import { registerEnvironmentRoutes } from "./routes/environments";
+import { newRouter } from "./routes/router";
+import { registerWorkspaceRoutes } from "./routes/workspaces";
+
+/** Request bodies above this are refused with 413 before they are read. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** What tests may replace: the clock and the id generator. */
+export type AppOverrides = Partial<Pick<Deps, "now" | "newId">>;
+
+/**
+ * Builds the HTTP application. Everything a handler touches reaches it
+ * through `c.var.deps`, built here per request from the bindings.
+ *
+ * @example
+ * const app = createApp({ now: () => new Date("2030-01-01T00:00:00Z") });
+ * const res = await app.request("/v1/environments", { headers }, env);
+ */
+export function createApp(overrides: AppOverrides = {}) {
+  const app = newRouter();
+  app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(
+    createMiddleware<AppEnv>(async (c, next) => {
+      c.set("deps", {
+        db: openDatabase(c.env.DB),
+        kv: c.env.EDGE,
+        events: c.env.EVENTS,
+        config: loadConfig(c.env),
+        now: overrides.now ?? (() => new Date()),
+        newId: overrides.newId ?? newId,
+        requestId: c.var.requestId,
+      });
+      await next();
+    }),
+  );
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError("PAYLOAD_TOO_LARGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  registerWorkspaceRoutes(app);
+  registerEnvironmentRoutes(app);
+  registerApiKeyRoutes(app);
+  registerAuditEventRoutes(app);
+  registerDocsRoutes(app);
+  app.notFound(handleNotFound);
+  app.onError(handleError);
+  return app;
+}

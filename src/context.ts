@@ -1,0 +1,47 @@
+import type { Config } from "./config";
+import type { Database } from "./db/client";
+import type { IdGenerator } from "./lib/ids";
+
+export const scopes = ["execute", "read", "deploy", "promote", "approve", "admin"] as const;
+export type Scope = (typeof scopes)[number];
+
+/** A named environment as the auth layer sees it. */
+export interface EnvironmentRef {
+  id: string;
+  name: string;
+}
+
+/** Who is calling: the API key that authenticated the request. */
+export interface Principal {
+  workspaceId: string;
+  keyId: string;
+  /** The key's environment, or null for a workspace key. */
+  environment: EnvironmentRef | null;
+  scopes: Scope[];
+}
+
+/**
+ * What services may touch. Built once per request from the bindings, so tests
+ * can hand in their own clock or id generator.
+ */
+export interface Deps {
+  db: Database;
+  kv: KVNamespace;
+  events: Queue<QueueMessage>;
+  config: Config;
+  now: () => Date;
+  newId: IdGenerator;
+  requestId: string;
+}
+
+/** Messages on the events queue, discriminated by `type`. */
+export type QueueMessage = { type: "api_key.used"; workspace_id: string; key_id: string; at: string };
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    deps: Deps;
+    principal: Principal;
+  };
+};

@@ -1,0 +1,22 @@
+import { ulid } from "ulid";
+
+/** The kinds of object that get an id, and the prefix that names each. */
+export const idPrefixes = {
+  workspace: "ws",
+  environment: "env",
+  apiKey: "key",
+  auditEvent: "evt",
+  deployment: "dep",
+  release: "rel",
+} as const;
+
+export type IdKind = keyof typeof idPrefixes;
+
+/** Generates ids; handed to services so that tests can supply their own. */
+export type IdGenerator = (kind: IdKind) => string;
+
+/**
+ * Prefixed, time-ordered ids (`env_01jd…`): the prefix says what the id names,
+ * the ULID body sorts by creation time, which keyset pagination relies on.
+ */
+export const newId: IdGenerator = (kind) => `${idPrefixes[kind]}_${ulid().toLowerCase()}`;

@@ -1,0 +1,75 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/**
+ * Every error the API answers with, by stable code. The code is the contract;
+ * titles are for people and may be reworded.
+ */
+export const problemCatalog = {
+  VALIDATION_FAILED: { status: 400, title: "The request is not valid" },
+  MALFORMED_JSON: { status: 400, title: "The request body is not valid JSON" },
+  UNAUTHENTICATED: { status: 401, title: "A valid API key is required" },
+  INSUFFICIENT_SCOPE: { status: 403, title: "The API key lacks a scope this operation needs" },
+  NOT_FOUND: { status: 404, title: "Not found" },
+  METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },
+  ENVIRONMENT_NAME_TAKEN: { status: 409, title: "An environment with this name already exists" },
+  ENVIRONMENT_HAS_RELEASES: { status: 409, title: "The environment still has releases" },
+  API_KEY_INACTIVE: { status: 409, title: "The API key is revoked, expired or already rotated" },
+  CONCURRENT_MODIFICATION: { status: 409, title: "The resource was changed concurrently; retry the request" },
+  PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "The request body must be application/json" },
+  UNPROCESSABLE: { status: 422, title: "The request cannot be processed" },
+  INTERNAL_ERROR: { status: 500, title: "Internal error" },
+} as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
+
+export type ProblemCode = keyof typeof problemCatalog;
+
+/** One offending input, named by its path (`body.scopes[2]`, `query.limit`, `header.authorization`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * The single error type of the API. Throw it (or return it from a service as
+ * a value and throw it at the HTTP edge); the error handler renders it as
+ * RFC 9457 problem+json.
+ *
+ * @example
+ * throw new ApiError("NOT_FOUND", "No environment named \"qa\"");
+ */
+export class ApiError extends Error {
+  readonly code: ProblemCode;
+  readonly status: ContentfulStatusCode;
+  readonly errors: FieldIssue[] | undefined;
+
+  constructor(code: ProblemCode, detail?: string, errors?: FieldIssue[]) {
+    super(detail ?? problemCatalog[code].title);
+    this.code = code;
+    this.status = problemCatalog[code].status;
+    this.errors = errors;
+  }
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  request_id: string;
+  errors?: FieldIssue[];
+}
+
+export function problemBody(error: ApiError, requestId: string): ProblemBody {
+  return {
+    type: `urn:stagecraft:problem:${error.code.toLowerCase().replaceAll("_", "-")}`,
+    title: problemCatalog[error.code].title,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    request_id: requestId,
+    ...(error.errors ? { errors: error.errors } : {}),
+  };
+}
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";

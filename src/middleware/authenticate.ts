@@ -1,0 +1,50 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv, Principal, Scope } from "../context";
+import { ApiError } from "../lib/problem";
+import { authenticateKey } from "../services/authentication";
+import { recordKeyUse } from "../services/key-usage";
+
+/** Vellum's clients send `X-API-KEY`; everyone else sends a bearer token. */
+function presentedKey(authorization: string | undefined, apiKeyHeader: string | undefined): string | undefined {
+  if (apiKeyHeader) return apiKeyHeader.trim();
+  const match = authorization?.match(/^Bearer\s+(.+)$/i);
+  return match?.[1]?.trim();
+}
+
+/**
+ * Authenticates the request's API key and puts the principal in the context.
+ * Missing, malformed, unknown, expired and revoked keys all get the same 401.
+ */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const deps = c.get("deps");
+  const result = await authenticateKey(deps, presentedKey(c.req.header("authorization"), c.req.header("x-api-key")));
+  if (!result.ok) {
+    throw new ApiError(
+      "UNAUTHENTICATED",
+      result.reason === "missing"
+        ? "Send an API key as `Authorization: Bearer <key>` or `X-API-KEY: <key>`"
+        : "The API key is not valid: it is malformed, unknown, expired or revoked",
+      [{ path: "header.authorization", message: result.reason === "missing" ? "Missing" : "Invalid" }],
+    );
+  }
+  c.set("principal", result.principal);
+  c.executionCtx.waitUntil(recordKeyUse(deps, result.principal));
+  await next();
+});
+
+function holdsAnywhere(principal: Principal, scope: Scope) {
+  return principal.scopes.includes("admin") || principal.scopes.includes(scope);
+}
+
+/**
+ * Refuses, before the body is even validated, a key that holds `scope` in no
+ * environment. Services check the scope again against the exact environment.
+ */
+export function requireAnyScope(scope: Scope) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (!holdsAnywhere(c.get("principal"), scope)) {
+      throw new ApiError("INSUFFICIENT_SCOPE", `This operation needs the "${scope}" scope`);
+    }
+    await next();
+  });
+}

@@ -1,0 +1,40 @@
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "../context";
+import { ApiError, PROBLEM_CONTENT_TYPE, problemBody } from "../lib/problem";
+
+function respond(c: Context<AppEnv>, error: ApiError) {
+  const requestId = c.get("requestId") ?? "unknown";
+  const headers: Record<string, string> = { "Content-Type": PROBLEM_CONTENT_TYPE };
+  if (error.code === "UNAUTHENTICATED") headers["WWW-Authenticate"] = 'Bearer realm="stagecraft"';
+  return c.body(JSON.stringify(problemBody(error, requestId)), error.status, headers);
+}
+
+/** Maps the framework's own HTTP errors (body parsing, media type, size) to problem codes. */
+function fromHttpException(error: HTTPException): ApiError {
+  switch (error.status) {
+    case 400:
+      return new ApiError("MALFORMED_JSON", "The request body could not be parsed as JSON", [{ path: "body", message: "Malformed JSON" }]);
+    case 413:
+      return new ApiError("PAYLOAD_TOO_LARGE");
+    case 415:
+      return new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json", [{ path: "header.content-type", message: "Must be application/json" }]);
+    default:
+      return new ApiError("VALIDATION_FAILED", "The request could not be handled as sent");
+  }
+}
+
+/**
+ * The one error handler. Known errors become problem+json; anything else is
+ * logged with the request id and answered with a generic 500 whose body
+ * carries no detail of the exception.
+ */
+export const handleError: ErrorHandler<AppEnv> = (error, c) => {
+  if (error instanceof ApiError) return respond(c, error);
+  if (error instanceof HTTPException && error.status < 500) return respond(c, fromHttpException(error));
+  console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), message: String(error), stack: error.stack }));
+  return respond(c, new ApiError("INTERNAL_ERROR", "An internal error occurred; quote the request id when reporting it"));
+};
+
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
+  respond(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));

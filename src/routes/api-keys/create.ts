@@ -1,0 +1,25 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { createKey } from "../../services/api-keys";
+import { jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { CreateApiKeyBody, IssuedApiKeySchema } from "./schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/api-keys",
+  tags: ["API keys"],
+  summary: "Create an API key",
+  description: "The response holds the full key, once. Only its SHA-256 hash is stored.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("admin")] as const,
+  request: { body: jsonBody(CreateApiKeyBody) },
+  responses: { 201: jsonResponse(IssuedApiKeySchema, "The new key, with its secret"), ...problems(400, 401, 403, 404, 413, 415) },
+});
+
+export function registerCreateApiKey(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await createKey(c.var.deps, c.var.principal, c.req.valid("json"))), 201);
+  });
+}

@@ -1,0 +1,24 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { getKey } from "../../services/api-keys";
+import { jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { ApiKeyParams, ApiKeySchema } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/api-keys/{id}",
+  tags: ["API keys"],
+  summary: "Get an API key",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("admin")] as const,
+  request: { params: ApiKeyParams },
+  responses: { 200: jsonResponse(ApiKeySchema, "The key, without its secret"), ...problems(400, 401, 403, 404) },
+});
+
+export function registerGetApiKey(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await getKey(c.var.deps, c.var.principal, c.req.valid("param").id)), 200);
+  });
+}

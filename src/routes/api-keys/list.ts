@@ -1,0 +1,25 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { listKeysFor } from "../../services/api-keys";
+import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { ApiKeySchema } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/api-keys",
+  tags: ["API keys"],
+  summary: "List API keys",
+  description: "Never shows a key itself, only its display prefix. A workspace admin sees every key, or one environment's with `?environment=`; an environment admin sees its environment's keys.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("admin")] as const,
+  request: { query: PaginationQuery.merge(EnvironmentQuery) },
+  responses: { 200: jsonResponse(pageOf(ApiKeySchema), "A page of API keys, newest first"), ...problems(400, 401, 403, 404) },
+});
+
+export function registerListApiKeys(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await listKeysFor(c.var.deps, c.var.principal, c.req.valid("query"))), 200);
+  });
+}

@@ -1,0 +1,26 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { rotateKey } from "../../services/api-keys";
+import { jsonResponse, keySecurity, optionalJsonBody, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { ApiKeyParams, RotateApiKeyBody, RotatedApiKeySchema } from "./schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/api-keys/{id}/rotate",
+  tags: ["API keys"],
+  summary: "Rotate an API key",
+  description: "Issues a replacement with the same name, environment, scopes and expiry. The old key keeps working for `grace_period_seconds`.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("admin")] as const,
+  request: { params: ApiKeyParams, body: optionalJsonBody(RotateApiKeyBody) },
+  responses: { 201: jsonResponse(RotatedApiKeySchema, "The replacement key, with its secret"), ...problems(400, 401, 403, 404, 409, 415) },
+});
+
+export function registerRotateApiKey(router: Router) {
+  router.openapi(route, async (c) => {
+    const { grace_period_seconds } = c.req.valid("json");
+    return c.json(unwrap(await rotateKey(c.var.deps, c.var.principal, c.req.valid("param").id, grace_period_seconds)), 201);
+  });
+}

@@ -1,0 +1,8 @@
+import type { Router } from "../router";
+import { registerListAuditEvents } from "./list";
+import { registerVerifyAuditEvents } from "./verify";
+
+export function registerAuditEventRoutes(router: Router) {
+  registerVerifyAuditEvents(router);
+  registerListAuditEvents(router);
+}

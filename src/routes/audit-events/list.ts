@@ -1,0 +1,31 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { listAuditEventsFor } from "../../services/audit-events";
+import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { AuditEventSchema } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/audit-events",
+  tags: ["Audit"],
+  summary: "List audit events",
+  description:
+    "Newest first. A workspace admin sees every event (or one environment's with `?environment=`); an environment admin sees its environment's.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("admin")] as const,
+  request: {
+    query: PaginationQuery.merge(EnvironmentQuery).extend({
+      action: z.string().max(100).optional().openapi({ example: "api_key.revoked" }),
+      target_id: z.string().max(64).optional(),
+    }),
+  },
+  responses: { 200: jsonResponse(pageOf(AuditEventSchema), "A page of audit events"), ...problems(400, 401, 403, 404) },
+});
+
+export function registerListAuditEvents(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await listAuditEventsFor(c.var.deps, c.var.principal, c.req.valid("query"))), 200);
+  });
+}

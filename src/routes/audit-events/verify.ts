@@ -1,0 +1,24 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { verifyWorkspaceAudit } from "../../services/audit-events";
+import { jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { AuditVerdictSchema } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/audit-events/verify",
+  tags: ["Audit"],
+  summary: "Verify the audit chain",
+  description: "Recomputes the workspace's hash chain from its first event. Needs a workspace admin key.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("admin")] as const,
+  responses: { 200: jsonResponse(AuditVerdictSchema, "Whether the chain is intact, and if not, where it breaks"), ...problems(401, 403) },
+});
+
+export function registerVerifyAuditEvents(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await verifyWorkspaceAudit(c.var.deps, c.var.principal)), 200);
+  });
+}

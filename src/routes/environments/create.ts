@@ -1,0 +1,25 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { createEnvironment } from "../../services/environments";
+import { jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { CreateEnvironmentBody, EnvironmentSchema } from "./schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/environments",
+  tags: ["Environments"],
+  summary: "Create an environment",
+  description: "Needs a workspace key with the `admin` scope.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("admin")] as const,
+  request: { body: jsonBody(CreateEnvironmentBody) },
+  responses: { 201: jsonResponse(EnvironmentSchema, "The new environment"), ...problems(400, 401, 403, 409, 413, 415) },
+});
+
+export function registerCreateEnvironment(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await createEnvironment(c.var.deps, c.var.principal, c.req.valid("json"))), 201);
+  });
+}

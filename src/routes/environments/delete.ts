@@ -1,0 +1,25 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { removeEnvironment } from "../../services/environments";
+import { jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { EnvironmentParams, EnvironmentSchema } from "./schemas";
+
+const route = createRoute({
+  method: "delete",
+  path: "/v1/environments/{name}",
+  tags: ["Environments"],
+  summary: "Delete an environment",
+  description: "Refused with 409 while the environment has releases. Its API keys are deleted with it. Needs a workspace admin key.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("admin")] as const,
+  request: { params: EnvironmentParams },
+  responses: { 200: jsonResponse(EnvironmentSchema, "The deleted environment"), ...problems(400, 401, 403, 404, 409) },
+});
+
+export function registerDeleteEnvironment(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await removeEnvironment(c.var.deps, c.var.principal, c.req.valid("param").name)), 200);
+  });
+}

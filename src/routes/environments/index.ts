@@ -1,0 +1,14 @@
+import type { Router } from "../router";
+import { registerCreateEnvironment } from "./create";
+import { registerDeleteEnvironment } from "./delete";
+import { registerGetEnvironment } from "./get";
+import { registerListEnvironments } from "./list";
+import { registerUpdateEnvironment } from "./update";
+
+export function registerEnvironmentRoutes(router: Router) {
+  registerListEnvironments(router);
+  registerCreateEnvironment(router);
+  registerGetEnvironment(router);
+  registerUpdateEnvironment(router);
+  registerDeleteEnvironment(router);
+}

@@ -1,0 +1,57 @@
+import { z } from "@hono/zod-openapi";
+import { Timestamp } from "../openapi-helpers";
+
+export const EnvironmentName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, "A lowercase slug: a letter, then letters, digits or hyphens (at most 63)")
+  .openapi({ example: "staging" });
+
+const Variables = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "Variable names are identifiers"), z.string().max(4096))
+  .refine((vars) => Object.keys(vars).length <= 100, "At most 100 variables")
+  .openapi({ example: { support_email: "help@example.com" } });
+
+const settings = {
+  label: z.string().min(1).max(100),
+  description: z.string().max(1000),
+  protected: z.boolean().openapi({ description: "A protected environment takes releases by promotion only" }),
+  required_approvals: z.number().int().min(0).max(10).openapi({ description: "Approvals a promotion into this environment needs" }),
+  variables: Variables.openapi({ description: "Plain values available to templates; not secret" }),
+};
+
+export const CreateEnvironmentBody = z
+  .strictObject({
+    name: EnvironmentName,
+    label: settings.label.optional(),
+    description: settings.description.optional(),
+    protected: settings.protected.optional(),
+    required_approvals: settings.required_approvals.optional(),
+    variables: settings.variables.optional(),
+  })
+  .openapi("CreateEnvironment");
+
+export const UpdateEnvironmentBody = z
+  .strictObject({
+    label: settings.label.optional(),
+    description: settings.description.optional(),
+    protected: settings.protected.optional(),
+    required_approvals: settings.required_approvals.optional(),
+    variables: settings.variables.optional(),
+  })
+  .openapi("UpdateEnvironment");
+
+export const EnvironmentSchema = z
+  .object({
+    id: z.string().openapi({ example: "env_01jdz8k2m3n4p5q6r7s8t9v0w1" }),
+    name: EnvironmentName,
+    label: z.string(),
+    description: z.string(),
+    protected: z.boolean(),
+    required_approvals: z.number().int(),
+    variables: z.record(z.string(), z.string()),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("Environment");
+
+export const EnvironmentParams = z.object({ name: EnvironmentName.openapi({ param: { name: "name", in: "path" } }) });

@@ -1,0 +1,26 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { updateEnvironmentSettings } from "../../services/environments";
+import { jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { EnvironmentParams, EnvironmentSchema, UpdateEnvironmentBody } from "./schemas";
+
+const route = createRoute({
+  method: "patch",
+  path: "/v1/environments/{name}",
+  tags: ["Environments"],
+  summary: "Change an environment's settings",
+  description: "Needs a workspace key with the `admin` scope. The name cannot change.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("admin")] as const,
+  request: { params: EnvironmentParams, body: jsonBody(UpdateEnvironmentBody) },
+  responses: { 200: jsonResponse(EnvironmentSchema, "The updated environment"), ...problems(400, 401, 403, 404, 413, 415) },
+});
+
+export function registerUpdateEnvironment(router: Router) {
+  router.openapi(route, async (c) => {
+    const { name } = c.req.valid("param");
+    return c.json(unwrap(await updateEnvironmentSettings(c.var.deps, c.var.principal, name, c.req.valid("json"))), 200);
+  });
+}

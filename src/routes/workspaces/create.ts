@@ -1,0 +1,50 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../../context";
+import { secretsEqual } from "../../lib/crypto";
+import { ApiError } from "../../lib/problem";
+import { bootstrapWorkspace } from "../../services/workspaces";
+import { EnvironmentSchema } from "../environments/schemas";
+import { IssuedApiKeySchema } from "../api-keys/schemas";
+import { jsonBody, jsonResponse, problems, Timestamp } from "../openapi-helpers";
+import type { Router } from "../router";
+
+/** Only the holder of the BOOTSTRAP_TOKEN secret may create workspaces. */
+const requireBootstrapToken = createMiddleware<AppEnv>(async (c, next) => {
+  const presented = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? "";
+  if (!(await secretsEqual(presented, c.var.deps.config.bootstrapToken))) {
+    throw new ApiError("UNAUTHENTICATED", "Creating a workspace needs the bootstrap token as `Authorization: Bearer <token>`", [
+      { path: "header.authorization", message: presented ? "Invalid" : "Missing" },
+    ]);
+  }
+  await next();
+});
+
+const CreateWorkspaceBody = z.strictObject({ name: z.string().trim().min(1).max(100) }).openapi("CreateWorkspace");
+
+const WorkspaceCreatedSchema = z
+  .object({
+    workspace: z.object({ id: z.string(), name: z.string(), created_at: Timestamp }),
+    environments: z.array(EnvironmentSchema),
+    api_key: IssuedApiKeySchema,
+  })
+  .openapi("WorkspaceCreated");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/workspaces",
+  tags: ["Workspaces"],
+  summary: "Create a workspace",
+  description:
+    "Authorized by the server's bootstrap token. Creates the workspace with the environments development, staging and production, and returns its first admin key, once.",
+  security: [{ bootstrapToken: [] }],
+  middleware: [requireBootstrapToken] as const,
+  request: { body: jsonBody(CreateWorkspaceBody) },
+  responses: { 201: jsonResponse(WorkspaceCreatedSchema, "The workspace, its environments and its admin key"), ...problems(400, 401, 413, 415) },
+});
+
+export function registerCreateWorkspace(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(await bootstrapWorkspace(c.var.deps, c.req.valid("json").name), 201);
+  });
+}

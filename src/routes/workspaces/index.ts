@@ -1,0 +1,6 @@
+import type { Router } from "../router";
+import { registerCreateWorkspace } from "./create";
+
+export function registerWorkspaceRoutes(router: Router) {
+  registerCreateWorkspace(router);
+}

@@ -1,0 +1,57 @@
+import type { Deps, Principal } from "../context";
+import { decodeCursor, toPage } from "../lib/pagination";
+import { fail, ok } from "../lib/result";
+import { type AuditEventRow, listAuditEvents } from "../repositories/audit-events";
+import { findEnvironmentByName } from "../repositories/environments";
+import { canSee, requireScope } from "./access";
+import { verifyAuditChain } from "./audit-log";
+
+export function auditEventView(row: AuditEventRow) {
+  return {
+    id: row.id,
+    seq: row.seq,
+    occurred_at: row.occurredAt,
+    actor: { type: row.actorType, id: row.actorId },
+    action: row.action,
+    target: { type: row.targetType, id: row.targetId },
+    environment_id: row.environmentId,
+    before: row.before,
+    after: row.after,
+    request_id: row.requestId,
+    prev_hash: row.prevHash,
+    hash: row.hash,
+  };
+}
+
+export async function listAuditEventsFor(
+  deps: Deps,
+  principal: Principal,
+  query: { environment?: string | undefined; action?: string | undefined; target_id?: string | undefined; cursor?: string | undefined; limit: number },
+) {
+  const before = decodeCursor<number>(query.cursor, "number");
+  if (!before.ok) return before;
+  let environmentId = principal.environment?.id;
+  if (query.environment !== undefined) {
+    const env = await findEnvironmentByName(deps.db, principal.workspaceId, query.environment);
+    if (!env || !canSee(principal, env.id)) return fail("NOT_FOUND", `No environment named "${query.environment}"`);
+    environmentId = env.id;
+  }
+  const access = requireScope(principal, "admin", environmentId ?? null);
+  if (!access.ok) return access;
+  const rows = await listAuditEvents(deps.db, {
+    workspaceId: principal.workspaceId,
+    environmentId,
+    action: query.action,
+    targetId: query.target_id,
+    beforeSeq: before.value,
+    limit: query.limit + 1,
+  });
+  return ok(toPage(rows, query.limit, (row) => row.seq, auditEventView));
+}
+
+/** The chain spans the whole workspace, so only workspace admins verify it. */
+export async function verifyWorkspaceAudit(deps: Deps, principal: Principal) {
+  const access = requireScope(principal, "admin", null);
+  if (!access.ok) return access;
+  return ok(await verifyAuditChain(deps, principal.workspaceId));
+}

@@ -1,0 +1,41 @@
+import type { Deps, Principal } from "../context";
+import { parseApiKeyToken } from "../lib/api-key-token";
+import { sha256Hex } from "../lib/crypto";
+import { findApiKeyByHash } from "../repositories/api-keys";
+import { type CachedKey, readCachedKey, toCachedKey, writeCachedKey } from "./key-cache";
+
+/** Why a key was refused; the response says only "unauthenticated", the log may say more. */
+export type AuthRefusal = "missing" | "malformed" | "unknown" | "revoked" | "expired";
+
+export function isKeyUsable(key: CachedKey, now: Date): "ok" | "revoked" | "expired" {
+  if (key.revoked_at !== null) return "revoked";
+  if (key.expires_at !== null && Date.parse(key.expires_at) <= now.getTime()) return "expired";
+  return "ok";
+}
+
+/**
+ * Turns a presented key into a principal. The key's shape and checksum are
+ * checked before anything is looked up; the lookup reads the KV cache and
+ * falls back to D1 only for a key the cache has never seen.
+ */
+export async function authenticateKey(
+  deps: Pick<Deps, "db" | "kv" | "now">,
+  token: string | undefined,
+): Promise<{ ok: true; principal: Principal } | { ok: false; reason: AuthRefusal }> {
+  if (!token) return { ok: false, reason: "missing" };
+  if (!(await parseApiKeyToken(token))) return { ok: false, reason: "malformed" };
+  const keyHash = await sha256Hex(token);
+  let key = await readCachedKey(deps.kv, keyHash);
+  if (!key) {
+    const row = await findApiKeyByHash(deps.db, keyHash);
+    if (!row) return { ok: false, reason: "unknown" };
+    key = toCachedKey(row);
+    await writeCachedKey(deps.kv, keyHash, key);
+  }
+  const usable = isKeyUsable(key, deps.now());
+  if (usable !== "ok") return { ok: false, reason: usable };
+  return {
+    ok: true,
+    principal: { workspaceId: key.workspace_id, keyId: key.id, environment: key.environment, scopes: key.scopes },
+  };
+}

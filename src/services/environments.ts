@@ -1,0 +1,194 @@
+import type { Deps, Principal } from "../context";
+import { guard } from "../db/batch";
+import { isForeignKeyViolation, isGuardViolation, isUniqueViolation } from "../lib/d1-errors";
+import { decodeCursor, toPage } from "../lib/pagination";
+import { fail, ok, type Result } from "../lib/result";
+import { deleteEnvironmentKeys, listEnvironmentKeyHashes } from "../repositories/api-keys";
+import {
+  deleteEnvironment,
+  type EnvironmentRow,
+  environmentHasNoReleases,
+  environmentHasReleases,
+  findEnvironmentByName,
+  insertEnvironment,
+  listEnvironments,
+  updateEnvironment,
+} from "../repositories/environments";
+import { canSee, requireScope } from "./access";
+import { actorOf, commitWithAudit } from "./audit-log";
+import { forgetCachedKey } from "./key-cache";
+
+export function environmentView(row: EnvironmentRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    label: row.label,
+    description: row.description,
+    protected: row.protected,
+    required_approvals: row.requiredApprovals,
+    variables: row.variables,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+export type EnvironmentView = ReturnType<typeof environmentView>;
+
+export interface EnvironmentSettings {
+  label?: string | undefined;
+  description?: string | undefined;
+  protected?: boolean | undefined;
+  required_approvals?: number | undefined;
+  variables?: Record<string, string> | undefined;
+}
+
+/** A new environment's row, with defaults for what the caller left out. */
+export function newEnvironmentRow(deps: Deps, workspaceId: string, name: string, settings: EnvironmentSettings): EnvironmentRow {
+  const now = deps.now().toISOString();
+  return {
+    id: deps.newId("environment"),
+    workspaceId,
+    name,
+    label: settings.label ?? name.charAt(0).toUpperCase() + name.slice(1),
+    description: settings.description ?? "",
+    protected: settings.protected ?? false,
+    requiredApprovals: settings.required_approvals ?? 0,
+    variables: settings.variables ?? {},
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+async function findVisible(deps: Deps, principal: Principal, name: string): Promise<Result<EnvironmentRow>> {
+  const row = await findEnvironmentByName(deps.db, principal.workspaceId, name);
+  if (!row || !canSee(principal, row.id)) return fail("NOT_FOUND", `No environment named "${name}"`);
+  return ok(row);
+}
+
+export async function listEnvironmentsFor(deps: Deps, principal: Principal, cursor: string | undefined, limit: number) {
+  const after = decodeCursor<string>(cursor, "string");
+  if (!after.ok) return after;
+  if (principal.environment) {
+    const own = await findVisible(deps, principal, principal.environment.name);
+    if (!own.ok) return own;
+    const access = requireScope(principal, "read", own.value.id);
+    if (!access.ok) return access;
+    return ok({ data: after.value ? [] : [environmentView(own.value)], next_cursor: null });
+  }
+  const access = requireScope(principal, "read", null);
+  if (!access.ok) return access;
+  const rows = await listEnvironments(deps.db, principal.workspaceId, after.value, limit + 1);
+  return ok(toPage(rows, limit, (row) => row.id, environmentView));
+}
+
+export async function getEnvironment(deps: Deps, principal: Principal, name: string): Promise<Result<EnvironmentView>> {
+  const found = await findVisible(deps, principal, name);
+  if (!found.ok) return found;
+  const access = requireScope(principal, "read", found.value.id);
+  if (!access.ok) return access;
+  return ok(environmentView(found.value));
+}
+
+export async function createEnvironment(
+  deps: Deps,
+  principal: Principal,
+  input: EnvironmentSettings & { name: string },
+): Promise<Result<EnvironmentView>> {
+  const access = requireScope(principal, "admin", null);
+  if (!access.ok) return access;
+  const nameTaken = fail("ENVIRONMENT_NAME_TAKEN", `An environment named "${input.name}" already exists`, [
+    { path: "body.name", message: "Already in use in this workspace" },
+  ]);
+  if (await findEnvironmentByName(deps.db, principal.workspaceId, input.name)) return nameTaken;
+  const row = newEnvironmentRow(deps, principal.workspaceId, input.name, input);
+  try {
+    await commitWithAudit(deps, principal.workspaceId, [insertEnvironment(deps.db, row)], {
+      actor: actorOf(principal),
+      action: "environment.created",
+      targetType: "environment",
+      targetId: row.id,
+      environmentId: row.id,
+      before: null,
+      after: environmentView(row),
+    });
+  } catch (error) {
+    // Another request created the same name between our check and our write.
+    if (isUniqueViolation(error, "environments.workspace_id, environments.name")) return nameTaken;
+    throw error;
+  }
+  return ok(environmentView(row));
+}
+
+/** Environment settings are workspace policy, so only workspace admin keys change them. */
+export async function updateEnvironmentSettings(
+  deps: Deps,
+  principal: Principal,
+  name: string,
+  changes: EnvironmentSettings,
+): Promise<Result<EnvironmentView>> {
+  const found = await findVisible(deps, principal, name);
+  if (!found.ok) return found;
+  const access = requireScope(principal, "admin", null);
+  if (!access.ok) return access;
+  const before = found.value;
+  const after: EnvironmentRow = {
+    ...before,
+    label: changes.label ?? before.label,
+    description: changes.description ?? before.description,
+    protected: changes.protected ?? before.protected,
+    requiredApprovals: changes.required_approvals ?? before.requiredApprovals,
+    variables: changes.variables ?? before.variables,
+    updatedAt: deps.now().toISOString(),
+  };
+  await commitWithAudit(deps, principal.workspaceId, [updateEnvironment(deps.db, after)], {
+    actor: actorOf(principal),
+    action: "environment.updated",
+    targetType: "environment",
+    targetId: before.id,
+    environmentId: before.id,
+    before: environmentView(before),
+    after: environmentView(after),
+  });
+  return ok(environmentView(after));
+}
+
+/**
+ * Deletes an environment that has no releases, with its API keys. The
+ * release check travels inside the batch, so a deploy racing the delete
+ * cannot leave releases pointing at a deleted environment.
+ */
+export async function removeEnvironment(deps: Deps, principal: Principal, name: string): Promise<Result<EnvironmentView>> {
+  const found = await findVisible(deps, principal, name);
+  if (!found.ok) return found;
+  const access = requireScope(principal, "admin", null);
+  if (!access.ok) return access;
+  const env = found.value;
+  const hasReleases = fail("ENVIRONMENT_HAS_RELEASES", `The environment "${name}" still has releases; it cannot be deleted`);
+  if (await environmentHasReleases(deps.db, principal.workspaceId, env.id)) return hasReleases;
+  const keyHashes = await listEnvironmentKeyHashes(deps.db, principal.workspaceId, env.id);
+  try {
+    await commitWithAudit(
+      deps,
+      principal.workspaceId,
+      [
+        guard(deps.db, environmentHasNoReleases(principal.workspaceId, env.id)),
+        deleteEnvironmentKeys(deps.db, principal.workspaceId, env.id),
+        deleteEnvironment(deps.db, principal.workspaceId, env.id),
+      ],
+      {
+        actor: actorOf(principal),
+        action: "environment.deleted",
+        targetType: "environment",
+        targetId: env.id,
+        environmentId: env.id,
+        before: environmentView(env),
+        after: null,
+      },
+    );
+  } catch (error) {
+    if (isGuardViolation(error) || isForeignKeyViolation(error)) return hasReleases;
+    throw error;
+  }
+  // The keys are gone from D1; drop their cache entries so they stop working here at once.
+  await Promise.all(keyHashes.map(({ keyHash }) => forgetCachedKey(deps.kv, keyHash)));
+  return ok(environmentView(env));
+}

@@ -1,0 +1,49 @@
+import type { EnvironmentRef, Scope } from "../context";
+import type { ApiKeyWithEnvironment } from "../repositories/api-keys";
+
+/**
+ * The KV entry authentication reads: `api-key:<sha256 of the key>`. It holds
+ * no secret (only the hash is in the name) and is written through on every
+ * change to the key, so the hot path never needs D1.
+ */
+export interface CachedKey {
+  id: string;
+  workspace_id: string;
+  environment: EnvironmentRef | null;
+  scopes: Scope[];
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+const cacheKeyName = (keyHash: string) => `api-key:${keyHash}`;
+/** Dead keys stay cached a day so that repeated attempts with them do not reach D1. */
+const DEAD_KEY_TTL_SECONDS = 86_400;
+
+export function toCachedKey(row: ApiKeyWithEnvironment): CachedKey {
+  return {
+    id: row.id,
+    workspace_id: row.workspaceId,
+    environment: row.environmentId && row.environmentName ? { id: row.environmentId, name: row.environmentName } : null,
+    scopes: row.scopes as Scope[],
+    expires_at: row.expiresAt,
+    revoked_at: row.revokedAt,
+  };
+}
+
+export function readCachedKey(kv: KVNamespace, keyHash: string): Promise<CachedKey | null> {
+  return kv.get<CachedKey>(cacheKeyName(keyHash), "json");
+}
+
+/**
+ * Writes the entry. A put is visible at once in this location and within
+ * about 60 s elsewhere, so a revocation is immediate here and eventually
+ * consistent globally.
+ */
+export function writeCachedKey(kv: KVNamespace, keyHash: string, key: CachedKey): Promise<void> {
+  const dead = key.revoked_at !== null;
+  return kv.put(cacheKeyName(keyHash), JSON.stringify(key), dead ? { expirationTtl: DEAD_KEY_TTL_SECONDS } : {});
+}
+
+export function forgetCachedKey(kv: KVNamespace, keyHash: string): Promise<void> {
+  return kv.delete(cacheKeyName(keyHash));
+}

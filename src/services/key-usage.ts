@@ -1,0 +1,27 @@
+import type { Deps, Principal } from "../context";
+
+/** Report each key's use at most once a minute per isolate. */
+const REPORT_INTERVAL_MS = 60_000;
+const MAX_TRACKED_KEYS = 10_000;
+const lastReported = new Map<string, number>();
+
+/**
+ * Notes that a key was used. `last_used_at` is a coarse hint, so rather than
+ * write D1 on every request (the invoke path must not touch D1) each isolate
+ * enqueues at most one message per key per minute, and the queue consumer
+ * writes them in batches. The figure can lag by about a minute.
+ */
+export async function recordKeyUse(deps: Pick<Deps, "events" | "now">, principal: Principal): Promise<void> {
+  const now = deps.now().getTime();
+  const previous = lastReported.get(principal.keyId);
+  if (previous !== undefined && now - previous < REPORT_INTERVAL_MS) return;
+  if (lastReported.size >= MAX_TRACKED_KEYS) lastReported.clear();
+  lastReported.set(principal.keyId, now);
+  try {
+    await deps.events.send({ type: "api_key.used", workspace_id: principal.workspaceId, key_id: principal.keyId, at: new Date(now).toISOString() });
+  } catch (error) {
+    // Losing a usage hint is harmless; failing the request over it is not.
+    lastReported.delete(principal.keyId);
+    console.warn(JSON.stringify({ level: "warn", message: "could not enqueue key usage", error: String(error) }));
+  }
+}
