@@ -11,17 +11,22 @@ export function canSee(principal: Principal, environmentId: string | null): bool
   return principal.environment === null || principal.environment.id === environmentId;
 }
 
-/** Whether the principal holds `scope` in that environment (`null`: workspace-wide). `admin` implies every scope. */
+/**
+ * Whether the principal holds `scope` in that environment (`null`: for the
+ * whole workspace, which only workspace keys can). `admin` implies every scope.
+ */
 export function hasScope(principal: Principal, scope: Scope, environmentId: string | null): boolean {
   if (!canSee(principal, environmentId)) return false;
   return principal.scopes.includes("admin") || principal.scopes.includes(scope);
 }
 
 export function requireScope(principal: Principal, scope: Scope, environmentId: string | null): Result<void> {
+  if (environmentId === null && principal.environment !== null) {
+    return fail("INSUFFICIENT_SCOPE", `This operation needs a workspace key with the "${scope}" scope`);
+  }
   if (!canSee(principal, environmentId)) return fail("NOT_FOUND", "Not found");
   if (!hasScope(principal, scope, environmentId)) {
-    const where = environmentId === null ? "for the whole workspace" : "in this environment";
-    return fail("INSUFFICIENT_SCOPE", `This operation needs the "${scope}" scope ${where}`);
+    return fail("INSUFFICIENT_SCOPE", `This operation needs the "${scope}" scope in this environment`);
   }
   return ok(undefined);
 }

@@ -180,7 +180,7 @@ export async function rotateKey(
       deps,
       principal.workspaceId,
       [
-        guard(deps.db, keyIsActiveAndUnrotated(old.workspaceId, old.id)),
+        guard(deps.db, old.workspaceId, keyIsActiveAndUnrotated(old.workspaceId, old.id)),
         insertApiKey(deps.db, storedRow(replacement)),
         updateApiKey(deps.db, old.workspaceId, old.id, { expiresAt: retired.expiresAt, replacedById: replacement.id }),
       ],
@@ -216,7 +216,7 @@ export async function revokeKey(deps: Deps, principal: Principal, id: string): P
     await commitWithAudit(
       deps,
       principal.workspaceId,
-      [guard(deps.db, keyIsNotRevoked(key.workspaceId, key.id)), updateApiKey(deps.db, key.workspaceId, key.id, { revokedAt: revoked.revokedAt })],
+      [guard(deps.db, key.workspaceId, keyIsNotRevoked(key.workspaceId, key.id)), updateApiKey(deps.db, key.workspaceId, key.id, { revokedAt: revoked.revokedAt })],
       {
         actor: actorOf(principal),
         action: "api_key.revoked",

@@ -170,7 +170,7 @@ export async function removeEnvironment(deps: Deps, principal: Principal, name: 
       deps,
       principal.workspaceId,
       [
-        guard(deps.db, environmentHasNoReleases(principal.workspaceId, env.id)),
+        guard(deps.db, principal.workspaceId, environmentHasNoReleases(principal.workspaceId, env.id)),
         deleteEnvironmentKeys(deps.db, principal.workspaceId, env.id),
         deleteEnvironment(deps.db, principal.workspaceId, env.id),
       ],

@@ -1,0 +1,134 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { BOOTSTRAP_TOKEN, call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "./harness";
+
+/**
+ * Every route × every way a caller can be wrong. Each target lives in the
+ * environment "qa" of workspace A; workspace B has no such environment.
+ */
+interface RouteCase {
+  method: string;
+  path: (ids: Ids) => string;
+  body?: unknown;
+  /** The scope the route needs; a key with only `execute` lacks it (every route here needs more). */
+  scope: "read" | "admin";
+  /** Needs a workspace key: an environment key gets 403 whatever its scopes. */
+  workspaceLevel?: boolean;
+  /** What another environment's admin key gets: 404 when the route names a qa object, "hidden" for lists. */
+  otherEnvironment: 404 | 403 | "hidden";
+  otherWorkspace: 404 | "hidden";
+}
+
+interface Ids {
+  qaKeyId: string;
+}
+
+const routes: RouteCase[] = [
+  { method: "GET", path: () => "/v1/environments", scope: "read", otherEnvironment: "hidden", otherWorkspace: "hidden" },
+  { method: "POST", path: () => "/v1/environments", body: { name: "brand-new" }, scope: "admin", workspaceLevel: true, otherEnvironment: 403, otherWorkspace: "hidden" },
+  { method: "GET", path: () => "/v1/environments/qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "PATCH", path: () => "/v1/environments/qa", body: { label: "Changed" }, scope: "admin", workspaceLevel: true, otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "DELETE", path: () => "/v1/environments/qa", scope: "admin", workspaceLevel: true, otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/api-keys?environment=qa", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: () => "/v1/api-keys", body: { name: "n", environment: "qa", scopes: ["read"] }, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: (ids) => `/v1/api-keys/${ids.qaKeyId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: (ids) => `/v1/api-keys/${ids.qaKeyId}/rotate`, body: {}, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "DELETE", path: (ids) => `/v1/api-keys/${ids.qaKeyId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/audit-events?environment=qa", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/audit-events/verify", scope: "admin", workspaceLevel: true, otherEnvironment: 403, otherWorkspace: "hidden" },
+];
+
+let a: TestWorkspace;
+let b: TestWorkspace;
+let ids: Ids;
+const keys: Record<string, string> = {};
+
+beforeAll(async () => {
+  a = await createWorkspace("A");
+  b = await createWorkspace("B");
+  const qa = await call("/v1/environments", { key: a.adminKey, body: { name: "qa" } });
+  expect(qa.status).toBe(201);
+  const qaKey = await a.key({ environment: "qa", scopes: ["read"] });
+  ids = { qaKeyId: qaKey.id };
+  const revoked = await a.key({ environment: null, scopes: ["admin"] });
+  expect((await call(`/v1/api-keys/${revoked.id}`, { key: a.adminKey, method: "DELETE" })).status).toBe(200);
+  keys.revoked = revoked.key;
+  keys.stagingAdmin = (await a.key({ environment: "staging", scopes: ["admin"] })).key;
+  keys.qaExecute = (await a.key({ environment: "qa", scopes: ["execute", "deploy", "promote", "approve"] })).key;
+  keys.workspaceExecute = (await a.key({ environment: null, scopes: ["execute", "deploy", "promote", "approve"] })).key;
+  keys.qaRead = (await a.key({ environment: "qa", scopes: ["read"] })).key;
+});
+
+async function requestFor(route: RouteCase, headers: Record<string, string>) {
+  return call(route.path(ids), { method: route.method, body: route.body, headers });
+}
+
+async function expectUnchanged(route: RouteCase, headers: Record<string, string>, check: (res: Awaited<ReturnType<typeof call>>) => void) {
+  const before = await storageSnapshot();
+  const res = await requestFor(route, headers);
+  check(res);
+  expect(await storageSnapshot()).toEqual(before);
+}
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+describe.each(routes)("$method $path", (route) => {
+  it("without a key → 401", async () => {
+    await expectUnchanged(route, {}, (res) => expectProblem(res, 401, "UNAUTHENTICATED"));
+  });
+
+  it("with a malformed key → 401", async () => {
+    for (const bad of ["nonsense", "sc_ws_short", `${a.adminKey}x`, `Basic ${a.adminKey}`]) {
+      await expectUnchanged(route, { authorization: bad.startsWith("Basic") ? bad : `Bearer ${bad}` }, (res) => expectProblem(res, 401, "UNAUTHENTICATED"));
+    }
+  });
+
+  it("with a revoked key → 401", async () => {
+    await expectUnchanged(route, bearer(keys.revoked!), (res) => expectProblem(res, 401, "UNAUTHENTICATED"));
+  });
+
+  it("with another environment's admin key → as if the target did not exist", async () => {
+    await expectUnchanged(route, bearer(keys.stagingAdmin!), (res) => {
+      if (route.otherEnvironment === "hidden") {
+        expect(res.status).toBe(200);
+        expect(JSON.stringify(res.body)).not.toContain(ids.qaKeyId);
+        expect(JSON.stringify(res.body)).not.toContain('"qa"');
+      } else {
+        expectProblem(res, route.otherEnvironment, route.otherEnvironment === 404 ? "NOT_FOUND" : "INSUFFICIENT_SCOPE");
+      }
+    });
+  });
+
+  it("with another workspace's admin key → as if the target did not exist", async () => {
+    if (route.otherWorkspace === "hidden") {
+      // The key acts in its own workspace; nothing of A may show.
+      const res = await call(route.path(ids), { method: route.method === "POST" ? "GET" : route.method, headers: bearer(b.adminKey) });
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(res.body)).not.toContain(a.id);
+      expect(JSON.stringify(res.body)).not.toContain('"qa"');
+      return;
+    }
+    await expectUnchanged(route, bearer(b.adminKey), (res) => expectProblem(res, 404, "NOT_FOUND"));
+  });
+
+  it("with a key lacking the scope → 403", async () => {
+    const lacking = route.workspaceLevel ? [keys.workspaceExecute!, keys.qaRead!] : [route.scope === "admin" ? keys.qaRead! : keys.qaExecute!];
+    for (const key of lacking) {
+      await expectUnchanged(route, bearer(key), (res) => expectProblem(res, 403, "INSUFFICIENT_SCOPE"));
+    }
+  });
+});
+
+describe("POST /v1/workspaces", () => {
+  const body = { name: "Intruder" };
+  it.each([
+    ["no token", {}],
+    ["a wrong token", bearer("wrong-token-wrong-token")],
+    ["an admin API key instead of the bootstrap token", null],
+    ["the token in X-API-KEY", { "x-api-key": BOOTSTRAP_TOKEN }],
+  ])("with %s → 401 and nothing created", async (_, headers) => {
+    const before = await storageSnapshot();
+    const res = await call("/v1/workspaces", { body, headers: headers ?? bearer(a.adminKey) });
+    expectProblem(res, 401, "UNAUTHENTICATED");
+    expect(await storageSnapshot()).toEqual(before);
+  });
+});

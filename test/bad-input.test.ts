@@ -1,0 +1,125 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { MAX_BODY_BYTES } from "../src/app";
+import { BOOTSTRAP_TOKEN, call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "./harness";
+
+let ws: TestWorkspace;
+let keyId: string;
+
+beforeAll(async () => {
+  ws = await createWorkspace();
+  keyId = (await ws.key({ environment: "staging", scopes: ["read"] })).id;
+});
+
+interface BodyRoute {
+  method: string;
+  path: () => string;
+  auth: () => string;
+  /** Fields of a valid body, each replaced in turn by a value of the wrong type. */
+  valid: Record<string, unknown>;
+  wrongTypes: Record<string, unknown>;
+}
+
+const bodyRoutes: BodyRoute[] = [
+  { method: "POST", path: () => "/v1/workspaces", auth: () => BOOTSTRAP_TOKEN, valid: { name: "W" }, wrongTypes: { name: 42 } },
+  {
+    method: "POST",
+    path: () => "/v1/environments",
+    auth: () => ws.adminKey,
+    valid: { name: "qa" },
+    wrongTypes: { name: "Not A Slug!", label: 7, protected: "yes", required_approvals: -1, variables: { "bad name": "x" } },
+  },
+  {
+    method: "PATCH",
+    path: () => "/v1/environments/staging",
+    auth: () => ws.adminKey,
+    valid: { label: "Staging 2" },
+    wrongTypes: { label: "", description: ["x"], protected: 1, required_approvals: 1.5, variables: { ok: 5 } },
+  },
+  {
+    method: "POST",
+    path: () => "/v1/api-keys",
+    auth: () => ws.adminKey,
+    valid: { name: "k", environment: "staging", scopes: ["read"] },
+    wrongTypes: { name: "", environment: 3, scopes: ["superuser"], expires_at: "tomorrow" },
+  },
+  {
+    method: "POST",
+    path: () => `/v1/api-keys/${keyId}/rotate`,
+    auth: () => ws.adminKey,
+    valid: { grace_period_seconds: 10 },
+    wrongTypes: { grace_period_seconds: "ten" },
+  },
+];
+
+async function unchangedAfter(send: () => Promise<Awaited<ReturnType<typeof call>>>) {
+  const before = await storageSnapshot();
+  const res = await send();
+  expect(await storageSnapshot()).toEqual(before);
+  return res;
+}
+
+describe.each(bodyRoutes)("$method $path", (route) => {
+  const send = (init: { rawBody?: string; body?: unknown; headers?: Record<string, string> }) =>
+    call(route.path(), { method: route.method, ...init, headers: { authorization: `Bearer ${route.auth()}`, ...init.headers } });
+
+  it("malformed JSON → 400 MALFORMED_JSON", async () => {
+    const res = await unchangedAfter(() => send({ rawBody: '{"name": ', headers: { "content-type": "application/json" } }));
+    expectProblem(res, 400, "MALFORMED_JSON");
+  });
+
+  it("a body that is not JSON → 415", async () => {
+    const res = await unchangedAfter(() => send({ rawBody: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }));
+    expectProblem(res, 415, "UNSUPPORTED_MEDIA_TYPE");
+  });
+
+  it("a JSON array or scalar instead of an object → 400", async () => {
+    for (const rawBody of ["[]", "42", "null", '"text"']) {
+      const res = await unchangedAfter(() => send({ rawBody, headers: { "content-type": "application/json" } }));
+      expectProblem(res, 400, "VALIDATION_FAILED");
+    }
+  });
+
+  it("each field with a wrong type → 400 naming that field", async () => {
+    for (const [field, value] of Object.entries(route.wrongTypes)) {
+      const res = await unchangedAfter(() => send({ body: { ...route.valid, [field]: value } }));
+      const problem = expectProblem(res, 400, "VALIDATION_FAILED");
+      const paths = (problem.errors as { path: string }[]).map((e) => e.path);
+      expect(paths.some((p) => p === `body.${field}` || p.startsWith(`body.${field}.`) || p.startsWith(`body.${field}[`))).toBe(true);
+    }
+  });
+
+  it("unknown fields (mass assignment) → 400 naming each", async () => {
+    const res = await unchangedAfter(() => send({ body: { ...route.valid, id: "x", workspace_id: "ws_other", key_hash: "00" } }));
+    const problem = expectProblem(res, 400, "VALIDATION_FAILED");
+    expect((problem.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(["body.id", "body.key_hash", "body.workspace_id"]);
+  });
+
+  it("an oversized body → 413", async () => {
+    const res = await unchangedAfter(() => send({ body: { ...route.valid, padding: "x".repeat(MAX_BODY_BYTES) } }));
+    expectProblem(res, 413, "PAYLOAD_TOO_LARGE");
+  });
+});
+
+describe("query and path input", () => {
+  it.each([
+    ["/v1/environments?limit=0", "query.limit"],
+    ["/v1/environments?limit=abc", "query.limit"],
+    ["/v1/environments?limit=101", "query.limit"],
+    ["/v1/environments?cursor=%%%", "query.cursor"],
+    ["/v1/api-keys?cursor=bm90LWEtY3Vyc29y", "query.cursor"],
+    ["/v1/audit-events?cursor=WyJ4Il0", "query.cursor"],
+    ["/v1/environments/UPPER", "path.name"],
+  ])("GET %s → 400 naming %s", async (path, field) => {
+    const res = await call(path, { key: ws.adminKey });
+    const problem = expectProblem(res, 400, "VALIDATION_FAILED");
+    expect((problem.errors as { path: string }[]).map((e) => e.path)).toContain(field);
+  });
+
+  it("an unknown route → 404 problem", async () => {
+    expectProblem(await call("/v1/nothing-here", { key: ws.adminKey }), 404, "NOT_FOUND");
+  });
+
+  it("a workspace key listing keys of an environment that does not exist → 404", async () => {
+    expectProblem(await call("/v1/api-keys?environment=nope", { key: ws.adminKey }), 404, "NOT_FOUND");
+  });
+});
