@@ -18,7 +18,7 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      setupFiles: ["./test/apply-migrations.ts"],
+      setupFiles: ["./test/apply-migrations.ts", "./test/verify-audit-chains.ts"],
       include: ["test/**/*.test.ts"],
     },
   };

@@ -4,6 +4,9 @@ import { type AppOverrides, createApp } from "../src/app";
 
 export const BOOTSTRAP_TOKEN = "test-bootstrap-token-0123456789";
 
+/** Workspaces whose audit chain a test breaks on purpose; the suite-wide chain check skips them. */
+export const TAMPERED_WORKSPACE_NAME = "Tampered on purpose";
+
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;

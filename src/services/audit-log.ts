@@ -103,7 +103,7 @@ export type ChainVerdict =
 const VERIFY_PAGE_SIZE = 500;
 
 /** Walks a workspace's chain from its first event, recomputing every link. */
-export async function verifyAuditChain(deps: Deps, workspaceId: string): Promise<ChainVerdict> {
+export async function verifyAuditChain(deps: Pick<Deps, "db">, workspaceId: string): Promise<ChainVerdict> {
   let previous = { seq: 0, hash: GENESIS_HASH };
   let checked = 0;
   for (;;) {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { call } from "./harness";
+
+describe("API description", () => {
+  it("/openapi.json describes every route with its schemas and problem responses", async () => {
+    const res = await call("/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe("3.1.0");
+    const paths = Object.keys(res.body.paths).sort();
+    expect(paths).toEqual([
+      "/v1/api-keys",
+      "/v1/api-keys/{id}",
+      "/v1/api-keys/{id}/rotate",
+      "/v1/audit-events",
+      "/v1/audit-events/verify",
+      "/v1/environments",
+      "/v1/environments/{name}",
+      "/v1/workspaces",
+    ]);
+    const createKey = res.body.paths["/v1/api-keys"].post;
+    expect(createKey.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/CreateApiKey");
+    expect(createKey.responses["403"].content["application/problem+json"].schema.$ref).toBe("#/components/schemas/Problem");
+    expect(res.body.components.schemas.CreateApiKey.additionalProperties).toBe(false);
+    expect(res.body.components.securitySchemes.apiKeyHeader).toMatchObject({ type: "apiKey", name: "X-API-KEY" });
+  });
+
+  it("/docs is a readable page listing the operations", async () => {
+    const res = await call("/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(res.body).toContain("POST</span> <code>/v1/api-keys/{id}/rotate</code>");
+    expect(res.body).toContain("Rotate an API key");
+    expect(res.body).not.toContain("<script");
+  });
+});
