@@ -1,4 +1,4 @@
-import { ulid } from "ulid";
+import { monotonicFactory } from "ulid";
 
 /** The kinds of object that get an id, and the prefix that names each. */
 export const idPrefixes = {
@@ -15,8 +15,12 @@ export type IdKind = keyof typeof idPrefixes;
 /** Generates ids; handed to services so that tests can supply their own. */
 export type IdGenerator = (kind: IdKind) => string;
 
+/** Monotonic within an isolate, so ids minted in the same millisecond still sort in creation order. */
+const nextUlid = monotonicFactory();
+
 /**
  * Prefixed, time-ordered ids (`env_01jd…`): the prefix says what the id names,
  * the ULID body sorts by creation time, which keyset pagination relies on.
  */
-export const newId: IdGenerator = (kind) => `${idPrefixes[kind]}_${ulid().toLowerCase()}`;
+export const newId: IdGenerator = (kind) => `${idPrefixes[kind]}_${nextUlid().toLowerCase()}`;
+

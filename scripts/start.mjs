@@ -1,0 +1,113 @@
+// Local development: apply D1 migrations, start `wrangler dev`, seed a demo
+// workspace on first run, and print the URL and demo keys.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const PORT = Number(process.env.PORT ?? 8787);
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+const DEV_VARS = ".dev.vars";
+const DEMO_FILE = ".stagecraft/demo.json";
+const WRANGLER = "node_modules/.bin/wrangler";
+// No prompts and no telemetry: the local server must come up unattended and offline.
+const wranglerEnv = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+
+function ensureDevVars() {
+  if (existsSync(DEV_VARS)) return readDevVars();
+  const vars = { BOOTSTRAP_TOKEN: randomBytes(24).toString("base64url") };
+  writeFileSync(DEV_VARS, Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join(""), { mode: 0o600 });
+  return vars;
+}
+
+function readDevVars() {
+  return Object.fromEntries(
+    readFileSync(DEV_VARS, "utf8")
+      .split("\n")
+      .filter((line) => line.includes("=") && !line.startsWith("#"))
+      .map((line) => [line.slice(0, line.indexOf("=")).trim(), line.slice(line.indexOf("=") + 1).trim()]),
+  );
+}
+
+function applyMigrations() {
+  const result = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: wranglerEnv });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+async function waitUntilUp(child) {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error("wrangler dev exited before it was ready");
+    try {
+      const res = await fetch(`${BASE_URL}/openapi.json`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`the server did not come up on ${BASE_URL}`);
+}
+
+async function api(path, key, body) {
+  const res = await fetch(`${BASE_URL}${path}`, {
+    method: body ? "POST" : "GET",
+    headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Reuses the demo workspace while its admin key still works; creates it otherwise. */
+async function ensureDemoWorkspace(bootstrapToken) {
+  if (existsSync(DEMO_FILE)) {
+    const demo = JSON.parse(readFileSync(DEMO_FILE, "utf8"));
+    const res = await fetch(`${BASE_URL}/v1/environments`, { headers: { authorization: `Bearer ${demo.admin_key}` } });
+    if (res.ok) return demo;
+  }
+  const created = await api("/v1/workspaces", bootstrapToken, { name: "Demo" });
+  const demo = { workspace_id: created.workspace.id, admin_key: created.api_key.key, execute_keys: {} };
+  for (const env of created.environments) {
+    const key = await api("/v1/api-keys", demo.admin_key, { name: `${env.name} execute (demo)`, environment: env.name, scopes: ["execute", "read"] });
+    demo.execute_keys[env.name] = key.key;
+  }
+  mkdirSync(".stagecraft", { recursive: true });
+  writeFileSync(DEMO_FILE, JSON.stringify(demo, null, 2), { mode: 0o600 });
+  return demo;
+}
+
+function printBanner(demo) {
+  const lines = [
+    "",
+    `Stagecraft is running at ${BASE_URL}`,
+    `  API reference:  ${BASE_URL}/docs`,
+    "",
+    "Demo workspace (local development only; saved in .stagecraft/demo.json):",
+    `  admin key (workspace):   ${demo.admin_key}`,
+    ...Object.entries(demo.execute_keys).map(([env, key]) => `  ${`${env} execute key:`.padEnd(24)} ${key}`),
+    "",
+    "Try:",
+    `  curl -s ${BASE_URL}/v1/environments -H "Authorization: Bearer ${demo.admin_key}"`,
+    "",
+  ];
+  console.log(lines.join("\n"));
+}
+
+const vars = ensureDevVars();
+applyMigrations();
+const child = spawn(WRANGLER, ["dev", "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"], {
+  stdio: ["ignore", "inherit", "inherit"],
+  env: wranglerEnv,
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code) => process.exit(code ?? 0));
+
+try {
+  await waitUntilUp(child);
+  printBanner(await ensureDemoWorkspace(vars.BOOTSTRAP_TOKEN));
+} catch (error) {
+  console.error(String(error));
+  child.kill("SIGTERM");
+  process.exitCode = 1;
+}
