@@ -17,6 +17,11 @@ interface OpenApiDocument {
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 
+/** Renders `code` spans of a description; everything else is escaped text. */
+function prose(text: string | undefined) {
+  return (text ?? "").split("`").map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : html`${part}`));
+}
+
 function schemaText(schema: unknown): string {
   return JSON.stringify(schema, null, 2);
 }
@@ -26,19 +31,19 @@ function renderOperation(method: string, path: string, op: Operation) {
   return html`<section class="op" id="${method}-${path}">
     <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${path}</code></h3>
     <p class="summary">${op.summary ?? ""}</p>
-    ${op.description ? html`<p>${op.description}</p>` : ""}
+    ${op.description ? html`<p>${prose(op.description)}</p>` : ""}
     ${
       op.parameters?.length
         ? html`<table>
             <tr><th>parameter</th><th>in</th><th>required</th><th>description</th></tr>
-            ${op.parameters.map((p) => html`<tr><td><code>${p.name}</code></td><td>${p.in}</td><td>${p.required ? "yes" : "no"}</td><td>${p.description ?? ""}</td></tr>`)}
+            ${op.parameters.map((p) => html`<tr><td><code>${p.name}</code></td><td>${p.in}</td><td>${p.required ? "yes" : "no"}</td><td>${prose(p.description)}</td></tr>`)}
           </table>`
         : ""
     }
     ${body ? html`<details><summary>Request body</summary><pre>${schemaText(body)}</pre></details>` : ""}
     <table>
       <tr><th>status</th><th>meaning</th></tr>
-      ${Object.entries(op.responses ?? {}).map(([status, r]) => html`<tr><td>${status}</td><td>${r.description ?? ""}</td></tr>`)}
+      ${Object.entries(op.responses ?? {}).map(([status, r]) => html`<tr><td>${status}</td><td>${prose(r.description)}</td></tr>`)}
     </table>
   </section>`;
 }
@@ -73,7 +78,7 @@ export function renderDocsPage(doc: OpenApiDocument) {
   )}
 </nav>
 <main>
-  <p>${doc.info.description ?? ""}</p>
+  <p>${prose(doc.info.description)}</p>
   ${[...byTag].map(([tag, ops]) => html`<h2>${tag}</h2>${ops.map((o) => renderOperation(o.method, o.path, o.op))}`)}
   <h2>Schemas</h2>
   ${Object.entries(doc.components?.schemas ?? {}).map(([name, schema]) => html`<details id="schema-${name}"><summary>${name}</summary><pre>${schemaText(schema)}</pre></details>`)}
