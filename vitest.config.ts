@@ -2,7 +2,11 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+const TEST_BOOTSTRAP_TOKEN = "test-bootstrap-token-0123456789";
+
 export default defineConfig(async () => {
+  // wrangler.toml declares BOOTSTRAP_TOKEN a required secret; satisfy the check the same way CI would.
+  process.env.BOOTSTRAP_TOKEN ??= TEST_BOOTSTRAP_TOKEN;
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
     plugins: [
@@ -11,7 +15,7 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             STAGE: "test",
-            BOOTSTRAP_TOKEN: "test-bootstrap-token-0123456789",
+            BOOTSTRAP_TOKEN: TEST_BOOTSTRAP_TOKEN,
             TEST_MIGRATIONS: migrations,
           },
         },
