@@ -56,3 +56,24 @@ export async function resolveEnvironment(
   const row = await findEnvironmentByName(deps.db, principal.workspaceId, requestedName);
   return row ? ok(row) : fail("NOT_FOUND", `No environment named "${requestedName}"`);
 }
+
+/**
+ * Which environment a list is limited to: the one named by `?environment=`,
+ * else an environment key's own, else none (a workspace key sees all). The
+ * principal must hold `scope` there, or for the whole workspace when unlimited.
+ */
+export async function resolveListScope(
+  deps: Pick<Deps, "db">,
+  principal: Principal,
+  scope: Scope,
+  requestedName: string | undefined,
+): Promise<Result<string | undefined>> {
+  let environmentId = principal.environment?.id;
+  if (requestedName !== undefined) {
+    const env = await findEnvironmentByName(deps.db, principal.workspaceId, requestedName);
+    if (!env || !canSee(principal, env.id)) return fail("NOT_FOUND", `No environment named "${requestedName}"`);
+    environmentId = env.id;
+  }
+  const access = requireScope(principal, scope, environmentId ?? null);
+  return access.ok ? ok(environmentId) : access;
+}

@@ -17,7 +17,7 @@ import {
 } from "../repositories/api-keys";
 import type { EnvironmentRow } from "../repositories/environments";
 import { findEnvironmentByName } from "../repositories/environments";
-import { canSee, requireScope } from "./access";
+import { canSee, requireScope, resolveListScope } from "./access";
 import { actorOf, commitWithAudit } from "./audit-log";
 import { isKeyUsable } from "./authentication";
 import { toCachedKey, writeCachedKey } from "./key-cache";
@@ -89,14 +89,9 @@ export async function listKeysFor(
 ) {
   const before = decodeCursor<string>(query.cursor, "string");
   if (!before.ok) return before;
-  let environmentId: string | undefined = principal.environment?.id;
-  if (query.environment !== undefined) {
-    const env = await findEnvironmentByName(deps.db, principal.workspaceId, query.environment);
-    if (!env || !canSee(principal, env.id)) return fail("NOT_FOUND", `No environment named "${query.environment}"`);
-    environmentId = env.id;
-  }
-  const access = requireScope(principal, "admin", environmentId ?? null);
-  if (!access.ok) return access;
+  const scope = await resolveListScope(deps, principal, "admin", query.environment);
+  if (!scope.ok) return scope;
+  const environmentId = scope.value;
   const rows = await listApiKeys(deps.db, { workspaceId: principal.workspaceId, environmentId, beforeId: before.value, limit: query.limit + 1 });
   return ok(toPage(rows, query.limit, (row) => row.id, apiKeyView));
 }

@@ -1,9 +1,8 @@
 import type { Deps, Principal } from "../context";
 import { decodeCursor, toPage } from "../lib/pagination";
-import { fail, ok } from "../lib/result";
+import { ok } from "../lib/result";
 import { type AuditEventRow, listAuditEvents } from "../repositories/audit-events";
-import { findEnvironmentByName } from "../repositories/environments";
-import { canSee, requireScope } from "./access";
+import { requireScope, resolveListScope } from "./access";
 import { verifyAuditChain } from "./audit-log";
 
 export function auditEventView(row: AuditEventRow) {
@@ -30,14 +29,9 @@ export async function listAuditEventsFor(
 ) {
   const before = decodeCursor<number>(query.cursor, "number");
   if (!before.ok) return before;
-  let environmentId = principal.environment?.id;
-  if (query.environment !== undefined) {
-    const env = await findEnvironmentByName(deps.db, principal.workspaceId, query.environment);
-    if (!env || !canSee(principal, env.id)) return fail("NOT_FOUND", `No environment named "${query.environment}"`);
-    environmentId = env.id;
-  }
-  const access = requireScope(principal, "admin", environmentId ?? null);
-  if (!access.ok) return access;
+  const scope = await resolveListScope(deps, principal, "admin", query.environment);
+  if (!scope.ok) return scope;
+  const environmentId = scope.value;
   const rows = await listAuditEvents(deps.db, {
     workspaceId: principal.workspaceId,
     environmentId,
