@@ -9,9 +9,13 @@ import { ApiError } from "./lib/problem";
 import { handleError, handleNotFound } from "./middleware/error-handler";
 import { registerApiKeyRoutes } from "./routes/api-keys";
 import { registerAuditEventRoutes } from "./routes/audit-events";
+import { registerDeploymentRoutes } from "./routes/deployments";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerEnvironmentRoutes } from "./routes/environments";
+import { registerPromotionRequestRoutes } from "./routes/promotion-requests";
+import { registerReleaseRoutes } from "./routes/releases";
 import { newRouter } from "./routes/router";
+import { registerSandboxRoutes } from "./routes/sandboxes";
 import { registerWorkspaceRoutes } from "./routes/workspaces";
 
 /** Request bodies above this are refused with 413 before they are read. */
@@ -37,6 +41,7 @@ export function createApp(overrides: AppOverrides = {}) {
         db: openDatabase(c.env.DB),
         kv: c.env.EDGE,
         events: c.env.EVENTS,
+        coordinators: c.env.DEPLOYMENT_COORDINATOR,
         config: loadConfig(c.env),
         now: overrides.now ?? (() => new Date()),
         newId: overrides.newId ?? newId,
@@ -57,6 +62,10 @@ export function createApp(overrides: AppOverrides = {}) {
   registerWorkspaceRoutes(app);
   registerEnvironmentRoutes(app);
   registerApiKeyRoutes(app);
+  registerSandboxRoutes(app);
+  registerDeploymentRoutes(app);
+  registerReleaseRoutes(app);
+  registerPromotionRequestRoutes(app);
   registerAuditEventRoutes(app);
   registerDocsRoutes(app);
   app.notFound(handleNotFound);

@@ -1,4 +1,5 @@
 import type { Config } from "./config";
+import type { DeploymentCoordinator } from "./coordinator/deployment-coordinator";
 import type { Database } from "./db/client";
 import type { IdGenerator } from "./lib/ids";
 
@@ -28,6 +29,7 @@ export interface Deps {
   db: Database;
   kv: KVNamespace;
   events: Queue<QueueMessage>;
+  coordinators: DurableObjectNamespace<DeploymentCoordinator>;
   config: Config;
   now: () => Date;
   newId: IdGenerator;

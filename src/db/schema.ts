@@ -1,5 +1,12 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** A named set of inputs to try a sandbox with. */
+export interface Scenario {
+  name: string;
+  inputs: Record<string, unknown>;
+  expected?: unknown;
+}
 
 /**
  * The D1 system of record. Every table but `workspaces` carries `workspace_id`,
@@ -55,6 +62,43 @@ export const apiKeys = sqliteTable(
   ],
 );
 
+export const sandboxes = sqliteTable(
+  "sandboxes",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["prompt", "workflow"] }).notNull(),
+    /** The latest revision; every save adds one to `sandbox_revisions`. */
+    revision: integer("revision").notNull(),
+    spec: text("spec", { mode: "json" }).notNull(),
+    scenarios: text("scenarios", { mode: "json" }).$type<Scenario[]>().notNull(),
+    /** Reserved when the sandbox is created, so its deployment's coordinator has a name before the first deploy. */
+    deploymentId: text("deployment_id").notNull(),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    updatedBy: text("updated_by").notNull(),
+  },
+  (t) => [uniqueIndex("sandboxes_workspace_name").on(t.workspaceId, t.name), uniqueIndex("sandboxes_deployment").on(t.deploymentId)],
+);
+
+export const sandboxRevisions = sqliteTable(
+  "sandbox_revisions",
+  {
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    sandboxId: text("sandbox_id").notNull().references(() => sandboxes.id),
+    revision: integer("revision").notNull(),
+    name: text("name").notNull(),
+    spec: text("spec", { mode: "json" }).notNull(),
+    scenarios: text("scenarios", { mode: "json" }).$type<Scenario[]>().notNull(),
+    contentHash: text("content_hash").notNull(),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sandboxId, t.revision] })],
+);
+
 export const deployments = sqliteTable(
   "deployments",
   {
@@ -62,9 +106,11 @@ export const deployments = sqliteTable(
     workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
     name: text("name").notNull(),
     kind: text("kind", { enum: ["prompt", "workflow"] }).notNull(),
+    sandboxId: text("sandbox_id").notNull(),
     createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
   },
-  (t) => [uniqueIndex("deployments_workspace_name").on(t.workspaceId, t.name)],
+  (t) => [uniqueIndex("deployments_workspace_name").on(t.workspaceId, t.name), uniqueIndex("deployments_sandbox").on(t.sandboxId)],
 );
 
 export const releases = sqliteTable(
@@ -74,14 +120,76 @@ export const releases = sqliteTable(
     workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
     deploymentId: text("deployment_id").notNull().references(() => deployments.id),
     environmentId: text("environment_id").notNull().references(() => environments.id),
+    /** 1, 2, 3… per (deployment, environment); the unique index refuses a duplicate. */
     version: integer("version").notNull(),
+    spec: text("spec", { mode: "json" }).notNull(),
     contentHash: text("content_hash").notNull(),
+    sourceType: text("source_type", { enum: ["sandbox", "promotion", "revert"] }).notNull(),
+    sourceSandboxRevision: integer("source_sandbox_revision"),
+    /** The origin release of a promotion, or the target of a revert. */
+    sourceReleaseId: text("source_release_id"),
+    description: text("description").notNull(),
     createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
   },
   (t) => [
     uniqueIndex("releases_deployment_environment_version").on(t.deploymentId, t.environmentId, t.version),
     index("releases_workspace_environment").on(t.workspaceId, t.environmentId),
   ],
+);
+
+export const releaseTags = sqliteTable(
+  "release_tags",
+  {
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    deploymentId: text("deployment_id").notNull().references(() => deployments.id),
+    environmentId: text("environment_id").notNull().references(() => environments.id),
+    name: text("name").notNull(),
+    releaseId: text("release_id").notNull().references(() => releases.id),
+    /** `system`: LATEST, moved only by Stagecraft; `semver`: write-once; `floating`: moved by users. */
+    kind: text("kind", { enum: ["system", "semver", "floating"] }).notNull(),
+    updatedAt: text("updated_at").notNull(),
+    updatedBy: text("updated_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deploymentId, t.environmentId, t.name] }), index("release_tags_release").on(t.releaseId)],
+);
+
+export const promotionRequests = sqliteTable(
+  "promotion_requests",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    deploymentId: text("deployment_id").notNull().references(() => deployments.id),
+    /** The release to promote, in its source environment. */
+    releaseId: text("release_id").notNull().references(() => releases.id),
+    environmentId: text("environment_id").notNull().references(() => environments.id),
+    status: text("status", { enum: ["pending", "approved", "rejected", "expired", "executed"] }).notNull(),
+    requiredApprovals: integer("required_approvals").notNull(),
+    approvals: text("approvals", { mode: "json" }).$type<{ approver: string; comment: string; at: string }[]>().notNull(),
+    releaseTags: text("release_tags", { mode: "json" }).$type<string[]>().notNull(),
+    description: text("description").notNull(),
+    requestedBy: text("requested_by").notNull(),
+    resultReleaseId: text("result_release_id"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [index("promotion_requests_workspace_environment").on(t.workspaceId, t.environmentId, t.status)],
+);
+
+export const idempotencyRecords = sqliteTable(
+  "idempotency_records",
+  {
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    idempotencyKey: text("idempotency_key").notNull(),
+    /** SHA-256 of method, path and body: the same key with another request is refused. */
+    fingerprint: text("fingerprint").notNull(),
+    /** null while the first request is still running. */
+    status: integer("status"),
+    body: text("body"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.idempotencyKey] })],
 );
 
 export const auditEvents = sqliteTable(

@@ -8,6 +8,8 @@ export const idPrefixes = {
   auditEvent: "evt",
   deployment: "dep",
   release: "rel",
+  sandbox: "sbx",
+  promotionRequest: "prq",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

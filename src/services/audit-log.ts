@@ -66,7 +66,12 @@ export async function computeEventHash(row: Omit<AuditEventRow, "hash">): Promis
  * index lets only one of them land, and the other retries on the new head.
  * Any other failure (a guard, a constraint) is rethrown for the caller to map.
  */
-export async function commitWithAudit(deps: Deps, workspaceId: string, writes: Write[], entry: AuditEntry): Promise<AuditEventRow> {
+export async function commitWithAudit(
+  deps: Pick<Deps, "db" | "now" | "newId" | "requestId">,
+  workspaceId: string,
+  writes: Write[],
+  entry: AuditEntry,
+): Promise<AuditEventRow> {
   for (let attempt = 1; ; attempt++) {
     const head = await findAuditHead(deps.db, workspaceId);
     const unhashed = {

@@ -1,0 +1,30 @@
+import { and, eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { idempotencyRecords } from "../db/schema";
+
+export type IdempotencyRecordRow = typeof idempotencyRecords.$inferSelect;
+
+export async function findIdempotencyRecord(db: Database, workspaceId: string, key: string) {
+  const [row] = await db
+    .select()
+    .from(idempotencyRecords)
+    .where(and(eq(idempotencyRecords.workspaceId, workspaceId), eq(idempotencyRecords.idempotencyKey, key)));
+  return row ?? null;
+}
+
+/** Claims the key; returns false when another request holds it already. */
+export async function claimIdempotencyKey(db: Database, row: IdempotencyRecordRow): Promise<boolean> {
+  const result = await db.insert(idempotencyRecords).values(row).onConflictDoNothing();
+  return result.meta.changes === 1;
+}
+
+export function completeIdempotencyRecord(db: Database, workspaceId: string, key: string, status: number, body: string) {
+  return db
+    .update(idempotencyRecords)
+    .set({ status, body })
+    .where(and(eq(idempotencyRecords.workspaceId, workspaceId), eq(idempotencyRecords.idempotencyKey, key)));
+}
+
+export function releaseIdempotencyKey(db: Database, workspaceId: string, key: string) {
+  return db.delete(idempotencyRecords).where(and(eq(idempotencyRecords.workspaceId, workspaceId), eq(idempotencyRecords.idempotencyKey, key)));
+}

@@ -1,0 +1,38 @@
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { promotionRequests } from "../db/schema";
+
+export type PromotionRequestRow = typeof promotionRequests.$inferSelect;
+
+export async function findPromotionRequest(db: Database, workspaceId: string, id: string) {
+  const [row] = await db.select().from(promotionRequests).where(and(eq(promotionRequests.workspaceId, workspaceId), eq(promotionRequests.id, id)));
+  return row ?? null;
+}
+
+export interface PromotionRequestFilter {
+  workspaceId: string;
+  environmentId?: string | undefined;
+  status?: PromotionRequestRow["status"] | undefined;
+  beforeId?: string | undefined;
+  limit: number;
+}
+
+export function listPromotionRequests(db: Database, filter: PromotionRequestFilter) {
+  return db
+    .select()
+    .from(promotionRequests)
+    .where(
+      and(
+        eq(promotionRequests.workspaceId, filter.workspaceId),
+        filter.environmentId ? eq(promotionRequests.environmentId, filter.environmentId) : undefined,
+        filter.status ? eq(promotionRequests.status, filter.status) : undefined,
+        filter.beforeId ? lt(promotionRequests.id, filter.beforeId) : undefined,
+      ),
+    )
+    .orderBy(desc(promotionRequests.id))
+    .limit(filter.limit);
+}
+
+export function insertPromotionRequest(db: Database, row: PromotionRequestRow) {
+  return db.insert(promotionRequests).values(row);
+}

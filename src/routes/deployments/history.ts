@@ -1,0 +1,26 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { deploymentHistory } from "../../services/releases-read";
+import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../openapi-helpers";
+import { ReleaseSchema } from "../releases/schemas";
+import type { Router } from "../router";
+import { DeploymentParams } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/deployments/{id}/releases",
+  tags: ["Deployments"],
+  summary: "A deployment's release history in one environment",
+  description: "Newest first. Works for prompt and workflow deployments alike.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("read")] as const,
+  request: { params: DeploymentParams, query: PaginationQuery.merge(EnvironmentQuery) },
+  responses: { 200: jsonResponse(pageOf(ReleaseSchema), "A page of releases"), ...problems(400, 401, 403, 404) },
+});
+
+export function registerDeploymentHistory(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await deploymentHistory(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("query"))), 200);
+  });
+}

@@ -1,0 +1,40 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { idempotent } from "../../middleware/idempotency";
+import { parseIfMatch } from "../../services/lifecycle/resolve-targets";
+import { revertDeployment } from "../../services/lifecycle/revert";
+import { EnvironmentQuery, jsonResponse, keySecurity, optionalJsonBody, problems } from "../openapi-helpers";
+import { IfMatchHeader, ReleaseSchema } from "../releases/schemas";
+import type { Router } from "../router";
+import { DeploymentParams, RevertBody } from "./schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/deployments/{id}/revert",
+  tags: ["Deployments"],
+  summary: "Revert a deployment in one environment",
+  description:
+    "Creates a new release (source `revert`) with the content of `release_id`, by default of the release live before the current one; LATEST moves to it. Needs `promote`. Effective for the next invoke in this location. `If-Match` names the release live now. Accepts `Idempotency-Key`.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("promote"), idempotent] as const,
+  request: { params: DeploymentParams, query: EnvironmentQuery, headers: IfMatchHeader, body: optionalJsonBody(RevertBody) },
+  responses: { 201: jsonResponse(z.object({ release: ReleaseSchema }).openapi("Reverted"), "The new live release"), ...problems(400, 401, 403, 404, 409, 412, 415) },
+});
+
+export function registerRevertDeployment(router: Router) {
+  router.openapi(route, async (c) => {
+    const release = unwrap(
+      await revertDeployment(
+        c.var.deps,
+        c.var.principal,
+        c.req.valid("param").id,
+        c.req.valid("query").environment,
+        c.req.valid("json").release_id,
+        parseIfMatch(c.req.header("if-match")),
+      ),
+    );
+    c.header("ETag", `"${release.id}"`);
+    return c.json({ release }, 201);
+  });
+}

@@ -1,0 +1,36 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { compareReleases } from "../../services/releases-read";
+import { jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { ReleaseParams, ReleaseSchema } from "./schemas";
+
+const ComparisonSchema = z
+  .object({
+    from: ReleaseSchema,
+    to: ReleaseSchema,
+    identical: z.boolean().openapi({ description: "Same content hash" }),
+    changes: z.record(z.string(), z.unknown()).openapi({
+      description: "Prompts: `model`, `parameters`, `input_variables`, `blocks`; workflows: `input_variables`, `nodes`, `edges`. Each entry says added, removed or changed, with the values.",
+    }),
+    diff: z.string().openapi({ description: "Unified diff of the templates (of the nodes, for workflows)" }),
+  })
+  .openapi("ReleaseComparison");
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/releases/{id}/compare",
+  tags: ["Releases"],
+  summary: "Compare two releases",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("read")] as const,
+  request: { params: ReleaseParams, query: z.object({ to: z.string().min(1).max(64) }) },
+  responses: { 200: jsonResponse(ComparisonSchema, "What changed from this release to `to`"), ...problems(400, 401, 403, 404) },
+});
+
+export function registerCompareReleases(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await compareReleases(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("query").to)), 200);
+  });
+}

@@ -1,0 +1,35 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { idempotent } from "../../middleware/idempotency";
+import { parseIfMatch } from "../../services/lifecycle/resolve-targets";
+import { promoteRelease } from "../../services/lifecycle/promote";
+import { jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { IfMatchHeader, PromoteBody, PromotionResultsSchema, ReleaseParams } from "./schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/releases/{id}/promote",
+  tags: ["Releases"],
+  summary: "Promote a release into other environments",
+  description:
+    "Creates a new release with the same content in each target (source `promotion`), or a pending promotion request where the target requires approvals. Needs `read` on the release and `promote` in every target. 201 when every target was released, 202 when any waits. `If-Match` names the release each target serves now. Accepts `Idempotency-Key`.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("promote"), idempotent] as const,
+  request: { params: ReleaseParams, headers: IfMatchHeader, body: jsonBody(PromoteBody) },
+  responses: {
+    201: jsonResponse(PromotionResultsSchema, "Released into every target"),
+    202: jsonResponse(PromotionResultsSchema, "At least one target waits for approval"),
+    ...problems(400, 401, 403, 404, 409, 412, 413, 415),
+  },
+});
+
+export function registerPromoteRelease(router: Router) {
+  router.openapi(route, async (c) => {
+    const { results, pending } = unwrap(
+      await promoteRelease(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("json"), parseIfMatch(c.req.header("if-match"))),
+    );
+    return c.json({ results }, pending ? 202 : 201);
+  });
+}

@@ -1,0 +1,67 @@
+import { z } from "@hono/zod-openapi";
+import { TagName } from "../sandboxes/schemas";
+import { Timestamp } from "../openapi-helpers";
+
+export const ReleaseSchema = z
+  .object({
+    id: z.string().openapi({ example: "rel_01jdz8k2m3n4p5q6r7s8t9v0w1" }),
+    deployment_id: z.string(),
+    environment: z.string(),
+    version: z.number().int().openapi({ description: "1, 2, 3… per deployment and environment" }),
+    tags: z.array(z.string()).openapi({ example: ["LATEST", "v1.2.0"] }),
+    content_hash: z.string(),
+    source: z.object({
+      type: z.enum(["sandbox", "promotion", "revert"]),
+      sandbox_revision: z.number().int().nullable().optional(),
+      release_id: z.string().nullable().optional().openapi({ description: "The origin of a promotion, or the release a revert restored" }),
+    }),
+    description: z.string(),
+    created_at: Timestamp,
+    created_by: z.string(),
+    spec: z.unknown().optional(),
+  })
+  .openapi("Release");
+
+export const PromotionRequestSchema = z
+  .object({
+    id: z.string(),
+    deployment_id: z.string(),
+    release_id: z.string(),
+    environment: z.string(),
+    status: z.enum(["pending", "approved", "rejected", "expired", "executed"]),
+    required_approvals: z.number().int(),
+    approvals: z.array(z.object({ approver: z.string(), comment: z.string(), at: Timestamp })),
+    release_tags: z.array(z.string()),
+    description: z.string(),
+    requested_by: z.string(),
+    result_release_id: z.string().nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    expires_at: Timestamp,
+  })
+  .openapi("PromotionRequest");
+
+export const PromoteBody = z
+  .strictObject({
+    environments: z.array(z.string().max(64)).min(1).max(20),
+    release_tags: z.array(TagName).max(20).optional(),
+    description: z.string().max(2000).optional(),
+  })
+  .openapi("Promote");
+
+export const PromotionResultsSchema = z
+  .object({
+    results: z.array(
+      z.union([
+        z.object({ environment: z.string(), status: z.literal("released"), release: ReleaseSchema }),
+        z.object({ environment: z.string(), status: z.literal("pending_approval"), promotion_request: PromotionRequestSchema }),
+      ]),
+    ),
+  })
+  .openapi("PromotionResults");
+
+export const ReleaseParams = z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+export const IfMatchHeader = z.object({
+  "if-match": z.string().max(100).optional().openapi({ description: "The id of the release live now; a stale value gets 412" }),
+});

@@ -1,0 +1,27 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { idempotent } from "../../middleware/idempotency";
+import { createSandbox } from "../../services/sandboxes";
+import { jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { CreateSandboxBody, SandboxSchema } from "./schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/sandboxes",
+  tags: ["Sandboxes"],
+  summary: "Create a sandbox",
+  description:
+    "A draft prompt or workflow with test scenarios, at revision 1. The spec is validated now: template syntax, unknown variables, and for workflows dangling edges, cycles and unreachable nodes are refused with 422.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("deploy"), idempotent] as const,
+  request: { body: jsonBody(CreateSandboxBody) },
+  responses: { 201: jsonResponse(SandboxSchema, "The new sandbox"), ...problems(400, 401, 403, 409, 413, 415, 422) },
+});
+
+export function registerCreateSandbox(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await createSandbox(c.var.deps, c.var.principal, c.req.valid("json"))), 201);
+  });
+}

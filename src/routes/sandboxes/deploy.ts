@@ -1,0 +1,35 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { idempotent } from "../../middleware/idempotency";
+import { deploySandbox } from "../../services/lifecycle/deploy";
+import { ReleaseSchema } from "../releases/schemas";
+import { jsonBody, jsonResponse, keySecurity, problems, Timestamp } from "../openapi-helpers";
+import type { Router } from "../router";
+import { DeployBody, SandboxParams } from "./schemas";
+
+const DeployedSchema = z
+  .object({
+    deployment: z.object({ id: z.string(), name: z.string(), kind: z.enum(["prompt", "workflow"]), sandbox_id: z.string(), created_at: Timestamp }),
+    releases: z.array(ReleaseSchema),
+  })
+  .openapi("Deployed");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/sandboxes/{id}/deploy",
+  tags: ["Sandboxes"],
+  summary: "Deploy a sandbox to one or more environments",
+  description:
+    "Creates the deployment on first use and one release in each environment: all or none. Needs `deploy` in every target. Protected environments take releases only by promotion. Accepts `Idempotency-Key`.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("deploy"), idempotent] as const,
+  request: { params: SandboxParams, body: jsonBody(DeployBody) },
+  responses: { 201: jsonResponse(DeployedSchema, "The deployment and its new releases"), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+});
+
+export function registerDeploySandbox(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await deploySandbox(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("json"))), 201);
+  });
+}

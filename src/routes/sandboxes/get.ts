@@ -1,0 +1,27 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { getSandbox } from "../../services/sandboxes";
+import { jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { SandboxParams, SandboxSchema } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/sandboxes/{id}",
+  tags: ["Sandboxes"],
+  summary: "Get a sandbox",
+  description: "The latest revision, or an earlier one with `?revision=`. The `ETag` is the revision, for `If-Match` on PATCH.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("read")] as const,
+  request: { params: SandboxParams, query: z.object({ revision: z.coerce.number().int().min(1).optional() }) },
+  responses: { 200: jsonResponse(SandboxSchema, "The sandbox"), ...problems(400, 401, 403, 404) },
+});
+
+export function registerGetSandbox(router: Router) {
+  router.openapi(route, async (c) => {
+    const sandbox = unwrap(await getSandbox(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("query").revision));
+    c.header("ETag", `"${sandbox.revision}"`);
+    return c.json(sandbox, 200);
+  });
+}

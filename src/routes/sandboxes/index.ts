@@ -1,0 +1,14 @@
+import type { Router } from "../router";
+import { registerCreateSandbox } from "./create";
+import { registerDeploySandbox } from "./deploy";
+import { registerGetSandbox } from "./get";
+import { registerListSandboxes } from "./list";
+import { registerUpdateSandbox } from "./update";
+
+export function registerSandboxRoutes(router: Router) {
+  registerListSandboxes(router);
+  registerCreateSandbox(router);
+  registerGetSandbox(router);
+  registerUpdateSandbox(router);
+  registerDeploySandbox(router);
+}

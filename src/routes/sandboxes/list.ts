@@ -1,0 +1,26 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { listSandboxesFor } from "../../services/sandboxes";
+import { jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { SandboxSchema } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/sandboxes",
+  tags: ["Sandboxes"],
+  summary: "List sandboxes",
+  description: "Sandboxes are shared by every environment; any key with `read` somewhere sees them.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("read")] as const,
+  request: { query: PaginationQuery },
+  responses: { 200: jsonResponse(pageOf(SandboxSchema), "A page of sandboxes, newest first"), ...problems(400, 401, 403) },
+});
+
+export function registerListSandboxes(router: Router) {
+  router.openapi(route, async (c) => {
+    const { cursor, limit } = c.req.valid("query");
+    return c.json(unwrap(await listSandboxesFor(c.var.deps, c.var.principal, cursor, limit)), 200);
+  });
+}

@@ -1,0 +1,65 @@
+import { z } from "@hono/zod-openapi";
+import { specKinds } from "../../specs/validate-spec";
+import { Timestamp } from "../openapi-helpers";
+
+const Scenario = z
+  .strictObject({
+    name: z.string().min(1).max(100),
+    inputs: z.record(z.string(), z.unknown()),
+    expected: z.unknown().optional(),
+  })
+  .openapi("Scenario");
+
+const SpecBody = z.record(z.string(), z.unknown()).openapi({
+  description: "A prompt spec (PromptSpec) or a workflow spec (WorkflowSpec), by `kind`",
+  example: {
+    input_variables: [{ key: "question", type: "STRING", required: true }],
+    model: { provider: "echo", name: "echo", parameters: { temperature: 0 } },
+    blocks: [
+      { role: "system", template: "You answer questions about {{ product }}." },
+      { role: "user", template: "{{ question }}" },
+    ],
+  },
+});
+
+export const SandboxName = z.string().trim().min(1).max(100);
+
+export const CreateSandboxBody = z
+  .strictObject({ name: SandboxName, kind: z.enum(specKinds), spec: SpecBody, scenarios: z.array(Scenario).max(200).optional() })
+  .openapi("CreateSandbox");
+
+export const UpdateSandboxBody = z
+  .strictObject({ name: SandboxName.optional(), spec: SpecBody.optional(), scenarios: z.array(Scenario).max(200).optional() })
+  .openapi("UpdateSandbox");
+
+export const SandboxSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(specKinds),
+    revision: z.number().int(),
+    spec: z.unknown(),
+    scenarios: z.array(Scenario),
+    deployment_id: z.string().openapi({ description: "The deployment this sandbox deploys as (reserved until its first deploy)" }),
+    created_at: Timestamp,
+    created_by: z.string(),
+    updated_at: Timestamp,
+    updated_by: z.string(),
+  })
+  .openapi("Sandbox");
+
+const TagName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "Letters, digits, '.', '_' and '-', at most 64");
+
+export const DeployBody = z
+  .strictObject({
+    deployment_name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "Letters, digits, '.', '_' and '-', at most 100"),
+    environments: z.array(z.string().max(64)).min(1).max(20),
+    release_tags: z.array(TagName).max(20).optional().openapi({ example: ["v1.2.0"] }),
+    description: z.string().max(2000).optional(),
+    sandbox_revision: z.number().int().min(1).optional().openapi({ description: "Default: the latest revision" }),
+  })
+  .openapi("Deploy");
+
+export const SandboxParams = z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+export { TagName };

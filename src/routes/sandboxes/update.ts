@@ -1,0 +1,38 @@
+import { createRoute } from "@hono/zod-openapi";
+import { ApiError } from "../../lib/problem";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { idempotent } from "../../middleware/idempotency";
+import { parseIfMatch } from "../../services/lifecycle/resolve-targets";
+import { updateSandbox } from "../../services/sandboxes";
+import { jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { SandboxParams, SandboxSchema, UpdateSandboxBody } from "./schemas";
+
+const route = createRoute({
+  method: "patch",
+  path: "/v1/sandboxes/{id}",
+  tags: ["Sandboxes"],
+  summary: "Save a new revision of a sandbox",
+  description: "Send `If-Match: \"<revision>\"` to refuse the save (412) if someone saved since you read it.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("deploy"), idempotent] as const,
+  request: { params: SandboxParams, body: jsonBody(UpdateSandboxBody) },
+  responses: { 200: jsonResponse(SandboxSchema, "The sandbox at its new revision"), ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422) },
+});
+
+function expectedRevision(header: string | undefined): number | undefined {
+  const value = parseIfMatch(header);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new ApiError("VALIDATION_FAILED", "If-Match must be a sandbox revision number", [{ path: "header.if-match", message: "Not a revision" }]);
+  return Number(value);
+}
+
+export function registerUpdateSandbox(router: Router) {
+  router.openapi(route, async (c) => {
+    const revision = expectedRevision(c.req.header("if-match"));
+    const sandbox = unwrap(await updateSandbox(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("json"), revision));
+    c.header("ETag", `"${sandbox.revision}"`);
+    return c.json(sandbox, 200);
+  });
+}

@@ -1,0 +1,20 @@
+import type { Deps } from "../context";
+import type { Result } from "../lib/result";
+import type { CommandOutcome, DeployCommand, MoveTagCommand, PromoteCommand, RevertCommand } from "./release-commands";
+
+type Outcome = Promise<Result<CommandOutcome>>;
+
+/**
+ * The coordinator of one deployment: every change to its releases and tags
+ * goes through it. The RPC stub's inferred types wrap results in
+ * disposable proxies; these plain signatures say what actually comes back.
+ */
+export function coordinatorFor(deps: Pick<Deps, "coordinators">, workspaceId: string, deploymentId: string) {
+  const stub = deps.coordinators.get(deps.coordinators.idFromName(`${workspaceId}:${deploymentId}`));
+  return {
+    deploy: (cmd: DeployCommand) => stub.deploy(cmd) as unknown as Outcome,
+    promote: (cmd: PromoteCommand) => stub.promote(cmd) as unknown as Outcome,
+    revert: (cmd: RevertCommand) => stub.revert(cmd) as unknown as Outcome,
+    moveTag: (cmd: MoveTagCommand) => stub.moveTag(cmd) as unknown as Outcome,
+  };
+}
