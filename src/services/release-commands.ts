@@ -15,7 +15,6 @@ import {
   upsertTag,
   versionIsNext,
 } from "../repositories/releases";
-import type { Spec } from "../specs/validate-spec";
 import type { Actor, AuditEntry } from "./audit-log";
 import { checkTagMove, tagKind } from "./release-tags-rules";
 
@@ -76,7 +75,7 @@ async function newRelease(
   deps: CommandDeps,
   ctx: CommandContext,
   env: EnvironmentTarget,
-  content: { spec: Spec; contentHash: string },
+  content: { spec: unknown; contentHash: string },
   source: Pick<ReleaseRow, "sourceType" | "sourceSandboxRevision" | "sourceReleaseId">,
   userTags: string[],
   description: string,
@@ -115,7 +114,7 @@ async function newRelease(
 export interface DeployCommand {
   context: CommandContext;
   deploymentName: string;
-  sandbox: { id: string; revision: number; spec: Spec; contentHash: string };
+  sandbox: { id: string; revision: number; kind: "prompt" | "workflow"; spec: unknown; contentHash: string };
   targets: EnvironmentTarget[];
   releaseTags: string[];
   description: string;
@@ -137,7 +136,7 @@ export async function planDeploy(deps: CommandDeps, cmd: DeployCommand): Promise
       id: ctx.deploymentId,
       workspaceId: ctx.workspaceId,
       name: cmd.deploymentName,
-      kind: cmd.sandbox.spec.kind,
+      kind: cmd.sandbox.kind,
       sandboxId: cmd.sandbox.id,
       createdAt: deps.now().toISOString(),
       createdBy: actorId(ctx.actor),
@@ -237,7 +236,7 @@ export async function planPromote(deps: CommandDeps, cmd: PromoteCommand): Promi
       deps,
       ctx,
       env,
-      { spec: origin.spec as Spec, contentHash: origin.contentHash },
+      { spec: origin.spec, contentHash: origin.contentHash },
       { sourceType: "promotion", sourceSandboxRevision: origin.sourceSandboxRevision, sourceReleaseId: origin.id },
       cmd.releaseTags,
       cmd.description || origin.description,
@@ -293,7 +292,7 @@ export async function planRevert(deps: CommandDeps, cmd: RevertCommand): Promise
     deps,
     ctx,
     env,
-    { spec: target.spec as Spec, contentHash: target.contentHash },
+    { spec: target.spec, contentHash: target.contentHash },
     { sourceType: "revert", sourceSandboxRevision: target.sourceSandboxRevision, sourceReleaseId: target.id },
     [],
     `Revert to version ${target.version}`,

@@ -46,7 +46,7 @@ export async function deploySandbox(deps: Deps, principal: Principal, sandboxId:
   const outcome = await coordinatorFor(deps, principal.workspaceId, sandbox.deploymentId).deploy({
     context: { workspaceId: principal.workspaceId, deploymentId: sandbox.deploymentId, actor: actorOf(principal), requestId: deps.requestId },
     deploymentName: input.deployment_name,
-    sandbox: { id: sandbox.id, revision: revision.revision, spec, contentHash: await contentHash(spec) },
+    sandbox: { id: sandbox.id, revision: revision.revision, kind: sandbox.kind, spec: revision.spec, contentHash: await contentHash(spec) },
     targets: targets.value.map((t) => ({ id: t.id, name: t.name })),
     releaseTags: input.release_tags ?? [],
     description: input.description ?? "",
