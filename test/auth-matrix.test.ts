@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { BOOTSTRAP_TOKEN, call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "./harness";
+import { createSandbox, deploy } from "./lifecycle/fixtures";
 
 /**
  * Every route × every way a caller can be wrong. Each target lives in the
@@ -9,17 +10,25 @@ interface RouteCase {
   method: string;
   path: (ids: Ids) => string;
   body?: unknown;
-  /** The scope the route needs; a key with only `execute` lacks it (every route here needs more). */
-  scope: "read" | "admin";
+  /** The scope the route needs. */
+  scope: "read" | "admin" | "deploy" | "promote";
   /** Needs a workspace key: an environment key gets 403 whatever its scopes. */
   workspaceLevel?: boolean;
-  /** What another environment's admin key gets: 404 when the route names a qa object, "hidden" for lists. */
-  otherEnvironment: 404 | 403 | "hidden";
+  /**
+   * What another environment's admin key gets: 404 when the route names a qa
+   * object, "hidden" for lists, "shared" for sandboxes (every environment
+   * shares them), "skip" where a shared object would really change.
+   */
+  otherEnvironment: 404 | 403 | "hidden" | "shared" | "skip";
   otherWorkspace: 404 | "hidden";
 }
 
 interface Ids {
   qaKeyId: string;
+  sandboxId: string;
+  deploymentId: string;
+  qaReleaseId: string;
+  qaFirstReleaseId: string;
 }
 
 const routes: RouteCase[] = [
@@ -35,6 +44,29 @@ const routes: RouteCase[] = [
   { method: "DELETE", path: (ids) => `/v1/api-keys/${ids.qaKeyId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "GET", path: () => "/v1/audit-events?environment=qa", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "GET", path: () => "/v1/audit-events/verify", scope: "admin", workspaceLevel: true, otherEnvironment: 403, otherWorkspace: "hidden" },
+  { method: "GET", path: () => "/v1/sandboxes", scope: "read", otherEnvironment: "shared", otherWorkspace: "hidden" },
+  { method: "GET", path: (ids) => `/v1/sandboxes/${ids.sandboxId}`, scope: "read", otherEnvironment: "shared", otherWorkspace: 404 },
+  { method: "PATCH", path: (ids) => `/v1/sandboxes/${ids.sandboxId}`, body: { name: "renamed" }, scope: "deploy", otherEnvironment: "skip", otherWorkspace: 404 },
+  { method: "POST", path: (ids) => `/v1/sandboxes/${ids.sandboxId}/deploy`, body: { deployment_name: "faq", environments: ["qa"] }, scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: (ids) => `/v1/deployments/${ids.deploymentId}/releases?environment=qa`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: (ids) => `/v1/deployments/${ids.deploymentId}/revert?environment=qa`, body: {}, scope: "promote", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: (ids) => `/v1/releases/${ids.qaReleaseId}`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: (ids) => `/v1/releases/${ids.qaReleaseId}/compare?to=${ids.qaFirstReleaseId}`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: (ids) => `/v1/releases/${ids.qaReleaseId}/promote`, body: { environments: ["qa-two"] }, scope: "promote", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/promotion-requests?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/deployments?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/deployments/faq?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/deployments/faq/release-tags?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/deployments/faq/release-tags/LATEST?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    method: "PATCH",
+    path: () => "/v1/deployments/faq/release-tags/stable?environment=qa",
+    body: { history_item_id: "placeholder" },
+    scope: "promote",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { method: "GET", path: () => "/v1/deployments/faq/releases/LATEST?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
 ];
 
 let a: TestWorkspace;
@@ -47,13 +79,25 @@ beforeAll(async () => {
   b = await createWorkspace("B");
   const qa = await call("/v1/environments", { key: a.adminKey, body: { name: "qa" } });
   expect(qa.status).toBe(201);
+  expect((await call("/v1/environments", { key: a.adminKey, body: { name: "qa-two" } })).status).toBe(201);
   const qaKey = await a.key({ environment: "qa", scopes: ["read"] });
-  ids = { qaKeyId: qaKey.id };
+  const sandbox = await createSandbox(a);
+  const first = await deploy(a, sandbox.id, ["qa"]);
+  const second = await deploy(a, sandbox.id, ["qa"]);
+  expect([first.status, second.status]).toEqual([201, 201]);
+  ids = {
+    qaKeyId: qaKey.id,
+    sandboxId: sandbox.id,
+    deploymentId: sandbox.deployment_id,
+    qaReleaseId: second.body.releases[0].id,
+    qaFirstReleaseId: first.body.releases[0].id,
+  };
   const revoked = await a.key({ environment: null, scopes: ["admin"] });
   expect((await call(`/v1/api-keys/${revoked.id}`, { key: a.adminKey, method: "DELETE" })).status).toBe(200);
   keys.revoked = revoked.key;
   keys.stagingAdmin = (await a.key({ environment: "staging", scopes: ["admin"] })).key;
   keys.qaExecute = (await a.key({ environment: "qa", scopes: ["execute", "deploy", "promote", "approve"] })).key;
+  keys.qaExecuteOnly = (await a.key({ environment: "qa", scopes: ["execute"] })).key;
   keys.workspaceExecute = (await a.key({ environment: null, scopes: ["execute", "deploy", "promote", "approve"] })).key;
   keys.qaRead = (await a.key({ environment: "qa", scopes: ["read"] })).key;
 });
@@ -87,13 +131,17 @@ describe.each(routes)("$method $path", (route) => {
   });
 
   it("with another environment's admin key → as if the target did not exist", async () => {
+    if (route.otherEnvironment === "skip") return;
     await expectUnchanged(route, bearer(keys.stagingAdmin!), (res) => {
-      if (route.otherEnvironment === "hidden") {
+      if (route.otherEnvironment === "shared") {
+        expect(res.status).toBe(200);
+      } else if (route.otherEnvironment === "hidden") {
         expect(res.status).toBe(200);
         expect(JSON.stringify(res.body)).not.toContain(ids.qaKeyId);
         expect(JSON.stringify(res.body)).not.toContain('"qa"');
       } else {
-        expectProblem(res, route.otherEnvironment, route.otherEnvironment === 404 ? "NOT_FOUND" : "INSUFFICIENT_SCOPE");
+        const status = route.otherEnvironment as 404 | 403;
+        expectProblem(res, status, status === 404 ? "NOT_FOUND" : "INSUFFICIENT_SCOPE");
       }
     });
   });
@@ -111,7 +159,7 @@ describe.each(routes)("$method $path", (route) => {
   });
 
   it("with a key lacking the scope → 403", async () => {
-    const lacking = route.workspaceLevel ? [keys.workspaceExecute!, keys.qaRead!] : [route.scope === "admin" ? keys.qaRead! : keys.qaExecute!];
+    const lacking = route.workspaceLevel ? [keys.workspaceExecute!, keys.qaRead!] : [route.scope === "read" ? keys.qaExecute! : keys.qaRead!];
     for (const key of lacking) {
       await expectUnchanged(route, bearer(key), (res) => expectProblem(res, 403, "INSUFFICIENT_SCOPE"));
     }

@@ -86,22 +86,26 @@ function ancestorsOf(id: string, parents: Map<string, string[]>): Set<string> {
   return seen;
 }
 
-/** Node ids left over after repeatedly removing nodes with no incoming edge: those on or behind a cycle. */
+/**
+ * The nodes on a cycle: what is left after repeatedly removing nodes with no
+ * incoming edge, then nodes with no outgoing edge, among those left.
+ */
 function nodesInCycles(ids: string[], edges: { from: string; to: string }[]): string[] {
-  const indegree = new Map(ids.map((id) => [id, 0]));
-  for (const e of edges) indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
-  const queue = ids.filter((id) => indegree.get(id) === 0);
-  while (queue.length) {
-    const id = queue.shift()!;
-    indegree.delete(id);
-    for (const e of edges) {
-      if (e.from === id && indegree.has(e.to)) {
-        indegree.set(e.to, indegree.get(e.to)! - 1);
-        if (indegree.get(e.to) === 0) queue.push(e.to);
+  const left = new Set(ids);
+  const peel = (end: "from" | "to", other: "from" | "to") => {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const id of left) {
+        if (!edges.some((e) => e[end] === id && left.has(e[other]))) {
+          left.delete(id);
+          changed = true;
+        }
       }
     }
-  }
-  return [...indegree.keys()];
+  };
+  peel("to", "from");
+  peel("from", "to");
+  return [...left];
 }
 
 function nodeTemplates(node: WorkflowNode): { path: Path; source: string; secrets?: boolean }[] {

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
 import { call, createWorkspace, expectProblem, storageSnapshot } from "../harness";
+import { createSandbox, deploy } from "../lifecycle/fixtures";
 
 describe("environments", () => {
   it("a new workspace has development, staging and a protected production", async () => {
@@ -93,13 +94,8 @@ describe("environments", () => {
 
   it("deleting an environment that still has releases is a 409 and changes nothing", async () => {
     const ws = await createWorkspace();
-    const staging = ws.environments.staging!;
-    await env.DB.batch([
-      env.DB.prepare("INSERT INTO deployments (id, workspace_id, name, kind, created_at) VALUES ('dep_t', ?, 'faq', 'prompt', '2026-01-01T00:00:00Z')").bind(ws.id),
-      env.DB.prepare(
-        "INSERT INTO releases (id, workspace_id, deployment_id, environment_id, version, content_hash, created_at) VALUES ('rel_t', ?, 'dep_t', ?, 1, 'h', '2026-01-01T00:00:00Z')",
-      ).bind(ws.id, staging.id),
-    ]);
+    const sandbox = await createSandbox(ws);
+    expect((await deploy(ws, sandbox.id, ["staging"])).status).toBe(201);
     const before = await storageSnapshot();
     expectProblem(await call("/v1/environments/staging", { method: "DELETE", key: ws.adminKey }), 409, "ENVIRONMENT_HAS_RELEASES");
     expect(await storageSnapshot()).toEqual(before);

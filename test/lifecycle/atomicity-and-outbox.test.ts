@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { DeploymentCoordinator } from "../../src/coordinator/deployment-coordinator";
-import { call, createWorkspace, expectProblem, storageSnapshot } from "../harness";
+import { createWorkspace, expectProblem, storageSnapshot } from "../harness";
 import { createSandbox, deploy } from "./fixtures";
 
 describe("multi-environment deploys are all-or-nothing", () => {

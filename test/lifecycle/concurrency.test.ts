@@ -9,7 +9,7 @@ it("50 promotes, reverts and tag moves at once: numbers 1..N, and D1, KV and the
   const production = ws.environments.production!;
   const stagingV1 = releases.find((r) => r.environment === "staging")!;
   const stagingV2 = (await deploy(ws, sandbox.id, ["staging"])).body.releases[0];
-  const seeded = [];
+  const seeded: string[] = [];
   for (const release of [stagingV1, stagingV2]) {
     const res = await call(`/v1/releases/${release.id}/promote`, { key: ws.adminKey, body: { environments: ["production"] } });
     seeded.push(res.body.results[0].release.id as string);
