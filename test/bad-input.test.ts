@@ -1,13 +1,20 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../src/app";
 import { BOOTSTRAP_TOKEN, call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "./harness";
+import { createSandbox, deploy, promptSpec } from "./lifecycle/fixtures";
 
 let ws: TestWorkspace;
 let keyId: string;
+let sandboxId: string;
+let releaseId: string;
 
 beforeAll(async () => {
   ws = await createWorkspace();
   keyId = (await ws.key({ environment: "staging", scopes: ["read"] })).id;
+  const sandbox = await createSandbox(ws);
+  sandboxId = sandbox.id;
+  releaseId = (await deploy(ws, sandbox.id, ["staging"])).body.releases[0].id;
+  await deploy(ws, sandbox.id, ["staging"]);
 });
 
 interface BodyRoute {
@@ -48,6 +55,48 @@ const bodyRoutes: BodyRoute[] = [
     auth: () => ws.adminKey,
     valid: { grace_period_seconds: 10 },
     wrongTypes: { grace_period_seconds: "ten" },
+  },
+  {
+    method: "POST",
+    path: () => "/v1/sandboxes",
+    auth: () => ws.adminKey,
+    valid: { name: "new", kind: "prompt", spec: promptSpec() },
+    wrongTypes: { name: "", kind: "chain", spec: "text", scenarios: [{ name: 1 }] },
+  },
+  {
+    method: "PATCH",
+    path: () => `/v1/sandboxes/${sandboxId}`,
+    auth: () => ws.adminKey,
+    valid: { name: "renamed" },
+    wrongTypes: { name: 5, spec: [], scenarios: "none" },
+  },
+  {
+    method: "POST",
+    path: () => `/v1/sandboxes/${sandboxId}/deploy`,
+    auth: () => ws.adminKey,
+    valid: { deployment_name: "faq", environments: ["development"] },
+    wrongTypes: { deployment_name: "has spaces", environments: [], release_tags: ["bad tag!"], description: 3, sandbox_revision: 0 },
+  },
+  {
+    method: "POST",
+    path: () => `/v1/releases/${releaseId}/promote`,
+    auth: () => ws.adminKey,
+    valid: { environments: ["development"] },
+    wrongTypes: { environments: "development", release_tags: [1], description: false },
+  },
+  {
+    method: "POST",
+    path: () => "/v1/deployments/faq/revert?environment=staging",
+    auth: () => ws.adminKey,
+    valid: { release_id: "rel_x" },
+    wrongTypes: { release_id: 7 },
+  },
+  {
+    method: "PATCH",
+    path: () => "/v1/deployments/faq/release-tags/stable?environment=staging",
+    auth: () => ws.adminKey,
+    valid: { history_item_id: "rel_x" },
+    wrongTypes: { history_item_id: 9 },
   },
 ];
 
@@ -109,6 +158,13 @@ describe("query and path input", () => {
     ["/v1/api-keys?cursor=bm90LWEtY3Vyc29y", "query.cursor"],
     ["/v1/audit-events?cursor=WyJ4Il0", "query.cursor"],
     ["/v1/environments/UPPER", "path.name"],
+    ["/v1/deployments/faq/releases?environment=staging&cursor=WyJ4Il0", "query.cursor"],
+    ["/v1/deployments?limit=0", "query.limit"],
+    ["/v1/deployments?offset=-1", "query.offset"],
+    ["/v1/deployments/faq/release-tags?source=OTHER&environment=staging", "query.source"],
+    ["/v1/promotion-requests?status=maybe", "query.status"],
+    ["/v1/releases/rel_x/compare", "query.to"],
+    ["/v1/sandboxes/x?revision=zero", "query.revision"],
   ])("GET %s → 400 naming %s", async (path, field) => {
     const res = await call(path, { key: ws.adminKey });
     const problem = expectProblem(res, 400, "VALIDATION_FAILED");
@@ -121,5 +177,22 @@ describe("query and path input", () => {
 
   it("a workspace key listing keys of an environment that does not exist → 404", async () => {
     expectProblem(await call("/v1/api-keys?environment=nope", { key: ws.adminKey }), 404, "NOT_FOUND");
+  });
+});
+
+describe("hostile path values", () => {
+  it.each([
+    "/v1/releases/%00",
+    "/v1/sandboxes/%E2%80%AE%F0%9F%98%80",
+    "/v1/deployments/..%2F..%2Fadmin",
+    `/v1/deployments/${"a".repeat(5000)}`,
+    "/v1/deployments/faq/releases/%25%27%22;--?environment=staging",
+    "/v1/api-keys/' OR 1=1 --",
+    "/v1/environments/%F0%9F%98%80",
+  ])("GET %s → a 4xx problem, never a 500", async (path) => {
+    const res = await call(path, { key: ws.adminKey });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
 });
