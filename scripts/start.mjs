@@ -72,9 +72,38 @@ async function ensureDemoWorkspace(bootstrapToken) {
     const key = await api("/v1/api-keys", demo.admin_key, { name: `${env.name} execute (demo)`, environment: env.name, scopes: ["execute", "read"] });
     demo.execute_keys[env.name] = key.key;
   }
+  await seedDemoDeployment(demo.admin_key);
   mkdirSync(".stagecraft", { recursive: true });
   writeFileSync(DEMO_FILE, JSON.stringify(demo, null, 2), { mode: 0o600 });
   return demo;
+}
+
+/** A prompt on the built-in echo model, deployed to development and staging and promoted to production. */
+async function seedDemoDeployment(adminKey) {
+  const sandbox = await api("/v1/sandboxes", adminKey, {
+    name: "faq",
+    kind: "prompt",
+    spec: {
+      input_variables: [
+        { key: "question", type: "STRING", required: true },
+        { key: "product", type: "STRING", default: "Stagecraft" },
+      ],
+      model: { provider: "echo", name: "echo", parameters: { temperature: 0 } },
+      blocks: [
+        { role: "system", template: "You answer questions about {{ product }}." },
+        { role: "user", template: "{{ question }}" },
+      ],
+    },
+    scenarios: [{ name: "pricing", inputs: { question: "How much does it cost?" } }],
+  });
+  const deployed = await api(`/v1/sandboxes/${sandbox.id}/deploy`, adminKey, {
+    deployment_name: "faq",
+    environments: ["development", "staging"],
+    release_tags: ["v1.0.0"],
+    description: "First version",
+  });
+  const staging = deployed.releases.find((r) => r.environment === "staging");
+  await api(`/v1/releases/${staging.id}/promote`, adminKey, { environments: ["production"], release_tags: ["v1.0.0"] });
 }
 
 function printBanner(demo) {
@@ -87,8 +116,8 @@ function printBanner(demo) {
     `  admin key (workspace):   ${demo.admin_key}`,
     ...Object.entries(demo.execute_keys).map(([env, key]) => `  ${`${env} execute key:`.padEnd(24)} ${key}`),
     "",
-    "Try:",
-    `  curl -s ${BASE_URL}/v1/environments -H "Authorization: Bearer ${demo.admin_key}"`,
+    "The demo prompt deployment \"faq\" is live in every environment. Try:",
+    `  curl -s ${BASE_URL}/v1/deployments/faq -H "Authorization: Bearer ${demo.admin_key}"`,
     "",
   ];
   console.log(lines.join("\n"));

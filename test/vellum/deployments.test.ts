@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createWorkspace } from "../harness";
-import { deployedWorkspace } from "../lifecycle/fixtures";
+import { call, createWorkspace } from "../harness";
+import { createSandbox, deployedWorkspace } from "../lifecycle/fixtures";
 import { vellumClient } from "./sdk-client";
 
 afterEach(() => {
@@ -63,5 +63,43 @@ describe("the vellum-ai SDK against Stagecraft's deployment API", () => {
     const client = vellumClient((await ws.key({ environment: "production", scopes: ["read"] })).key);
     expect((await client.deployments.list()).results).toEqual([]);
     await expect(client.deployments.retrieve("faq")).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
+
+describe("the vellum-ai SDK against Stagecraft's workflow deployments", () => {
+  it("reads a workflow deployment, its tags and its releases", async () => {
+    const ws = await createWorkspace();
+    const spec = {
+      input_variables: [{ key: "question", type: "STRING" }],
+      nodes: [
+        { id: "shape", type: "template", template: "Q: {{ inputs.question }}" },
+        { id: "final", type: "output", name: "answer", value: "{{ nodes.shape.text }}" },
+      ],
+      edges: [{ from: "shape", to: "final" }],
+    };
+    const sandbox = await createSandbox(ws, "wf", spec, "workflow");
+    const deployed = await call(`/v1/sandboxes/${sandbox.id}/deploy`, { key: ws.adminKey, body: { deployment_name: "qa-flow", environments: ["staging"], release_tags: ["v1.0.0"] } });
+    expect(deployed.status).toBe(201);
+    const release = deployed.body.releases[0];
+    const client = vellumClient((await ws.key({ environment: "staging", scopes: ["read", "promote"] })).key);
+
+    const list = await client.workflowDeployments.list();
+    expect(list.results?.map((d) => d.name)).toEqual(["qa-flow"]);
+    const read = await client.workflowDeployments.retrieve("qa-flow");
+    expect(read.lastDeployedHistoryItemId).toBe(release.id);
+    expect(read.outputVariables.map((v) => v.key)).toEqual(["answer"]);
+
+    const tags = await client.workflowDeployments.listWorkflowReleaseTags("qa-flow", { source: "USER" });
+    expect(tags.results?.map((t) => t.name)).toEqual(["v1.0.0"]);
+    const byTag = await client.workflowDeployments.retrieveWorkflowDeploymentRelease("qa-flow", "v1.0.0");
+    expect(byTag.id).toBe(release.id);
+    expect(byTag.workflowVersion.inputVariables.map((v) => v.key)).toEqual(["question"]);
+    const tag = await client.workflowDeployments.retrieveWorkflowReleaseTag("qa-flow", "LATEST");
+    expect(tag.release.id).toBe(release.id);
+    const moved = await client.workflowDeployments.updateWorkflowReleaseTag("qa-flow", "canary", { historyItemId: release.id });
+    expect(moved.name).toBe("canary");
+
+    // A prompt deployment is not a workflow deployment, and the other way round.
+    await expect(client.deployments.retrieve("qa-flow")).rejects.toMatchObject({ statusCode: 404 });
   });
 });
