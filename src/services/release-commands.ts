@@ -79,7 +79,7 @@ async function newRelease(
   source: Pick<ReleaseRow, "sourceType" | "sourceSandboxRevision" | "sourceReleaseId">,
   userTags: string[],
   description: string,
-): Promise<Result<{ release: ReleaseRow; tags: ReleaseTagRow[]; writes: Write[] }>> {
+): Promise<Result<NewRelease>> {
   const latest = await findLatestRelease(deps.db, ctx.workspaceId, ctx.deploymentId, env.id);
   const now = deps.now().toISOString();
   const release: ReleaseRow = {
@@ -109,6 +109,20 @@ async function newRelease(
     ...tags.map((tag) => upsertTag(deps.db, tag)),
   ];
   return ok({ release, tags, writes });
+}
+
+type NewRelease = { release: ReleaseRow; tags: ReleaseTagRow[]; writes: Write[] };
+
+/** Adds a new release's writes and rows to a plan being built. */
+function collect(made: NewRelease, writes: Write[], outcome: CommandOutcome) {
+  writes.push(...made.writes);
+  outcome.releases.push(made.release);
+  outcome.tags.push(...made.tags);
+}
+
+/** How an audit event records a release. */
+function releaseSummary(r: ReleaseRow) {
+  return { id: r.id, environment_id: r.environmentId, version: r.version, content_hash: r.contentHash };
 }
 
 export interface DeployCommand {
@@ -155,9 +169,7 @@ export async function planDeploy(deps: CommandDeps, cmd: DeployCommand): Promise
       cmd.description,
     );
     if (!made.ok) return made;
-    writes.push(...made.value.writes);
-    outcome.releases.push(made.value.release);
-    outcome.tags.push(...made.value.tags);
+    collect(made.value, writes, outcome);
   }
   return ok({
     writes,
@@ -173,7 +185,7 @@ export async function planDeploy(deps: CommandDeps, cmd: DeployCommand): Promise
         deployment_name: deployment.name,
         sandbox_id: cmd.sandbox.id,
         sandbox_revision: cmd.sandbox.revision,
-        releases: outcome.releases.map((r) => ({ id: r.id, environment_id: r.environmentId, version: r.version, content_hash: r.contentHash })),
+        releases: outcome.releases.map(releaseSummary),
         tags: outcome.tags.map((t) => ({ name: t.name, environment_id: t.environmentId, release_id: t.releaseId })),
       },
     },
@@ -242,9 +254,7 @@ export async function planPromote(deps: CommandDeps, cmd: PromoteCommand): Promi
       cmd.description || origin.description,
     );
     if (!made.ok) return made;
-    writes.push(...made.value.writes);
-    outcome.releases.push(made.value.release);
-    outcome.tags.push(...made.value.tags);
+    collect(made.value, writes, outcome);
   }
   return ok({
     writes,
@@ -257,7 +267,7 @@ export async function planPromote(deps: CommandDeps, cmd: PromoteCommand): Promi
       environmentId: cmd.targets.length === 1 ? cmd.targets[0]!.id : null,
       before: { release_id: origin.id, environment_id: origin.environmentId, version: origin.version },
       after: {
-        releases: outcome.releases.map((r) => ({ id: r.id, environment_id: r.environmentId, version: r.version, content_hash: r.contentHash })),
+        releases: outcome.releases.map(releaseSummary),
         promotion_requests: outcome.promotionRequests.map((p) => ({ id: p.id, environment_id: p.environmentId, required_approvals: p.requiredApprovals })),
       },
     },
