@@ -3,10 +3,12 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const TEST_BOOTSTRAP_TOKEN = "test-bootstrap-token-0123456789";
+const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString("base64");
 
 export default defineConfig(async () => {
   // wrangler.toml declares BOOTSTRAP_TOKEN a required secret; satisfy the check the same way CI would.
   process.env.BOOTSTRAP_TOKEN ??= TEST_BOOTSTRAP_TOKEN;
+  process.env.MASTER_KEY ??= TEST_MASTER_KEY;
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
     plugins: [
@@ -16,6 +18,8 @@ export default defineConfig(async () => {
           bindings: {
             STAGE: "test",
             BOOTSTRAP_TOKEN: TEST_BOOTSTRAP_TOKEN,
+            MASTER_KEY: TEST_MASTER_KEY,
+            UPSTREAM_TIMEOUT_MS: "500",
             TEST_MIGRATIONS: migrations,
           },
         },

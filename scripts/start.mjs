@@ -13,9 +13,11 @@ const WRANGLER = "node_modules/.bin/wrangler";
 // No prompts and no telemetry: the local server must come up unattended and offline.
 const wranglerEnv = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
 
+/** Local secrets, generated once into .dev.vars (which wrangler dev reads); any missing one is added. */
 function ensureDevVars() {
-  if (existsSync(DEV_VARS)) return readDevVars();
-  const vars = { BOOTSTRAP_TOKEN: randomBytes(24).toString("base64url") };
+  const vars = existsSync(DEV_VARS) ? readDevVars() : {};
+  vars.BOOTSTRAP_TOKEN ??= randomBytes(24).toString("base64url");
+  vars.MASTER_KEY ??= randomBytes(32).toString("base64");
   writeFileSync(DEV_VARS, Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join(""), { mode: 0o600 });
   return vars;
 }

@@ -5,6 +5,7 @@ import { loadConfig } from "./config";
 import type { AppEnv, Deps } from "./context";
 import { openDatabase } from "./db/client";
 import { newId } from "./lib/ids";
+import { ServerTiming } from "./lib/server-timing";
 import { ApiError } from "./lib/problem";
 import { handleError, handleNotFound } from "./middleware/error-handler";
 import { registerApiKeyRoutes } from "./routes/api-keys";
@@ -12,6 +13,7 @@ import { registerAuditEventRoutes } from "./routes/audit-events";
 import { registerDeploymentRoutes } from "./routes/deployments";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerEnvironmentRoutes } from "./routes/environments";
+import { registerExecuteRoutes } from "./routes/execute";
 import { registerPromotionRequestRoutes } from "./routes/promotion-requests";
 import { registerReleaseRoutes } from "./routes/releases";
 import { newRouter } from "./routes/router";
@@ -37,6 +39,7 @@ export function createApp(overrides: AppOverrides = {}) {
   app.use(requestId({ headerName: "X-Request-Id" }));
   app.use(
     createMiddleware<AppEnv>(async (c, next) => {
+      c.set("timing", new ServerTiming());
       c.set("deps", {
         db: openDatabase(c.env.DB),
         kv: c.env.EDGE,
@@ -62,6 +65,7 @@ export function createApp(overrides: AppOverrides = {}) {
   registerWorkspaceRoutes(app);
   registerEnvironmentRoutes(app);
   registerApiKeyRoutes(app);
+  registerExecuteRoutes(app);
   registerSandboxRoutes(app);
   registerDeploymentRoutes(app);
   registerReleaseRoutes(app);

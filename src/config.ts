@@ -1,13 +1,20 @@
 import { z } from "zod";
+import { isAes256Key } from "./lib/secret-box";
 
 const configSchema = z.object({
   BOOTSTRAP_TOKEN: z.string().min(16, "BOOTSTRAP_TOKEN must be at least 16 characters"),
   STAGE: z.enum(["development", "test", "production"]).default("production"),
+  MASTER_KEY: z.string().refine(isAes256Key, "MASTER_KEY must be base64 of 32 random bytes (openssl rand -base64 32)"),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 });
 
 export type Config = {
   bootstrapToken: string;
   stage: "development" | "test" | "production";
+  /** Base64 AES-256 key that encrypts environment secrets. */
+  masterKey: string;
+  /** How long a model provider may take before the execution is rejected. */
+  upstreamTimeoutMs: number;
 };
 
 const parsed = new WeakMap<object, Config>();
@@ -24,7 +31,12 @@ export function loadConfig(env: Env): Config {
   if (!result.success) {
     throw new Error(`Invalid configuration: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
-  const config: Config = { bootstrapToken: result.data.BOOTSTRAP_TOKEN, stage: result.data.STAGE };
+  const config: Config = {
+    bootstrapToken: result.data.BOOTSTRAP_TOKEN,
+    stage: result.data.STAGE,
+    masterKey: result.data.MASTER_KEY,
+    upstreamTimeoutMs: result.data.UPSTREAM_TIMEOUT_MS,
+  };
   parsed.set(env, config);
   return config;
 }

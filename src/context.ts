@@ -2,6 +2,8 @@ import type { Config } from "./config";
 import type { DeploymentCoordinator } from "./coordinator/deployment-coordinator";
 import type { Database } from "./db/client";
 import type { IdGenerator } from "./lib/ids";
+import type { ServerTiming } from "./lib/server-timing";
+import type { ExecutionRecord } from "./runtime/execution-record";
 
 export const scopes = ["execute", "read", "deploy", "promote", "approve", "admin"] as const;
 export type Scope = (typeof scopes)[number];
@@ -37,7 +39,9 @@ export interface Deps {
 }
 
 /** Messages on the events queue, discriminated by `type`. */
-export type QueueMessage = { type: "api_key.used"; workspace_id: string; key_id: string; at: string };
+export type QueueMessage =
+  | { type: "api_key.used"; workspace_id: string; key_id: string; at: string }
+  | { type: "execution.recorded"; execution: ExecutionRecord };
 
 export type AppEnv = {
   Bindings: Env;
@@ -45,5 +49,6 @@ export type AppEnv = {
     requestId: string;
     deps: Deps;
     principal: Principal;
+    timing: ServerTiming;
   };
 };

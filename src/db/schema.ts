@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** A named set of inputs to try a sandbox with. */
 export interface Scenario {
@@ -31,10 +31,32 @@ export const environments = sqliteTable(
     protected: integer("protected", { mode: "boolean" }).notNull().default(false),
     requiredApprovals: integer("required_approvals").notNull().default(0),
     variables: text("variables", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+    /** Per-model prices that override the built-in table, in USD per million tokens. */
+    modelPrices: text("model_prices", { mode: "json" }).$type<Record<string, ModelPrice>>().notNull().default(sql`'{}'`),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [uniqueIndex("environments_workspace_name").on(t.workspaceId, t.name)],
+);
+
+export interface ModelPrice {
+  input_per_million: number;
+  output_per_million: number;
+}
+
+export const environmentSecrets = sqliteTable(
+  "environment_secrets",
+  {
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    environmentId: text("environment_id").notNull().references(() => environments.id),
+    name: text("name").notNull(),
+    /** AES-GCM under the MASTER_KEY secret: base64 of IV followed by ciphertext. Never returned. */
+    ciphertext: text("ciphertext").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    updatedBy: text("updated_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.environmentId, t.name] })],
 );
 
 export const apiKeys = sqliteTable(
@@ -215,5 +237,45 @@ export const auditEvents = sqliteTable(
   (t) => [
     uniqueIndex("audit_events_workspace_seq").on(t.workspaceId, t.seq),
     index("audit_events_workspace_environment").on(t.workspaceId, t.environmentId, t.seq),
+  ],
+);
+
+export const executions = sqliteTable(
+  "executions",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    environmentId: text("environment_id").notNull(),
+    deploymentId: text("deployment_id"),
+    releaseId: text("release_id"),
+    releaseTag: text("release_tag"),
+    kind: text("kind", { enum: ["prompt", "workflow"] }).notNull(),
+    status: text("status", { enum: ["FULFILLED", "REJECTED"] }).notNull(),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    modelProvider: text("model_provider"),
+    modelName: text("model_name"),
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    costUsd: real("cost_usd"),
+    latencyMs: real("latency_ms").notNull(),
+    externalId: text("external_id"),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+    inputs: text("inputs", { mode: "json" }),
+    outputs: text("outputs", { mode: "json" }),
+    /** Per-node timings of a workflow execution. */
+    nodes: text("nodes", { mode: "json" }),
+    qualityScore: real("quality_score"),
+    actualText: text("actual_text"),
+    actualMetadata: text("actual_metadata", { mode: "json" }),
+    actualAt: text("actual_at"),
+    /** Milliseconds since the epoch, for range filters and rollups. */
+    startedAt: integer("started_at").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    index("executions_environment_time").on(t.workspaceId, t.environmentId, t.startedAt),
+    index("executions_deployment_time").on(t.workspaceId, t.environmentId, t.deploymentId, t.startedAt),
+    index("executions_external_id").on(t.workspaceId, t.environmentId, t.externalId),
   ],
 );

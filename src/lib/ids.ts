@@ -10,6 +10,7 @@ export const idPrefixes = {
   release: "rel",
   sandbox: "sbx",
   promotionRequest: "prq",
+  execution: "exe",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -30,6 +30,7 @@ export const problemCatalog = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: "This Idempotency-Key was used with a different request" },
   SPEC_INVALID: { status: 422, title: "The spec cannot work as written" },
   UNPROCESSABLE: { status: 422, title: "The request cannot be processed" },
+  UPSTREAM_RATE_LIMITED: { status: 429, title: "The model provider is rate limiting; retry after the time given" },
   INTERNAL_ERROR: { status: 500, title: "Internal error" },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
 

@@ -28,6 +28,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     );
   }
   c.set("principal", result.principal);
+  c.var.timing.lap("auth");
   c.executionCtx.waitUntil(recordKeyUse(deps, result.principal));
   await next();
 });

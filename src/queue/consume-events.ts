@@ -2,24 +2,31 @@ import type { QueueMessage } from "../context";
 import { runBatch } from "../db/batch";
 import { openDatabase } from "../db/client";
 import { touchApiKey } from "../repositories/api-keys";
+import { insertExecutions } from "../repositories/executions";
+import type { ExecutionRecord } from "../runtime/execution-record";
 
 /**
- * The events queue consumer: writes what the request path only enqueued.
- * A batch is acknowledged as a whole; on failure the queue redelivers it, and
- * every write here is idempotent, so a redelivery is harmless.
+ * The events queue consumer: writes what the request path only enqueued,
+ * one D1 batch per message batch. Every write here is idempotent (records
+ * are inserted once by id; last_used_at only moves forward), so a
+ * redelivered batch is harmless.
  */
 export async function consumeEvents(batch: MessageBatch<QueueMessage>, env: Env): Promise<void> {
   const db = openDatabase(env.DB);
   const latestUse = new Map<string, { workspaceId: string; at: string }>();
+  const records: ExecutionRecord[] = [];
   for (const { body } of batch.messages) {
-    if (body.type === "api_key.used") {
-      const seen = latestUse.get(body.key_id);
-      if (!seen || seen.at < body.at) latestUse.set(body.key_id, { workspaceId: body.workspace_id, at: body.at });
+    switch (body.type) {
+      case "api_key.used": {
+        const seen = latestUse.get(body.key_id);
+        if (!seen || seen.at < body.at) latestUse.set(body.key_id, { workspaceId: body.workspace_id, at: body.at });
+        break;
+      }
+      case "execution.recorded":
+        records.push(body.execution);
+        break;
     }
   }
-  await runBatch(
-    db,
-    [...latestUse].map(([keyId, use]) => touchApiKey(db, use.workspaceId, keyId, use.at)),
-  );
+  await runBatch(db, [...[...latestUse].map(([keyId, use]) => touchApiKey(db, use.workspaceId, keyId, use.at)), ...insertExecutions(db, records)]);
   batch.ackAll();
 }

@@ -17,6 +17,9 @@ import {
 import { canSee, requireScope } from "./access";
 import { actorOf, commitWithAudit } from "./audit-log";
 import { forgetCachedKey } from "./key-cache";
+import { environmentNameKey, publishEnvironment } from "./environment-edge";
+import { deleteEnvironmentSecrets } from "../repositories/environment-secrets";
+import type { ModelPrice } from "../db/schema";
 
 export function environmentView(row: EnvironmentRow) {
   return {
@@ -27,6 +30,7 @@ export function environmentView(row: EnvironmentRow) {
     protected: row.protected,
     required_approvals: row.requiredApprovals,
     variables: row.variables,
+    model_prices: row.modelPrices,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };
@@ -39,6 +43,7 @@ export interface EnvironmentSettings {
   protected?: boolean | undefined;
   required_approvals?: number | undefined;
   variables?: Record<string, string> | undefined;
+  model_prices?: Record<string, ModelPrice> | undefined;
 }
 
 /** A new environment's row, with defaults for what the caller left out. */
@@ -53,6 +58,7 @@ export function newEnvironmentRow(deps: Deps, workspaceId: string, name: string,
     protected: settings.protected ?? false,
     requiredApprovals: settings.required_approvals ?? 0,
     variables: settings.variables ?? {},
+    modelPrices: settings.model_prices ?? {},
     createdAt: now,
     updatedAt: now,
   };
@@ -115,6 +121,7 @@ export async function createEnvironment(
     if (isUniqueViolation(error, "environments.workspace_id, environments.name")) return nameTaken;
     throw error;
   }
+  await publishEnvironment(deps, principal.workspaceId, row.id);
   return ok(environmentView(row));
 }
 
@@ -137,6 +144,7 @@ export async function updateEnvironmentSettings(
     protected: changes.protected ?? before.protected,
     requiredApprovals: changes.required_approvals ?? before.requiredApprovals,
     variables: changes.variables ?? before.variables,
+    modelPrices: changes.model_prices ?? before.modelPrices,
     updatedAt: deps.now().toISOString(),
   };
   await commitWithAudit(deps, principal.workspaceId, [updateEnvironment(deps.db, after)], {
@@ -148,11 +156,12 @@ export async function updateEnvironmentSettings(
     before: environmentView(before),
     after: environmentView(after),
   });
+  await publishEnvironment(deps, principal.workspaceId, before.id);
   return ok(environmentView(after));
 }
 
 /**
- * Deletes an environment that has no releases, with its API keys. The
+ * Deletes an environment that has no releases, with its API keys and secrets. The
  * release check travels inside the batch, so a deploy racing the delete
  * cannot leave releases pointing at a deleted environment.
  */
@@ -172,6 +181,7 @@ export async function removeEnvironment(deps: Deps, principal: Principal, name: 
       [
         guard(deps.db, principal.workspaceId, environmentHasNoReleases(principal.workspaceId, env.id)),
         deleteEnvironmentKeys(deps.db, principal.workspaceId, env.id),
+        deleteEnvironmentSecrets(deps.db, principal.workspaceId, env.id),
         deleteEnvironment(deps.db, principal.workspaceId, env.id),
       ],
       {
@@ -189,6 +199,10 @@ export async function removeEnvironment(deps: Deps, principal: Principal, name: 
     throw error;
   }
   // The keys are gone from D1; drop their cache entries so they stop working here at once.
-  await Promise.all(keyHashes.map(({ keyHash }) => forgetCachedKey(deps.kv, keyHash)));
+  await Promise.all([
+    ...keyHashes.map(({ keyHash }) => forgetCachedKey(deps.kv, keyHash)),
+    publishEnvironment(deps, principal.workspaceId, env.id),
+    deps.kv.delete(environmentNameKey(principal.workspaceId, env.name)),
+  ]);
   return ok(environmentView(env));
 }

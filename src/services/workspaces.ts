@@ -5,6 +5,7 @@ import { insertWorkspace, type WorkspaceRow } from "../repositories/workspaces";
 import { apiKeyView, type IssuedApiKey, issueKey } from "./api-keys";
 import { commitWithAudit } from "./audit-log";
 import { type EnvironmentView, environmentView, newEnvironmentRow } from "./environments";
+import { publishEnvironment } from "./environment-edge";
 import { toCachedKey, writeCachedKey } from "./key-cache";
 
 /** Every workspace starts with these; production is protected. */
@@ -56,6 +57,6 @@ export async function bootstrapWorkspace(deps: Deps, name: string): Promise<Boot
       after: { workspace: created.workspace, environments: created.environments, api_key: apiKeyView(key) },
     },
   );
-  await writeCachedKey(deps.kv, key.keyHash, toCachedKey(key));
+  await Promise.all([writeCachedKey(deps.kv, key.keyHash, toCachedKey(key)), ...environments.map((env) => publishEnvironment(deps, workspace.id, env.id))]);
   return created;
 }

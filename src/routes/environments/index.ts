@@ -3,6 +3,7 @@ import { registerCreateEnvironment } from "./create";
 import { registerDeleteEnvironment } from "./delete";
 import { registerGetEnvironment } from "./get";
 import { registerListEnvironments } from "./list";
+import { registerSecretRoutes } from "./secrets";
 import { registerUpdateEnvironment } from "./update";
 
 export function registerEnvironmentRoutes(router: Router) {
@@ -11,4 +12,5 @@ export function registerEnvironmentRoutes(router: Router) {
   registerGetEnvironment(router);
   registerUpdateEnvironment(router);
   registerDeleteEnvironment(router);
+  registerSecretRoutes(router);
 }

@@ -11,12 +11,21 @@ const Variables = z
   .refine((vars) => Object.keys(vars).length <= 100, "At most 100 variables")
   .openapi({ example: { support_email: "help@example.com" } });
 
+const ModelPrices = z
+  .record(
+    z.string().min(1).max(200),
+    z.strictObject({ input_per_million: z.number().min(0).max(10_000), output_per_million: z.number().min(0).max(10_000) }),
+  )
+  .refine((prices) => Object.keys(prices).length <= 100, "At most 100 models")
+  .openapi({ description: "USD per million tokens by model (`provider/name` or `name`), overriding the built-in table", example: { "openai/gpt-4o-mini": { input_per_million: 0.15, output_per_million: 0.6 } } });
+
 const settings = {
   label: z.string().min(1).max(100),
   description: z.string().max(1000),
   protected: z.boolean().openapi({ description: "A protected environment takes releases by promotion only" }),
   required_approvals: z.number().int().min(0).max(10).openapi({ description: "Approvals a promotion into this environment needs" }),
-  variables: Variables.openapi({ description: "Plain values available to templates; not secret" }),
+  variables: Variables.openapi({ description: "Plain values available to templates as env.NAME; not secret" }),
+  model_prices: ModelPrices,
 };
 
 export const CreateEnvironmentBody = z
@@ -27,6 +36,7 @@ export const CreateEnvironmentBody = z
     protected: settings.protected.optional(),
     required_approvals: settings.required_approvals.optional(),
     variables: settings.variables.optional(),
+    model_prices: settings.model_prices.optional(),
   })
   .openapi("CreateEnvironment");
 
@@ -37,6 +47,7 @@ export const UpdateEnvironmentBody = z
     protected: settings.protected.optional(),
     required_approvals: settings.required_approvals.optional(),
     variables: settings.variables.optional(),
+    model_prices: settings.model_prices.optional(),
   })
   .openapi("UpdateEnvironment");
 
@@ -49,6 +60,7 @@ export const EnvironmentSchema = z
     protected: z.boolean(),
     required_approvals: z.number().int(),
     variables: z.record(z.string(), z.string()),
+    model_prices: z.record(z.string(), z.object({ input_per_million: z.number(), output_per_million: z.number() })),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

@@ -1,0 +1,81 @@
+import type { FieldIssue } from "../lib/problem";
+import { fail, ok, type Result } from "../lib/result";
+import type { InputVariable } from "../specs/prompt-spec";
+
+/** An input as Vellum's API sends it. */
+export interface TypedInput {
+  name: string;
+  type: string;
+  value?: unknown;
+}
+
+/** A chat message as templates see it. */
+export interface ChatTurn {
+  role: "USER" | "ASSISTANT" | "SYSTEM" | "FUNCTION";
+  text: string;
+}
+
+const ROLES = new Set(["USER", "ASSISTANT", "SYSTEM", "FUNCTION"]);
+
+function chatHistory(value: unknown): ChatTurn[] | null {
+  if (!Array.isArray(value)) return null;
+  const turns: ChatTurn[] = [];
+  for (const m of value) {
+    if (typeof m !== "object" || m === null) return null;
+    const message = m as { role?: unknown; text?: unknown; content?: { type?: unknown; value?: unknown } | null };
+    const role = typeof message.role === "string" ? message.role.toUpperCase() : "";
+    if (!ROLES.has(role)) return null;
+    const text = typeof message.text === "string" ? message.text : message.content?.type === "STRING" && typeof message.content.value === "string" ? message.content.value : null;
+    if (text === null) return null;
+    turns.push({ role: role as ChatTurn["role"], text });
+  }
+  return turns;
+}
+
+/** Checks one input against its variable; returns the value templates see, or why it does not fit. */
+function coerce(variable: InputVariable, input: TypedInput): { value: unknown } | { problem: string } {
+  switch (variable.type) {
+    case "STRING":
+      return input.type === "STRING" && typeof input.value === "string" ? { value: input.value } : { problem: `"${variable.key}" must be a STRING input with a string value` };
+    case "NUMBER":
+      return (input.type === "NUMBER" || input.type === "JSON") && typeof input.value === "number" && Number.isFinite(input.value)
+        ? { value: input.value }
+        : { problem: `"${variable.key}" must be a number (a NUMBER or JSON input)` };
+    case "JSON":
+      return input.type === "JSON" ? { value: input.value ?? null } : { problem: `"${variable.key}" must be a JSON input` };
+    case "CHAT_HISTORY": {
+      const turns = input.type === "CHAT_HISTORY" ? chatHistory(input.value) : null;
+      return turns ? { value: turns } : { problem: `"${variable.key}" must be a CHAT_HISTORY input: a list of {role, text} messages` };
+    }
+  }
+}
+
+/**
+ * Matches the request's inputs to the release's input variables: each known,
+ * of the right type, given once; every required one present; defaults filled
+ * in. A mismatch is a 400 naming the variable.
+ */
+export function bindInputs(variables: InputVariable[], inputs: TypedInput[], root = "body.inputs"): Result<Record<string, unknown>> {
+  const issues: FieldIssue[] = [];
+  const values: Record<string, unknown> = {};
+  inputs.forEach((input, i) => {
+    const variable = variables.find((v) => v.key === input.name);
+    if (!variable) return issues.push({ path: `${root}[${i}].name`, message: `Unknown input variable "${input.name}"` });
+    if (input.name in values) return issues.push({ path: `${root}[${i}].name`, message: `"${input.name}" is given more than once` });
+    const bound = coerce(variable, input);
+    if ("problem" in bound) return issues.push({ path: `${root}[${i}].value`, message: bound.problem });
+    values[input.name] = bound.value;
+  });
+  for (const variable of variables) {
+    if (variable.key in values) continue;
+    if (variable.default !== undefined) values[variable.key] = variable.type === "CHAT_HISTORY" ? chatHistory(variable.default) : variable.default;
+    else if (variable.required ?? true) issues.push({ path: root, message: `Missing required input "${variable.key}"` });
+  }
+  if (issues.length) return fail("VALIDATION_FAILED", issues.map((i) => i.message).join("; "), issues);
+  return ok(values);
+}
+
+/** Plain values (a sandbox scenario's) as typed inputs, each of its variable's type. */
+export function typedInputs(variables: InputVariable[], values: Record<string, unknown>): TypedInput[] {
+  return Object.entries(values).map(([name, value]) => ({ name, type: variables.find((v) => v.key === name)?.type ?? "JSON", value }));
+}

@@ -1,0 +1,53 @@
+import type { Deps } from "../context";
+import type { ModelPrice } from "../db/schema";
+import { listSecrets } from "../repositories/environment-secrets";
+import { findEnvironmentById } from "../repositories/environments";
+
+/**
+ * What the invoke path needs of an environment, copied to KV as
+ * `environment:<id>`: its variables, its price overrides and its secrets,
+ * still encrypted (they are opened only when a provider call needs one).
+ */
+export interface EnvironmentConfig {
+  id: string;
+  workspace_id: string;
+  name: string;
+  variables: Record<string, string>;
+  model_prices: Record<string, ModelPrice>;
+  /** Secret name → sealed value (see lib/secret-box.ts). */
+  secrets: Record<string, string>;
+}
+
+export const environmentConfigKey = (environmentId: string) => `environment:${environmentId}`;
+/** Environment names never change, so this mapping is written once and read by workspace keys on the invoke path. */
+export const environmentNameKey = (workspaceId: string, name: string) => `environment-name:${workspaceId}:${name}`;
+
+/**
+ * Rewrites an environment's KV entries from D1; called after every change to
+ * its settings or secrets. Visible here at once, elsewhere within about 60 s.
+ * For a deleted environment, removes its config (the caller removes its name).
+ */
+export async function publishEnvironment(deps: Pick<Deps, "db" | "kv">, workspaceId: string, environmentId: string): Promise<void> {
+  const env = await findEnvironmentById(deps.db, workspaceId, environmentId);
+  if (!env) {
+    await deps.kv.delete(environmentConfigKey(environmentId));
+    return;
+  }
+  const secrets = await listSecrets(deps.db, workspaceId, environmentId);
+  const config: EnvironmentConfig = {
+    id: env.id,
+    workspace_id: env.workspaceId,
+    name: env.name,
+    variables: env.variables,
+    model_prices: env.modelPrices,
+    secrets: Object.fromEntries(secrets.map((s) => [s.name, s.ciphertext])),
+  };
+  await Promise.all([
+    deps.kv.put(environmentConfigKey(environmentId), JSON.stringify(config)),
+    deps.kv.put(environmentNameKey(workspaceId, env.name), env.id),
+  ]);
+}
+
+export function readEnvironmentConfig(kv: KVNamespace, environmentId: string): Promise<EnvironmentConfig | null> {
+  return kv.get<EnvironmentConfig>(environmentConfigKey(environmentId), "json");
+}

@@ -1,0 +1,136 @@
+import type { Deps, Principal } from "../context";
+import type { ServerTiming } from "../lib/server-timing";
+import { fail, ok, type Result } from "../lib/result";
+import type { ExecutionRecord } from "../runtime/execution-record";
+import { bindInputs, type TypedInput } from "../runtime/inputs";
+import { resolveRelease } from "../runtime/resolve-release";
+import { type PromptOutcome, render, type RuntimeContext } from "../runtime/run-prompt";
+import type { ChatMessage } from "../runtime/providers/types";
+import type { PromptSpec } from "../specs/prompt-spec";
+import type { ReleaseSnapshot } from "./edge-sync";
+import type { EnvironmentConfig } from "./environment-edge";
+import { invokeEnvironment } from "./invoke-environment";
+
+/** The body of Vellum's execute-prompt request, as Stagecraft uses it. */
+export interface ExecutePromptRequest {
+  inputs: TypedInput[];
+  prompt_deployment_id?: string | null | undefined;
+  prompt_deployment_name?: string | null | undefined;
+  release_tag?: string | null | undefined;
+  external_id?: string | null | undefined;
+  metadata?: Record<string, unknown> | null | undefined;
+}
+
+/** Everything resolved and rendered, ready for the model call. */
+export interface PreparedPrompt {
+  executionId: string;
+  startedAt: number;
+  env: EnvironmentConfig;
+  release: ReleaseSnapshot;
+  tag: string;
+  spec: PromptSpec;
+  /** The rendered messages, or the rejection a template failure caused. */
+  rendered: { messages: ChatMessage[] } | { outcome: PromptOutcome };
+}
+
+export function runtimeContext(deps: Pick<Deps, "config">): RuntimeContext {
+  return { fetch: (input, init) => fetch(input, init), masterKey: deps.config.masterKey, timeoutMs: deps.config.upstreamTimeoutMs };
+}
+
+/**
+ * The invoke path up to the model call: environment and release from KV,
+ * inputs checked against the release's variables, templates rendered. No D1.
+ */
+export async function preparePrompt(
+  deps: Pick<Deps, "kv" | "newId" | "now">,
+  principal: Principal,
+  environmentName: string | undefined,
+  request: ExecutePromptRequest,
+  timing: ServerTiming,
+): Promise<Result<PreparedPrompt>> {
+  if (!request.prompt_deployment_id && !request.prompt_deployment_name) {
+    return fail("VALIDATION_FAILED", "Name the deployment", [{ path: "body.prompt_deployment_name", message: "Give prompt_deployment_name or prompt_deployment_id" }]);
+  }
+  const env = await invokeEnvironment(deps, principal, environmentName);
+  if (!env.ok) return env;
+  const resolved = await resolveRelease(deps.kv, {
+    workspaceId: principal.workspaceId,
+    environmentId: env.value.id,
+    kind: "prompt",
+    deploymentId: request.prompt_deployment_id,
+    deploymentName: request.prompt_deployment_name,
+    tag: request.release_tag,
+  });
+  if (!resolved.ok) return resolved;
+  timing.lap("resolve");
+  const spec = resolved.value.release.spec as PromptSpec;
+  const values = bindInputs(spec.input_variables, request.inputs);
+  if (!values.ok) return values;
+  const rendered = render(spec, values.value, env.value);
+  timing.lap("render");
+  return ok({
+    executionId: deps.newId("execution"),
+    startedAt: deps.now().getTime(),
+    env: env.value,
+    release: resolved.value.release,
+    tag: resolved.value.tag,
+    spec,
+    rendered,
+  });
+}
+
+/** Vellum's `meta`, always complete. */
+export function executionMeta(prepared: PreparedPrompt, outcome: PromptOutcome | null, latencyMs: number) {
+  return {
+    model_name: prepared.spec.model.name,
+    latency: Math.round(latencyMs),
+    deployment_release_tag: prepared.tag,
+    prompt_version_id: prepared.release.content_hash,
+    ...(outcome?.status === "FULFILLED"
+      ? {
+          finish_reason: outcome.finishReason,
+          usage: outcome.usage ? { input_token_count: outcome.usage.input_tokens, output_token_count: outcome.usage.output_tokens } : null,
+          cost: outcome.cost === null ? null : { value: outcome.cost, unit: "USD" as const },
+        }
+      : {}),
+  };
+}
+
+/** Which release served the call: in every response body, beside the X-Release-Id header. */
+export function releaseServed(prepared: PreparedPrompt) {
+  return { id: prepared.release.id, version: prepared.release.version, environment: prepared.env.name, deployment_id: prepared.release.deployment_id };
+}
+
+export function promptExecutionRecord(
+  principal: Principal,
+  prepared: PreparedPrompt,
+  request: ExecutePromptRequest,
+  outcome: PromptOutcome,
+  latencyMs: number,
+): ExecutionRecord {
+  const fulfilled = outcome.status === "FULFILLED" ? outcome : null;
+  return {
+    id: prepared.executionId,
+    workspace_id: principal.workspaceId,
+    environment_id: prepared.env.id,
+    deployment_id: prepared.release.deployment_id,
+    release_id: prepared.release.id,
+    release_tag: prepared.tag,
+    kind: "prompt",
+    status: outcome.status,
+    error_code: outcome.status === "REJECTED" ? outcome.error.code : null,
+    error_message: outcome.status === "REJECTED" ? outcome.error.message : null,
+    model_provider: prepared.spec.model.provider,
+    model_name: prepared.spec.model.name,
+    input_tokens: fulfilled?.usage?.input_tokens ?? null,
+    output_tokens: fulfilled?.usage?.output_tokens ?? null,
+    cost_usd: fulfilled?.cost ?? null,
+    latency_ms: latencyMs,
+    external_id: request.external_id ?? null,
+    metadata: request.metadata ?? null,
+    inputs: request.inputs,
+    outputs: fulfilled ? [{ type: "STRING", value: fulfilled.text }] : null,
+    nodes: null,
+    started_at: prepared.startedAt,
+  };
+}
