@@ -14,6 +14,7 @@ import { registerDeploymentRoutes } from "./routes/deployments";
 import { registerDocsRoutes } from "./routes/docs";
 import { registerEnvironmentRoutes } from "./routes/environments";
 import { registerExecuteRoutes } from "./routes/execute";
+import { registerExecutionRoutes } from "./routes/executions";
 import { registerPromotionRequestRoutes } from "./routes/promotion-requests";
 import { registerReleaseRoutes } from "./routes/releases";
 import { newRouter } from "./routes/router";
@@ -66,6 +67,7 @@ export function createApp(overrides: AppOverrides = {}) {
   registerEnvironmentRoutes(app);
   registerApiKeyRoutes(app);
   registerExecuteRoutes(app);
+  registerExecutionRoutes(app);
   registerSandboxRoutes(app);
   registerDeploymentRoutes(app);
   registerReleaseRoutes(app);

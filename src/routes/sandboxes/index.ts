@@ -3,6 +3,7 @@ import { registerCreateSandbox } from "./create";
 import { registerDeploySandbox } from "./deploy";
 import { registerGetSandbox } from "./get";
 import { registerListSandboxes } from "./list";
+import { registerRunSandbox } from "./run";
 import { registerUpdateSandbox } from "./update";
 
 export function registerSandboxRoutes(router: Router) {
@@ -11,4 +12,5 @@ export function registerSandboxRoutes(router: Router) {
   registerGetSandbox(router);
   registerUpdateSandbox(router);
   registerDeploySandbox(router);
+  registerRunSandbox(router);
 }

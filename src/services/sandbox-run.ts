@@ -1,0 +1,83 @@
+import type { Deps, Principal } from "../context";
+import { fail, ok, type Result } from "../lib/result";
+import { findSandbox, findSandboxRevision } from "../repositories/sandboxes";
+import { bindInputs, typedInputs } from "../runtime/inputs";
+import type { ChatMessage, TokenUsage } from "../runtime/providers/types";
+import { completePrompt, render, type VellumError } from "../runtime/run-prompt";
+import type { PromptSpec } from "../specs/prompt-spec";
+import { runtimeContext } from "./execute-prompt";
+import { invokeEnvironment } from "./invoke-environment";
+
+export interface SandboxRunInput {
+  scenario?: string | undefined;
+  inputs?: Record<string, unknown> | undefined;
+  revision?: number | undefined;
+}
+
+export interface SandboxRunResult {
+  state: "FULFILLED" | "REJECTED";
+  sandbox: { id: string; revision: number };
+  environment: string;
+  scenario: string | null;
+  messages: ChatMessage[] | null;
+  meta: { model_name: string; latency: number };
+  outputs?: { type: "STRING"; value: string }[];
+  error?: VellumError;
+  usage?: TokenUsage | null;
+  cost_usd?: number | null;
+  expected?: unknown;
+  matches_expected?: boolean | null;
+}
+
+/**
+ * Runs a sandbox's draft (the latest revision, or `revision`) through the
+ * same runtime as a deployed release, in one environment (for its variables
+ * and provider secrets), without deploying anything. Inputs come from a
+ * named scenario, from `inputs`, or both (`inputs` win).
+ */
+export async function runSandbox(
+  deps: Deps,
+  principal: Principal,
+  sandboxId: string,
+  environmentName: string | undefined,
+  input: SandboxRunInput,
+): Promise<Result<SandboxRunResult>> {
+  const sandbox = await findSandbox(deps.db, principal.workspaceId, sandboxId);
+  if (!sandbox) return fail("NOT_FOUND", `No sandbox with id "${sandboxId}"`);
+  const env = await invokeEnvironment(deps, principal, environmentName);
+  if (!env.ok) return env;
+  let draft = { revision: sandbox.revision, spec: sandbox.spec, scenarios: sandbox.scenarios };
+  if (input.revision !== undefined && input.revision !== sandbox.revision) {
+    const old = await findSandboxRevision(deps.db, principal.workspaceId, sandbox.id, input.revision);
+    if (!old) return fail("NOT_FOUND", `Sandbox "${sandbox.id}" has no revision ${input.revision}`, [{ path: "body.revision", message: "Unknown revision" }]);
+    draft = old;
+  }
+  if (sandbox.kind !== "prompt") return fail("UNPROCESSABLE", "Only prompt sandboxes can be run", [{ path: "path.id", message: "A workflow sandbox" }]);
+  const scenario = input.scenario === undefined ? undefined : draft.scenarios.find((s) => s.name === input.scenario);
+  if (input.scenario !== undefined && !scenario) return fail("NOT_FOUND", `No scenario named "${input.scenario}"`, [{ path: "body.scenario", message: "Unknown scenario" }]);
+  const spec = draft.spec as PromptSpec;
+  const values = bindInputs(spec.input_variables, typedInputs(spec.input_variables, { ...scenario?.inputs, ...input.inputs }), "body.inputs");
+  if (!values.ok) return values;
+  const started = deps.now().getTime();
+  const rendered = render(spec, values.value, env.value);
+  const outcome = "outcome" in rendered ? rendered.outcome : await completePrompt(runtimeContext(deps), spec, rendered.messages, env.value);
+  const result: SandboxRunResult = {
+    state: outcome.status,
+    sandbox: { id: sandbox.id, revision: draft.revision },
+    environment: env.value.name,
+    scenario: scenario?.name ?? null,
+    messages: "messages" in rendered ? rendered.messages : null,
+    meta: { model_name: spec.model.name, latency: deps.now().getTime() - started },
+  };
+  if (outcome.status === "REJECTED") return ok({ ...result, error: outcome.error });
+  const expected = scenario?.expected;
+  return ok({
+    ...result,
+    outputs: [{ type: "STRING", value: outcome.text }],
+    usage: outcome.usage,
+    cost_usd: outcome.cost,
+    expected: expected ?? null,
+    matches_expected: expected === undefined ? null : expected === outcome.text,
+  });
+}
+
