@@ -58,6 +58,7 @@ function coerce(variable: InputVariable, input: TypedInput): { value: unknown } 
 export function bindInputs(variables: InputVariable[], inputs: TypedInput[], root = "body.inputs"): Result<Record<string, unknown>> {
   const issues: FieldIssue[] = [];
   const values: Record<string, unknown> = {};
+  const given = new Set(inputs.map((input) => input.name));
   inputs.forEach((input, i) => {
     const variable = variables.find((v) => v.key === input.name);
     if (!variable) return issues.push({ path: `${root}[${i}].name`, message: `Unknown input variable "${input.name}"` });
@@ -67,7 +68,7 @@ export function bindInputs(variables: InputVariable[], inputs: TypedInput[], roo
     values[input.name] = bound.value;
   });
   for (const variable of variables) {
-    if (variable.key in values) continue;
+    if (given.has(variable.key)) continue;
     if (variable.default !== undefined) values[variable.key] = variable.type === "CHAT_HISTORY" ? chatHistory(variable.default) : variable.default;
     else if (variable.required ?? true) issues.push({ path: root, message: `Missing required input "${variable.key}"` });
   }
