@@ -11,7 +11,7 @@ interface RouteCase {
   path: (ids: Ids) => string;
   body?: unknown;
   /** The scope the route needs. */
-  scope: "read" | "admin" | "deploy" | "promote";
+  scope: "read" | "admin" | "deploy" | "promote" | "execute";
   /** Needs a workspace key: an environment key gets 403 whatever its scopes. */
   workspaceLevel?: boolean;
   /**
@@ -22,6 +22,8 @@ interface RouteCase {
   otherEnvironment: 404 | 403 | "hidden" | "shared" | "skip";
   otherWorkspace: 404 | "hidden";
 }
+
+const EXECUTE = { prompt_deployment_name: "faq", inputs: [{ name: "question", type: "STRING", value: "q" }] };
 
 interface Ids {
   qaKeyId: string;
@@ -67,6 +69,22 @@ const routes: RouteCase[] = [
     otherWorkspace: 404,
   },
   { method: "GET", path: () => "/v1/deployments/faq/releases/LATEST?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: () => "/v1/execute-prompt?environment=qa", body: EXECUTE, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: () => "/v1/execute-prompt-stream?environment=qa", body: EXECUTE, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/executions?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/executions/exe_unknown?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    method: "POST",
+    path: () => "/v1/submit-completion-actuals?environment=qa",
+    body: { actuals: [{ external_id: "x", quality: 1 }] },
+    scope: "execute",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { method: "PUT", path: () => "/v1/environments/qa/secrets/API_TOKEN", body: { value: "s3cret" }, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/environments/qa/secrets", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "DELETE", path: () => "/v1/environments/qa/secrets/API_TOKEN", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: (ids) => `/v1/sandboxes/${ids.sandboxId}/run?environment=qa`, body: { inputs: { question: "q" } }, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
 ];
 
 let a: TestWorkspace;

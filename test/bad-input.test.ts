@@ -92,6 +92,41 @@ const bodyRoutes: BodyRoute[] = [
     wrongTypes: { release_id: 7 },
   },
   {
+    method: "POST",
+    path: () => "/v1/execute-prompt?environment=staging",
+    auth: () => ws.adminKey,
+    valid: { prompt_deployment_name: "faq", inputs: [{ name: "question", type: "STRING", value: "q" }] },
+    wrongTypes: { prompt_deployment_name: 5, inputs: [{ name: "question", type: "AUDIO_CLIP", value: "q" }], release_tag: [], metadata: "m" },
+  },
+  {
+    method: "POST",
+    path: () => "/v1/execute-prompt-stream?environment=staging",
+    auth: () => ws.adminKey,
+    valid: { prompt_deployment_name: "faq", inputs: [{ name: "question", type: "STRING", value: "q" }] },
+    wrongTypes: { inputs: "q", external_id: 3 },
+  },
+  {
+    method: "POST",
+    path: () => "/v1/submit-completion-actuals?environment=staging",
+    auth: () => ws.adminKey,
+    valid: { actuals: [{ external_id: "x", quality: 1 }] },
+    wrongTypes: { actuals: [{ quality: "good" }], deployment_name: 4 },
+  },
+  {
+    method: "PUT",
+    path: () => "/v1/environments/staging/secrets/API_TOKEN",
+    auth: () => ws.adminKey,
+    valid: { value: "secret" },
+    wrongTypes: { value: 42 },
+  },
+  {
+    method: "POST",
+    path: () => `/v1/sandboxes/${sandboxId}/run?environment=staging`,
+    auth: () => ws.adminKey,
+    valid: { inputs: { question: "q" } },
+    wrongTypes: { inputs: "q", scenario: 1, revision: "one" },
+  },
+  {
     method: "PATCH",
     path: () => "/v1/deployments/faq/release-tags/stable?environment=staging",
     auth: () => ws.adminKey,
@@ -165,6 +200,9 @@ describe("query and path input", () => {
     ["/v1/promotion-requests?status=maybe", "query.status"],
     ["/v1/releases/rel_x/compare", "query.to"],
     ["/v1/sandboxes/x?revision=zero", "query.revision"],
+    ["/v1/executions?environment=staging&from=yesterday", "query.from"],
+    ["/v1/executions?environment=staging&status=DONE", "query.status"],
+    ["/v1/executions?environment=staging&cursor=abc", "query.cursor"],
   ])("GET %s → 400 naming %s", async (path, field) => {
     const res = await call(path, { key: ws.adminKey });
     const problem = expectProblem(res, 400, "VALIDATION_FAILED");
