@@ -9,7 +9,8 @@ const PORT = Number(process.env.PORT ?? 8787);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const DEV_VARS = ".dev.vars";
 const DEMO_FILE = ".stagecraft/demo.json";
-const WRANGLER = "node_modules/.bin/wrangler";
+// Run wrangler's entry point with this very Node, whatever `node` the PATH finds.
+const WRANGLER = "node_modules/wrangler/bin/wrangler.js";
 // No prompts and no telemetry: the local server must come up unattended and offline.
 const wranglerEnv = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
 
@@ -32,7 +33,7 @@ function readDevVars() {
 }
 
 function applyMigrations() {
-  const result = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: wranglerEnv });
+  const result = spawnSync(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: wranglerEnv });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -127,7 +128,7 @@ function printBanner(demo) {
 
 const vars = ensureDevVars();
 applyMigrations();
-const child = spawn(WRANGLER, ["dev", "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"], {
+const child = spawn(process.execPath, [WRANGLER, "dev", "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"], {
   stdio: ["ignore", "inherit", "inherit"],
   env: wranglerEnv,
 });

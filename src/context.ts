@@ -3,6 +3,7 @@ import type { DeploymentCoordinator } from "./coordinator/deployment-coordinator
 import type { Database } from "./db/client";
 import type { IdGenerator } from "./lib/ids";
 import type { ServerTiming } from "./lib/server-timing";
+import type { InvokeLookups } from "./services/invoke-prefetch";
 import type { ExecutionRecord } from "./runtime/execution-record";
 
 export const scopes = ["execute", "read", "deploy", "promote", "approve", "admin"] as const;
@@ -50,5 +51,6 @@ export type AppEnv = {
     deps: Deps;
     principal: Principal;
     timing: ServerTiming;
+    invokeLookups?: Promise<InvokeLookups | null>;
   };
 };

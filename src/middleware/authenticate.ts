@@ -1,7 +1,9 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Principal, Scope } from "../context";
 import { ApiError } from "../lib/problem";
 import { authenticateKey } from "../services/authentication";
+import { rememberKeyBinding, startInvokeLookups } from "../services/invoke-prefetch";
 import { recordKeyUse } from "../services/key-usage";
 
 /** Vellum's clients send `X-API-KEY`; everyone else sends a bearer token. */
@@ -14,23 +16,42 @@ function presentedKey(authorization: string | undefined, apiKeyHeader: string | 
 /**
  * Authenticates the request's API key and puts the principal in the context.
  * Missing, malformed, unknown, expired and revoked keys all get the same 401.
+ * `beforeLookup` may start reads that overlap the key's lookup.
  */
-export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const deps = c.get("deps");
-  const result = await authenticateKey(deps, presentedKey(c.req.header("authorization"), c.req.header("x-api-key")));
-  if (!result.ok) {
-    throw new ApiError(
-      "UNAUTHENTICATED",
-      result.reason === "missing"
-        ? "Send an API key as `Authorization: Bearer <key>` or `X-API-KEY: <key>`"
-        : "The API key is not valid: it is malformed, unknown, expired or revoked",
-      [{ path: "header.authorization", message: result.reason === "missing" ? "Missing" : "Invalid" }],
+function authenticateWith(beforeLookup?: (c: Context<AppEnv>, keyHash: string) => void) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const deps = c.get("deps");
+    const result = await authenticateKey(
+      deps,
+      presentedKey(c.req.header("authorization"), c.req.header("x-api-key")),
+      beforeLookup && ((keyHash) => beforeLookup(c, keyHash)),
     );
-  }
-  c.set("principal", result.principal);
-  c.var.timing.lap("auth");
-  c.executionCtx.waitUntil(recordKeyUse(deps, result.principal));
-  await next();
+    if (!result.ok) {
+      throw new ApiError(
+        "UNAUTHENTICATED",
+        result.reason === "missing"
+          ? "Send an API key as `Authorization: Bearer <key>` or `X-API-KEY: <key>`"
+          : "The API key is not valid: it is malformed, unknown, expired or revoked",
+        [{ path: "header.authorization", message: result.reason === "missing" ? "Missing" : "Invalid" }],
+      );
+    }
+    c.set("principal", result.principal);
+    rememberKeyBinding(result.keyHash, result.principal);
+    c.var.timing.lap("auth");
+    c.executionCtx.waitUntil(recordKeyUse(deps, result.principal));
+    await next();
+  });
+}
+
+export const authenticate = authenticateWith();
+
+/**
+ * Authentication for the invoke routes: while the key is looked up, the
+ * release and environment lookups the request will need start too, when
+ * this isolate already knows the key's environment (see invoke-prefetch.ts).
+ */
+export const authenticateInvoke = authenticateWith((c, keyHash) => {
+  c.set("invokeLookups", startInvokeLookups(c.var.deps, keyHash, c.req.json().catch(() => null), c.req.query("environment")));
 });
 
 function holdsAnywhere(principal: Principal, scope: Scope) {

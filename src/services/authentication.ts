@@ -21,10 +21,13 @@ export function isKeyUsable(key: CachedKey, now: Date): "ok" | "revoked" | "expi
 export async function authenticateKey(
   deps: Pick<Deps, "db" | "kv" | "now">,
   token: string | undefined,
-): Promise<{ ok: true; principal: Principal } | { ok: false; reason: AuthRefusal }> {
+  /** Called with the key's hash just before it is looked up, to start work that can overlap the lookup. */
+  beforeLookup?: (keyHash: string) => void,
+): Promise<{ ok: true; principal: Principal; keyHash: string } | { ok: false; reason: AuthRefusal }> {
   if (!token) return { ok: false, reason: "missing" };
   if (!(await parseApiKeyToken(token))) return { ok: false, reason: "malformed" };
   const keyHash = await sha256Hex(token);
+  beforeLookup?.(keyHash);
   let key = await readCachedKey(deps.kv, keyHash);
   if (!key) {
     const row = await findApiKeyByHash(deps.db, keyHash);
@@ -36,6 +39,7 @@ export async function authenticateKey(
   if (usable !== "ok") return { ok: false, reason: usable };
   return {
     ok: true,
+    keyHash,
     principal: { workspaceId: key.workspace_id, keyId: key.id, environment: key.environment, scopes: key.scopes },
   };
 }

@@ -3,13 +3,14 @@ import type { ServerTiming } from "../lib/server-timing";
 import { fail, ok, type Result } from "../lib/result";
 import type { ExecutionRecord } from "../runtime/execution-record";
 import { bindInputs, type TypedInput } from "../runtime/inputs";
-import { resolveRelease } from "../runtime/resolve-release";
+import { type ReleaseQuery, resolveRelease } from "../runtime/resolve-release";
 import { type PromptOutcome, render, type RuntimeContext } from "../runtime/run-prompt";
 import type { ChatMessage } from "../runtime/providers/types";
 import type { PromptSpec } from "../specs/prompt-spec";
 import type { ReleaseSnapshot } from "./edge-sync";
 import type { EnvironmentConfig } from "./environment-edge";
-import { invokeEnvironment } from "./invoke-environment";
+import { environmentConfig, invokeEnvironment } from "./invoke-environment";
+import { type InvokeLookups, matchingLookups } from "./invoke-prefetch";
 
 /** The body of Vellum's execute-prompt request, as Stagecraft uses it. */
 export interface ExecutePromptRequest {
@@ -47,31 +48,38 @@ export async function preparePrompt(
   environmentName: string | undefined,
   request: ExecutePromptRequest,
   timing: ServerTiming,
+  lookups?: Promise<InvokeLookups | null>,
 ): Promise<Result<PreparedPrompt>> {
   if (!request.prompt_deployment_id && !request.prompt_deployment_name) {
     return fail("VALIDATION_FAILED", "Name the deployment", [{ path: "body.prompt_deployment_name", message: "Give prompt_deployment_name or prompt_deployment_id" }]);
   }
-  const env = await invokeEnvironment(deps, principal, environmentName);
-  if (!env.ok) return env;
-  const resolved = await resolveRelease(deps.kv, {
+  const ref = await invokeEnvironment(deps, principal, environmentName);
+  if (!ref.ok) return ref;
+  const query: ReleaseQuery = {
     workspaceId: principal.workspaceId,
-    environmentId: env.value.id,
+    environmentId: ref.value.id,
     kind: "prompt",
     deploymentId: request.prompt_deployment_id,
     deploymentName: request.prompt_deployment_name,
     tag: request.release_tag,
-  });
+  };
+  // Started during authentication when possible; otherwise the two reads share one KV round trip.
+  const prefetched = await matchingLookups(lookups, query);
+  const [resolved, env] = await Promise.all([
+    prefetched?.release ?? resolveRelease(deps.kv, query),
+    prefetched?.config ?? environmentConfig(deps, principal.workspaceId, ref.value),
+  ]);
   if (!resolved.ok) return resolved;
   timing.lap("resolve");
   const spec = resolved.value.release.spec as PromptSpec;
   const values = bindInputs(spec.input_variables, request.inputs);
   if (!values.ok) return values;
-  const rendered = render(spec, values.value, env.value);
+  const rendered = render(spec, values.value, env);
   timing.lap("render");
   return ok({
     executionId: deps.newId("execution"),
     startedAt: deps.now().getTime(),
-    env: env.value,
+    env,
     release: resolved.value.release,
     tag: resolved.value.tag,
     spec,

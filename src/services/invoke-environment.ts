@@ -1,13 +1,13 @@
-import type { Deps, Principal } from "../context";
+import type { Deps, EnvironmentRef, Principal } from "../context";
 import { fail, ok, type Result } from "../lib/result";
 import { requireScope } from "./access";
 import { type EnvironmentConfig, environmentNameKey, readEnvironmentConfig } from "./environment-edge";
 
 /**
- * The environment an invocation runs in, and its config, from KV alone: an
- * environment key's own, or the one a workspace key names. Needs `execute`.
+ * The environment an invocation runs in, from KV alone: an environment
+ * key's own, or the one a workspace key names. Needs `execute` there.
  */
-export async function invokeEnvironment(deps: Pick<Deps, "kv">, principal: Principal, requested: string | undefined): Promise<Result<EnvironmentConfig>> {
+export async function invokeEnvironment(deps: Pick<Deps, "kv">, principal: Principal, requested: string | undefined): Promise<Result<EnvironmentRef>> {
   let ref = principal.environment;
   if (ref && requested !== undefined && requested !== ref.name) return fail("NOT_FOUND", `No environment named "${requested}"`);
   if (!ref) {
@@ -19,8 +19,10 @@ export async function invokeEnvironment(deps: Pick<Deps, "kv">, principal: Princ
     ref = { id, name: requested };
   }
   const access = requireScope(principal, "execute", ref.id);
-  if (!access.ok) return access;
-  const config = await readEnvironmentConfig(deps.kv, ref.id);
-  // An environment published before it had settings reads as empty, not as missing.
-  return ok(config ?? { id: ref.id, workspace_id: principal.workspaceId, name: ref.name, variables: {}, model_prices: {}, secrets: {} });
+  return access.ok ? ok(ref) : access;
+}
+
+/** The environment's variables, prices and sealed secrets; one that has none yet reads as empty. */
+export async function environmentConfig(deps: Pick<Deps, "kv">, workspaceId: string, ref: EnvironmentRef): Promise<EnvironmentConfig> {
+  return (await readEnvironmentConfig(deps.kv, ref.id)) ?? { id: ref.id, workspace_id: workspaceId, name: ref.name, variables: {}, model_prices: {}, secrets: {} };
 }

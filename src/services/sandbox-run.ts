@@ -6,7 +6,7 @@ import type { ChatMessage, TokenUsage } from "../runtime/providers/types";
 import { completePrompt, render, type VellumError } from "../runtime/run-prompt";
 import type { PromptSpec } from "../specs/prompt-spec";
 import { runtimeContext } from "./execute-prompt";
-import { invokeEnvironment } from "./invoke-environment";
+import { environmentConfig, invokeEnvironment } from "./invoke-environment";
 
 export interface SandboxRunInput {
   scenario?: string | undefined;
@@ -44,8 +44,9 @@ export async function runSandbox(
 ): Promise<Result<SandboxRunResult>> {
   const sandbox = await findSandbox(deps.db, principal.workspaceId, sandboxId);
   if (!sandbox) return fail("NOT_FOUND", `No sandbox with id "${sandboxId}"`);
-  const env = await invokeEnvironment(deps, principal, environmentName);
-  if (!env.ok) return env;
+  const ref = await invokeEnvironment(deps, principal, environmentName);
+  if (!ref.ok) return ref;
+  const env = await environmentConfig(deps, principal.workspaceId, ref.value);
   let draft = { revision: sandbox.revision, spec: sandbox.spec, scenarios: sandbox.scenarios };
   if (input.revision !== undefined && input.revision !== sandbox.revision) {
     const old = await findSandboxRevision(deps.db, principal.workspaceId, sandbox.id, input.revision);
@@ -59,12 +60,12 @@ export async function runSandbox(
   const values = bindInputs(spec.input_variables, typedInputs(spec.input_variables, { ...scenario?.inputs, ...input.inputs }), "body.inputs");
   if (!values.ok) return values;
   const started = deps.now().getTime();
-  const rendered = render(spec, values.value, env.value);
-  const outcome = "outcome" in rendered ? rendered.outcome : await completePrompt(runtimeContext(deps), spec, rendered.messages, env.value);
+  const rendered = render(spec, values.value, env);
+  const outcome = "outcome" in rendered ? rendered.outcome : await completePrompt(runtimeContext(deps), spec, rendered.messages, env);
   const result: SandboxRunResult = {
     state: outcome.status,
     sandbox: { id: sandbox.id, revision: draft.revision },
-    environment: env.value.name,
+    environment: env.name,
     scenario: scenario?.name ?? null,
     messages: "messages" in rendered ? rendered.messages : null,
     meta: { model_name: spec.model.name, latency: deps.now().getTime() - started },

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { authenticateInvoke, requireAnyScope } from "../../middleware/authenticate";
 import { type PromptOutcome, streamPrompt } from "../../runtime/run-prompt";
 import { enqueueExecution } from "../../runtime/execution-record";
 import { executionMeta, preparePrompt, promptExecutionRecord, releaseServed, runtimeContext } from "../../services/execute-prompt";
@@ -18,7 +18,7 @@ const route = createRoute({
   description:
     "Newline-delimited JSON events, as Vellum's client reads them: INITIATED, STREAMING (one per text delta), then FULFILLED or REJECTED. A failure once streaming has begun is a REJECTED event.",
   security: keySecurity,
-  middleware: [authenticate, requireAnyScope("execute")] as const,
+  middleware: [authenticateInvoke, requireAnyScope("execute")] as const,
   request: { query: EnvironmentQuery, body: jsonBody(ExecutePromptBody) },
   responses: {
     200: { description: "The event stream", content: { "application/x-ndjson": { schema: z.string() } } },
@@ -29,7 +29,7 @@ const route = createRoute({
 export function registerExecutePromptStream(router: Router) {
   router.openapi(route, async (c) => {
     const request = c.req.valid("json");
-    const prepared = unwrap(await preparePrompt(c.var.deps, c.var.principal, c.req.valid("query").environment, request, c.var.timing));
+    const prepared = unwrap(await preparePrompt(c.var.deps, c.var.principal, c.req.valid("query").environment, request, c.var.timing, c.var.invokeLookups));
     const events = "outcome" in prepared.rendered ? null : streamPrompt(runtimeContext(c.var.deps), prepared.spec, prepared.rendered.messages, prepared.env);
     // Wait for the first event before committing to a 200: a rate limit still becomes a 429.
     const first = events ? (await events.next()).value : { outcome: (prepared.rendered as { outcome: PromptOutcome }).outcome };

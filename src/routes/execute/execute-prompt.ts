@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { authenticateInvoke, requireAnyScope } from "../../middleware/authenticate";
 import { completePrompt } from "../../runtime/run-prompt";
 import { executionMeta, preparePrompt, releaseServed, runtimeContext } from "../../services/execute-prompt";
 import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
@@ -16,7 +16,7 @@ const route = createRoute({
   description:
     "Runs the release a tag names (default LATEST) in the key's environment. Provider failures are a REJECTED result with HTTP 200; a provider's rate limit is passed on as 429 with Retry-After. `X-Release-Id` names the release that served the call; `Server-Timing` breaks down auth, resolve, render and model time.",
   security: keySecurity,
-  middleware: [authenticate, requireAnyScope("execute")] as const,
+  middleware: [authenticateInvoke, requireAnyScope("execute")] as const,
   request: { query: EnvironmentQuery, body: jsonBody(ExecutePromptBody) },
   responses: { 200: jsonResponse(ExecutePromptResponse, "FULFILLED or REJECTED"), ...problems(400, 401, 403, 404, 413, 415) },
 });
@@ -24,7 +24,7 @@ const route = createRoute({
 export function registerExecutePrompt(router: Router) {
   router.openapi(route, async (c) => {
     const request = c.req.valid("json");
-    const prepared = unwrap(await preparePrompt(c.var.deps, c.var.principal, c.req.valid("query").environment, request, c.var.timing));
+    const prepared = unwrap(await preparePrompt(c.var.deps, c.var.principal, c.req.valid("query").environment, request, c.var.timing, c.var.invokeLookups));
     const outcome = "outcome" in prepared.rendered ? prepared.rendered.outcome : await completePrompt(runtimeContext(c.var.deps), prepared.spec, prepared.rendered.messages, prepared.env);
     c.var.timing.lap("model");
     const latency = c.var.deps.now().getTime() - prepared.startedAt;
