@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Principal, Scope } from "../context";
 import { ApiError } from "../lib/problem";
 import { authenticateKey } from "../services/authentication";
+import type { CachedKey } from "../services/key-cache";
 import { rememberKeyBinding, startInvokeLookups } from "../services/invoke-prefetch";
 import { recordKeyUse } from "../services/key-usage";
 
@@ -18,7 +19,7 @@ function presentedKey(authorization: string | undefined, apiKeyHeader: string | 
  * Missing, malformed, unknown, expired and revoked keys all get the same 401.
  * `beforeLookup` may start reads that overlap the key's lookup.
  */
-function authenticateWith(beforeLookup?: (c: Context<AppEnv>, keyHash: string) => void) {
+function authenticateWith(beforeLookup?: (c: Context<AppEnv>, keyHash: string) => Promise<CachedKey | null> | undefined) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const deps = c.get("deps");
     const result = await authenticateKey(
@@ -46,12 +47,15 @@ function authenticateWith(beforeLookup?: (c: Context<AppEnv>, keyHash: string) =
 export const authenticate = authenticateWith();
 
 /**
- * Authentication for the invoke routes: while the key is looked up, the
- * release and environment lookups the request will need start too, when
- * this isolate already knows the key's environment (see invoke-prefetch.ts).
+ * Authentication for the invoke routes: when this isolate already knows the
+ * key's environment, the key, the release pointer and the environment's
+ * config are read from KV together, in one round trip (see invoke-prefetch.ts).
  */
 export const authenticateInvoke = authenticateWith((c, keyHash) => {
-  c.set("invokeLookups", startInvokeLookups(c.var.deps, keyHash, c.req.json().catch(() => null), c.req.query("environment")));
+  const started = startInvokeLookups(c.var.deps, keyHash, c.req.json(), c.req.query("environment"));
+  if (!started) return undefined;
+  c.set("invokeLookups", started.lookups);
+  return started.key;
 });
 
 function holdsAnywhere(principal: Principal, scope: Scope) {

@@ -46,7 +46,22 @@ export interface ReleaseQuery {
   tag?: string | null | undefined;
 }
 
-export async function resolveRelease(kv: KVNamespace, query: ReleaseQuery): Promise<Result<{ release: ReleaseSnapshot; tag: string }>> {
+/**
+ * The KV key of the pointer a query reads, when it is known without any I/O
+ * (the deployment given by id, or its name already seen by this isolate).
+ */
+export function pointerKeyFor(query: ReleaseQuery): string | null {
+  const tag = query.tag ?? "LATEST";
+  if (tag.startsWith("rel_")) return null;
+  const deploymentId = query.deploymentId ?? (query.deploymentName ? deploymentNames.get(edgeKeys.deploymentName(query.workspaceId, query.deploymentName))?.id : undefined);
+  return deploymentId ? edgeKeys.pointer(query.environmentId, deploymentId, tag) : null;
+}
+
+/**
+ * `pointer`, when given, is that pointer already read from KV (null: absent),
+ * so that a caller can fetch it together with other keys.
+ */
+export async function resolveRelease(kv: KVNamespace, query: ReleaseQuery, pointer?: TagPointer | null): Promise<Result<{ release: ReleaseSnapshot; tag: string }>> {
   const tag = query.tag ?? "LATEST";
   const noun = query.kind === "prompt" ? "prompt deployment" : "workflow deployment";
   let deploymentId = query.deploymentId ?? null;
@@ -58,8 +73,8 @@ export async function resolveRelease(kv: KVNamespace, query: ReleaseQuery): Prom
   if (tag.startsWith("rel_")) {
     release = await snapshot(kv, tag);
   } else {
-    const pointer = await kv.get<TagPointer>(edgeKeys.pointer(query.environmentId, deploymentId, tag), "json");
-    release = pointer && (await snapshot(kv, pointer.release_id));
+    const current = pointer !== undefined ? pointer : await kv.get<TagPointer>(edgeKeys.pointer(query.environmentId, deploymentId, tag), "json");
+    release = current && (await snapshot(kv, current.release_id));
   }
   // A release of another environment, workspace or deployment is as good as absent.
   if (!release || release.environment_id !== query.environmentId || release.workspace_id !== query.workspaceId || release.deployment_id !== deploymentId) {

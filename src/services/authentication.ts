@@ -21,14 +21,17 @@ export function isKeyUsable(key: CachedKey, now: Date): "ok" | "revoked" | "expi
 export async function authenticateKey(
   deps: Pick<Deps, "db" | "kv" | "now">,
   token: string | undefined,
-  /** Called with the key's hash just before it is looked up, to start work that can overlap the lookup. */
-  beforeLookup?: (keyHash: string) => void,
+  /**
+   * Called with the key's hash before it is looked up. It may start work that
+   * overlaps the lookup, and may return the lookup itself (the KV entry,
+   * fetched together with other keys) to use instead of a read of its own.
+   */
+  beforeLookup?: (keyHash: string) => Promise<CachedKey | null> | undefined,
 ): Promise<{ ok: true; principal: Principal; keyHash: string } | { ok: false; reason: AuthRefusal }> {
   if (!token) return { ok: false, reason: "missing" };
   if (!(await parseApiKeyToken(token))) return { ok: false, reason: "malformed" };
   const keyHash = await sha256Hex(token);
-  beforeLookup?.(keyHash);
-  let key = await readCachedKey(deps.kv, keyHash);
+  let key = await (beforeLookup?.(keyHash) ?? readCachedKey(deps.kv, keyHash));
   if (!key) {
     const row = await findApiKeyByHash(deps.db, keyHash);
     if (!row) return { ok: false, reason: "unknown" };

@@ -2,6 +2,7 @@ import type { Deps, EnvironmentRef, Principal } from "../context";
 import { fail, ok, type Result } from "../lib/result";
 import { requireScope } from "./access";
 import { type EnvironmentConfig, environmentNameKey, readEnvironmentConfig } from "./environment-edge";
+import { emptyEnvironmentConfig } from "./invoke-prefetch";
 
 /**
  * The environment an invocation runs in, from KV alone: an environment
@@ -24,5 +25,5 @@ export async function invokeEnvironment(deps: Pick<Deps, "kv">, principal: Princ
 
 /** The environment's variables, prices and sealed secrets; one that has none yet reads as empty. */
 export async function environmentConfig(deps: Pick<Deps, "kv">, workspaceId: string, ref: EnvironmentRef): Promise<EnvironmentConfig> {
-  return (await readEnvironmentConfig(deps.kv, ref.id)) ?? { id: ref.id, workspace_id: workspaceId, name: ref.name, variables: {}, model_prices: {}, secrets: {} };
+  return (await readEnvironmentConfig(deps.kv, ref.id)) ?? emptyEnvironmentConfig(workspaceId, ref);
 }

@@ -1,20 +1,19 @@
 import type { Deps, EnvironmentRef, Principal } from "../context";
 import type { Result } from "../lib/result";
-import { type ReleaseQuery, resolveRelease } from "../runtime/resolve-release";
-import type { ReleaseSnapshot } from "./edge-sync";
-import type { EnvironmentConfig } from "./environment-edge";
-import { environmentConfig } from "./invoke-environment";
+import { pointerKeyFor, type ReleaseQuery, resolveRelease } from "../runtime/resolve-release";
+import type { ReleaseSnapshot, TagPointer } from "./edge-sync";
+import { type EnvironmentConfig, environmentConfigKey } from "./environment-edge";
+import { type CachedKey, cacheKeyName, readCachedKey } from "./key-cache";
 
 /**
- * Overlaps the invoke path's KV reads with the key lookup.
+ * One KV round trip for the invoke path.
  *
  * A key's workspace and environment never change, so once this isolate has
  * authenticated a key it knows where that key acts. The next request with
- * the key starts reading the release pointer and the environment's config at
- * the same time as the key itself: one KV round trip instead of two. The
- * results are used only after the key is authenticated afresh (revocation is
- * still checked on every request), and only if they match what the request
- * turns out to need.
+ * the key reads, in one bulk KV get, the key's entry (revocation and expiry
+ * are still checked on every request), the release pointer it asks for, and
+ * the environment's config. The release and config are used only after the
+ * key is authenticated, and only if they match what the request needs.
  */
 const MAX_KEYS = 10_000;
 const keyBindings = new Map<string, { workspaceId: string; environment: EnvironmentRef }>();
@@ -31,20 +30,12 @@ export interface InvokeLookups {
   config: Promise<EnvironmentConfig>;
 }
 
-interface InvokeTarget {
-  prompt_deployment_id?: unknown;
-  prompt_deployment_name?: unknown;
-  release_tag?: unknown;
-}
-
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 
-export async function startInvokeLookups(deps: Pick<Deps, "kv">, keyHash: string, body: Promise<unknown>, environment: string | undefined): Promise<InvokeLookups | null> {
-  const binding = keyBindings.get(keyHash);
-  if (!binding || (environment !== undefined && environment !== binding.environment.name)) return null;
-  const target = (await body) as InvokeTarget | null;
-  if (!target || typeof target !== "object") return null;
-  const query: ReleaseQuery = {
+function queryFrom(binding: { workspaceId: string; environment: EnvironmentRef }, body: unknown): ReleaseQuery | null {
+  if (!body || typeof body !== "object") return null;
+  const target = body as Record<string, unknown>;
+  return {
     workspaceId: binding.workspaceId,
     environmentId: binding.environment.id,
     kind: "prompt",
@@ -52,12 +43,40 @@ export async function startInvokeLookups(deps: Pick<Deps, "kv">, keyHash: string
     deploymentName: text(target.prompt_deployment_name),
     tag: text(target.release_tag),
   };
-  const release = resolveRelease(deps.kv, query);
-  const config = environmentConfig(deps, binding.workspaceId, binding.environment);
-  // Nobody may await these if the request fails first; keep that from surfacing as unhandled.
-  release.catch(() => undefined);
-  config.catch(() => undefined);
-  return { query, release, config };
+}
+
+export function emptyEnvironmentConfig(workspaceId: string, ref: EnvironmentRef): EnvironmentConfig {
+  return { id: ref.id, workspace_id: workspaceId, name: ref.name, variables: {}, model_prices: {}, secrets: {} };
+}
+
+/** Starts the bulk read, or returns null when this isolate does not know the key yet. */
+export function startInvokeLookups(deps: Pick<Deps, "kv">, keyHash: string, body: Promise<unknown>, environment: string | undefined) {
+  const binding = keyBindings.get(keyHash);
+  if (!binding || (environment !== undefined && environment !== binding.environment.name)) return null;
+  const configKey = environmentConfigKey(binding.environment.id);
+  const fetched = (async () => {
+    const query = queryFrom(binding, await body.catch(() => null));
+    const pointerKey = query && pointerKeyFor(query);
+    const keys = [cacheKeyName(keyHash), configKey, ...(pointerKey ? [pointerKey] : [])];
+    const values = (await deps.kv.get(keys, "json")) as Map<string, unknown>;
+    return { query, pointerKey, values };
+  })();
+  const lookups = fetched
+    .then(({ query, pointerKey, values }): InvokeLookups | null =>
+      query
+        ? {
+            query,
+            release: resolveRelease(deps.kv, query, pointerKey ? ((values.get(pointerKey) as TagPointer | null) ?? null) : undefined),
+            config: Promise.resolve((values.get(configKey) as EnvironmentConfig | null) ?? emptyEnvironmentConfig(binding.workspaceId, binding.environment)),
+          }
+        : null,
+    )
+    .catch(() => null);
+  return {
+    // Should the bulk read fail, the key is read on its own as usual.
+    key: fetched.then(({ values }) => (values.get(cacheKeyName(keyHash)) as CachedKey | null) ?? null).catch(() => readCachedKey(deps.kv, keyHash)),
+    lookups,
+  };
 }
 
 /** The prefetched reads, if they are exactly the ones this request needs. */

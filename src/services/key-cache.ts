@@ -15,7 +15,7 @@ export interface CachedKey {
   revoked_at: string | null;
 }
 
-const cacheKeyName = (keyHash: string) => `api-key:${keyHash}`;
+export const cacheKeyName = (keyHash: string) => `api-key:${keyHash}`;
 /** Dead keys stay cached a day so that repeated attempts with them do not reach D1. */
 const DEAD_KEY_TTL_SECONDS = 86_400;
 

@@ -138,3 +138,19 @@ describe("execute-prompt", () => {
     });
   });
 });
+
+describe("the invoke path's shared KV read", () => {
+  it("still checks the key on every request: a revoked key fails at once, a rotated one after its grace", async () => {
+    const ws = await createWorkspace();
+    await deployedWorkspace(ws);
+    const k = await ws.key({ environment: "staging", scopes: ["execute"] });
+    for (let i = 0; i < 3; i++) expect((await call("/v1/execute-prompt", { key: k.key, body: ask("warm") })).status).toBe(200);
+    await call(`/v1/api-keys/${k.id}`, { method: "DELETE", key: ws.adminKey });
+    expectProblem(await call("/v1/execute-prompt", { key: k.key, body: ask("after revoke") }), 401, "UNAUTHENTICATED");
+
+    const r = await ws.key({ environment: "staging", scopes: ["execute"] });
+    expect((await call("/v1/execute-prompt", { key: r.key, body: ask("warm") })).status).toBe(200);
+    await call(`/v1/api-keys/${r.id}/rotate`, { key: ws.adminKey, body: { grace_period_seconds: 0 } });
+    expectProblem(await call("/v1/execute-prompt", { key: r.key, body: ask("after rotation") }), 401, "UNAUTHENTICATED");
+  });
+});
