@@ -40,16 +40,8 @@ export const CreateEnvironmentBody = z
   })
   .openapi("CreateEnvironment");
 
-export const UpdateEnvironmentBody = z
-  .strictObject({
-    label: settings.label.optional(),
-    description: settings.description.optional(),
-    protected: settings.protected.optional(),
-    required_approvals: settings.required_approvals.optional(),
-    variables: settings.variables.optional(),
-    model_prices: settings.model_prices.optional(),
-  })
-  .openapi("UpdateEnvironment");
+/** Every setting but the name, which never changes. */
+export const UpdateEnvironmentBody = CreateEnvironmentBody.omit({ name: true }).openapi("UpdateEnvironment");
 
 export const EnvironmentSchema = z
   .object({
