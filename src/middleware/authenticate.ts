@@ -52,7 +52,7 @@ export const authenticate = authenticateWith();
  * config are read from KV together, in one round trip (see invoke-prefetch.ts).
  */
 export const authenticateInvoke = authenticateWith((c, keyHash) => {
-  const started = startInvokeLookups(c.var.deps, keyHash, c.req.json(), c.req.query("environment"));
+  const started = startInvokeLookups(c.var.deps, keyHash, () => c.req.json(), c.req.query("environment"));
   if (!started) return undefined;
   c.set("invokeLookups", started.lookups);
   return started.key;

@@ -50,12 +50,13 @@ export function emptyEnvironmentConfig(workspaceId: string, ref: EnvironmentRef)
 }
 
 /** Starts the bulk read, or returns null when this isolate does not know the key yet. */
-export function startInvokeLookups(deps: Pick<Deps, "kv">, keyHash: string, body: Promise<unknown>, environment: string | undefined) {
+export function startInvokeLookups(deps: Pick<Deps, "kv">, keyHash: string, readBody: () => Promise<unknown>, environment: string | undefined) {
   const binding = keyBindings.get(keyHash);
   if (!binding || (environment !== undefined && environment !== binding.environment.name)) return null;
   const configKey = environmentConfigKey(binding.environment.id);
   const fetched = (async () => {
-    const query = queryFrom(binding, await body.catch(() => null));
+    // A body that is not JSON is the validator's to refuse; here it only means nothing to prefetch.
+    const query = queryFrom(binding, await readBody().catch(() => null));
     const pointerKey = query && pointerKeyFor(query);
     const keys = [cacheKeyName(keyHash), configKey, ...(pointerKey ? [pointerKey] : [])];
     const values = (await deps.kv.get(keys, "json")) as Map<string, unknown>;
