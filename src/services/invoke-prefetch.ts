@@ -18,8 +18,10 @@ import { type CachedKey, cacheKeyName, readCachedKey } from "./key-cache";
 const MAX_KEYS = 10_000;
 const keyBindings = new Map<string, { workspaceId: string; environment: EnvironmentRef }>();
 
+/** Remembers where a key acts, if it is an environment key that may invoke at all (a key's scopes never change either). */
 export function rememberKeyBinding(keyHash: string, principal: Principal) {
-  if (!principal.environment || keyBindings.has(keyHash)) return;
+  const mayInvoke = principal.scopes.includes("execute") || principal.scopes.includes("admin");
+  if (!principal.environment || !mayInvoke || keyBindings.has(keyHash)) return;
   if (keyBindings.size >= MAX_KEYS) keyBindings.clear();
   keyBindings.set(keyHash, { workspaceId: principal.workspaceId, environment: principal.environment });
 }
