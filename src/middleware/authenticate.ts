@@ -19,13 +19,14 @@ function presentedKey(authorization: string | undefined, apiKeyHeader: string | 
  * Missing, malformed, unknown, expired and revoked keys all get the same 401.
  * `beforeLookup` may start reads that overlap the key's lookup.
  */
-function authenticateWith(beforeLookup?: (c: Context<AppEnv>, keyHash: string) => Promise<CachedKey | null> | undefined) {
+function authenticateWith(beforeLookup?: (c: Context<AppEnv>, keyHash: string) => Promise<CachedKey | null> | undefined, readThrough = true) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const deps = c.get("deps");
     const result = await authenticateKey(
       deps,
       presentedKey(c.req.header("authorization"), c.req.header("x-api-key")),
       beforeLookup && ((keyHash) => beforeLookup(c, keyHash)),
+      readThrough,
     );
     if (!result.ok) {
       throw new ApiError(
@@ -50,13 +51,14 @@ export const authenticate = authenticateWith();
  * Authentication for the invoke routes: when this isolate already knows the
  * key's environment, the key, the release pointer and the environment's
  * config are read from KV together, in one round trip (see invoke-prefetch.ts).
+ * A key missing from KV is refused here without a look in D1.
  */
 export const authenticateInvoke = authenticateWith((c, keyHash) => {
   const started = startInvokeLookups(c.var.deps, keyHash, () => c.req.json(), c.req.query("environment"));
   if (!started) return undefined;
   c.set("invokeLookups", started.lookups);
   return started.key;
-});
+}, false);
 
 function holdsAnywhere(principal: Principal, scope: Scope) {
   return principal.scopes.includes("admin") || principal.scopes.includes(scope);

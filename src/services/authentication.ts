@@ -16,7 +16,8 @@ export function isKeyUsable(key: CachedKey, now: Date): "ok" | "revoked" | "expi
 /**
  * Turns a presented key into a principal. The key's shape and checksum are
  * checked before anything is looked up; the lookup reads the KV cache and
- * falls back to D1 only for a key the cache has never seen.
+ * falls back to D1 only for a key the cache has never seen (every key is
+ * written to the cache when it is created, so that is rare).
  */
 export async function authenticateKey(
   deps: Pick<Deps, "db" | "kv" | "now">,
@@ -27,12 +28,15 @@ export async function authenticateKey(
    * fetched together with other keys) to use instead of a read of its own.
    */
   beforeLookup?: (keyHash: string) => Promise<CachedKey | null> | undefined,
+  /** On a KV miss, look in D1 and cache what is found. The invoke path passes false: it never touches D1. */
+  readThrough = true,
 ): Promise<{ ok: true; principal: Principal; keyHash: string } | { ok: false; reason: AuthRefusal }> {
   if (!token) return { ok: false, reason: "missing" };
   if (!(await parseApiKeyToken(token))) return { ok: false, reason: "malformed" };
   const keyHash = await sha256Hex(token);
   let key = await (beforeLookup?.(keyHash) ?? readCachedKey(deps.kv, keyHash));
   if (!key) {
+    if (!readThrough) return { ok: false, reason: "unknown" };
     const row = await findApiKeyByHash(deps.db, keyHash);
     if (!row) return { ok: false, reason: "unknown" };
     key = toCachedKey(row);

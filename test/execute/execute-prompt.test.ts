@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
+import { sha256Hex } from "../../src/lib/crypto";
 import { call, createWorkspace, expectProblem } from "../harness";
 import { createSandbox, deploy, deployedWorkspace, promptSpec, saveSandbox } from "../lifecycle/fixtures";
 import { completion, executionsRecorded, mockNetwork, upstreamDeployment, UPSTREAM } from "./upstream";
@@ -114,6 +115,19 @@ describe("execute-prompt", () => {
     await waitOnExecutionContext(ctx);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { outputs: { value: string }[] }).outputs[0]!.value).toBe("no D1 please");
+
+    // A well-formed key KV does not know is refused without a look in D1.
+    const stranger = await ws.key({ environment: "staging", scopes: ["execute"] });
+    await env.EDGE.delete(`api-key:${await sha256Hex(stranger.key)}`);
+    const ctx2 = createExecutionContext();
+    const refused = await createApp().request(
+      "https://stagecraft.test/v1/execute-prompt",
+      { method: "POST", headers: { authorization: `Bearer ${stranger.key}`, "content-type": "application/json" }, body: JSON.stringify(ask("x")) },
+      { ...env, DB: failingD1 },
+      ctx2,
+    );
+    await waitOnExecutionContext(ctx2);
+    expect(refused.status).toBe(401);
   });
 
   it("calls an OpenAI-compatible upstream with the environment's secret and records tokens and cost", async () => {
