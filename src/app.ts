@@ -12,6 +12,7 @@ import { registerApiKeyRoutes } from "./routes/api-keys";
 import { registerAuditEventRoutes } from "./routes/audit-events";
 import { registerDeploymentRoutes } from "./routes/deployments";
 import { registerDocsRoutes } from "./routes/docs";
+import { registerDocumentIndexRoutes } from "./routes/document-indexes";
 import { registerEnvironmentRoutes } from "./routes/environments";
 import { registerExecuteRoutes } from "./routes/execute";
 import { registerExecutionRoutes } from "./routes/executions";
@@ -72,6 +73,7 @@ export function createApp(overrides: AppOverrides = {}) {
   registerDeploymentRoutes(app);
   registerReleaseRoutes(app);
   registerPromotionRequestRoutes(app);
+  registerDocumentIndexRoutes(app);
   registerAuditEventRoutes(app);
   registerDocsRoutes(app);
   app.notFound(handleNotFound);

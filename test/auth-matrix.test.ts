@@ -85,6 +85,12 @@ const routes: RouteCase[] = [
   { method: "GET", path: () => "/v1/environments/qa/secrets", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "DELETE", path: () => "/v1/environments/qa/secrets/API_TOKEN", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "POST", path: (ids) => `/v1/sandboxes/${ids.sandboxId}/run?environment=qa`, body: { inputs: { question: "q" } }, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/document-indexes?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: () => "/v1/document-indexes?environment=qa", body: { name: "another" }, scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/document-indexes/kb?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: () => "/v1/document-indexes/kb/documents?environment=qa", body: { title: "t", text: "x" }, scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "DELETE", path: () => "/v1/document-indexes/kb/documents/doc_x?environment=qa", scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: () => "/v1/search?environment=qa", body: { index_name: "kb", query: "x" }, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
 ];
 
 let a: TestWorkspace;
@@ -99,6 +105,7 @@ beforeAll(async () => {
   expect(qa.status).toBe(201);
   expect((await call("/v1/environments", { key: a.adminKey, body: { name: "qa-two" } })).status).toBe(201);
   const qaKey = await a.key({ environment: "qa", scopes: ["read"] });
+  expect((await call("/v1/document-indexes?environment=qa", { key: a.adminKey, body: { name: "kb" } })).status).toBe(201);
   const sandbox = await createSandbox(a);
   const first = await deploy(a, sandbox.id, ["qa"]);
   const second = await deploy(a, sandbox.id, ["qa"]);

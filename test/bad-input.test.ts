@@ -15,6 +15,7 @@ beforeAll(async () => {
   sandboxId = sandbox.id;
   releaseId = (await deploy(ws, sandbox.id, ["staging"])).body.releases[0].id;
   await deploy(ws, sandbox.id, ["staging"]);
+  await call("/v1/document-indexes?environment=staging", { key: ws.adminKey, body: { name: "kb" } });
 });
 
 interface BodyRoute {
@@ -125,6 +126,27 @@ const bodyRoutes: BodyRoute[] = [
     auth: () => ws.adminKey,
     valid: { inputs: { question: "q" } },
     wrongTypes: { inputs: "q", scenario: 1, revision: "one" },
+  },
+  {
+    method: "POST",
+    path: () => "/v1/document-indexes?environment=staging",
+    auth: () => ws.adminKey,
+    valid: { name: "kb" },
+    wrongTypes: { name: "has spaces" },
+  },
+  {
+    method: "POST",
+    path: () => "/v1/document-indexes/kb/documents?environment=staging",
+    auth: () => ws.adminKey,
+    valid: { title: "t", text: "x" },
+    wrongTypes: { title: 1, text: "", external_id: 5, metadata: "m" },
+  },
+  {
+    method: "POST",
+    path: () => "/v1/search?environment=staging",
+    auth: () => ws.adminKey,
+    valid: { index_name: "kb", query: "x" },
+    wrongTypes: { query: 5, options: { limit: 0 }, index_name: [] },
   },
   {
     method: "PATCH",

@@ -105,7 +105,8 @@ export async function storageSnapshot(): Promise<Record<string, unknown>> {
   ).all<{ name: string }>();
   const snapshot: Record<string, unknown> = {};
   for (const { name } of tables) {
-    const rows = (await env.DB.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()).results;
+    // Sorted in JS: some tables (FTS5's shadow tables) have no rowid to order by.
+    const rows = (await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
     // last_used_at is a usage hint written later by the queue consumer, not a state change.
     snapshot[`d1:${name}`] = name === "api_keys" ? rows.map((row) => ({ ...row, last_used_at: "(ignored)" })) : rows;
   }

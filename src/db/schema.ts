@@ -279,3 +279,46 @@ export const executions = sqliteTable(
     index("executions_external_id").on(t.workspaceId, t.environmentId, t.externalId),
   ],
 );
+
+export const documentIndexes = sqliteTable(
+  "document_indexes",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    environmentId: text("environment_id").notNull().references(() => environments.id),
+    name: text("name").notNull(),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [uniqueIndex("document_indexes_environment_name").on(t.workspaceId, t.environmentId, t.name)],
+);
+
+export const documents = sqliteTable(
+  "documents",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    environmentId: text("environment_id").notNull().references(() => environments.id),
+    indexId: text("index_id").notNull().references(() => documentIndexes.id),
+    externalId: text("external_id"),
+    title: text("title").notNull(),
+    text: text("text").notNull(),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("documents_index_external_id").on(t.indexId, t.externalId), index("documents_index").on(t.indexId)],
+);
+
+/** Documents cut into passages; each is also a row of the FTS5 table `document_chunks_fts` (see the migration). */
+export const documentChunks = sqliteTable(
+  "document_chunks",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    indexId: text("index_id").notNull().references(() => documentIndexes.id),
+    documentId: text("document_id").notNull().references(() => documents.id),
+    position: integer("position").notNull(),
+    text: text("text").notNull(),
+  },
+  (t) => [index("document_chunks_document").on(t.documentId)],
+);

@@ -11,6 +11,9 @@ export const idPrefixes = {
   sandbox: "sbx",
   promotionRequest: "prq",
   execution: "exe",
+  documentIndex: "idx",
+  document: "doc",
+  documentChunk: "chk",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -11,6 +11,7 @@ export const problemCatalog = {
   INSUFFICIENT_SCOPE: { status: 403, title: "The API key lacks a scope this operation needs" },
   NOT_FOUND: { status: 404, title: "Not found" },
   METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },
+  DOCUMENT_INDEX_NAME_TAKEN: { status: 409, title: "The environment already has an index with this name" },
   ENVIRONMENT_NAME_TAKEN: { status: 409, title: "An environment with this name already exists" },
   ENVIRONMENT_HAS_RELEASES: { status: 409, title: "The environment still has releases" },
   SANDBOX_NAME_TAKEN: { status: 409, title: "A sandbox with this name already exists" },

@@ -19,6 +19,7 @@ import { actorOf, commitWithAudit } from "./audit-log";
 import { forgetCachedKey } from "./key-cache";
 import { environmentNameKey, publishEnvironment } from "./environment-edge";
 import { deleteEnvironmentSecrets } from "../repositories/environment-secrets";
+import { deleteEnvironmentDocuments } from "../repositories/documents";
 import type { ModelPrice } from "../db/schema";
 
 export function environmentView(row: EnvironmentRow) {
@@ -161,7 +162,8 @@ export async function updateEnvironmentSettings(
 }
 
 /**
- * Deletes an environment that has no releases, with its API keys and secrets. The
+ * Deletes an environment that has no releases, with its API keys, secrets
+ * and document indexes. The
  * release check travels inside the batch, so a deploy racing the delete
  * cannot leave releases pointing at a deleted environment.
  */
@@ -182,6 +184,7 @@ export async function removeEnvironment(deps: Deps, principal: Principal, name: 
         guard(deps.db, principal.workspaceId, environmentHasNoReleases(principal.workspaceId, env.id)),
         deleteEnvironmentKeys(deps.db, principal.workspaceId, env.id),
         deleteEnvironmentSecrets(deps.db, principal.workspaceId, env.id),
+        ...deleteEnvironmentDocuments(deps.db, principal.workspaceId, env.id),
         deleteEnvironment(deps.db, principal.workspaceId, env.id),
       ],
       {
