@@ -91,6 +91,8 @@ const routes: RouteCase[] = [
   { method: "POST", path: () => "/v1/document-indexes/kb/documents?environment=qa", body: { title: "t", text: "x" }, scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "DELETE", path: () => "/v1/document-indexes/kb/documents/doc_x?environment=qa", scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "POST", path: () => "/v1/search?environment=qa", body: { index_name: "kb", query: "x" }, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: () => "/v1/execute-workflow?environment=qa", body: { workflow_deployment_name: "faq", inputs: [] }, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: () => "/v1/execute-workflow-stream?environment=qa", body: { workflow_deployment_name: "faq", inputs: [] }, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
 ];
 
 let a: TestWorkspace;

@@ -129,6 +129,20 @@ const bodyRoutes: BodyRoute[] = [
   },
   {
     method: "POST",
+    path: () => "/v1/execute-workflow?environment=staging",
+    auth: () => ws.adminKey,
+    valid: { workflow_deployment_name: "flow", inputs: [] },
+    wrongTypes: { inputs: {}, workflow_deployment_name: 3, event_types: ["ALL"] },
+  },
+  {
+    method: "POST",
+    path: () => "/v1/execute-workflow-stream?environment=staging",
+    auth: () => ws.adminKey,
+    valid: { workflow_deployment_name: "flow", inputs: [] },
+    wrongTypes: { inputs: "x", release_tag: 1 },
+  },
+  {
+    method: "POST",
     path: () => "/v1/document-indexes?environment=staging",
     auth: () => ws.adminKey,
     valid: { name: "kb" },

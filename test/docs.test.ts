@@ -33,6 +33,17 @@ describe("API description", () => {
         "/v1/releases/{id}/promote",
         "/v1/promotion-requests",
         "/v1/promotion-requests/{id}",
+        "/v1/execute-prompt",
+        "/v1/execute-prompt-stream",
+        "/v1/execute-workflow",
+        "/v1/execute-workflow-stream",
+        "/v1/executions",
+        "/v1/submit-completion-actuals",
+        "/v1/search",
+        "/v1/document-indexes",
+        "/v1/document-indexes/{id}/documents",
+        "/v1/sandboxes/{id}/run",
+        "/v1/environments/{name}/secrets/{key}",
       ]),
     );
     const createKey = res.body.paths["/v1/api-keys"].post;

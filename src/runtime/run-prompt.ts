@@ -24,8 +24,8 @@ export type PromptOutcome =
 
 const boxes = new Map<string, Promise<SecretBox>>();
 
-/** The environment's secrets, opened one at a time and only when a provider asks. */
-function secretReader(ctx: RuntimeContext, env: EnvironmentConfig) {
+/** The environment's secrets, opened one at a time and only when a provider (or an api node) asks. */
+export function secretReader(ctx: RuntimeContext, env: EnvironmentConfig) {
   return async (name: string) => {
     const sealed = env.secrets[name];
     if (sealed === undefined) return undefined;

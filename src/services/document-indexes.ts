@@ -197,26 +197,31 @@ export interface SearchInput {
   options?: { limit?: number | null | undefined; filters?: { external_ids?: string[] | null | undefined; metadata?: unknown } | null | undefined } | null | undefined;
 }
 
-/** Vellum's search, in the key's environment: BM25 over the index's passages. */
-export async function searchIndex(deps: Deps, principal: Principal, environmentName: string | undefined, input: SearchInput) {
-  const named = input.index_id ?? input.index_name ?? input.document_index;
-  if (!named) return fail("VALIDATION_FAILED", "Name the index", [{ path: "body.index_name", message: "Give index_id, index_name or document_index" }]);
-  const found = await indexFor(deps, principal, environmentName, named, "execute");
-  if (!found.ok) return found;
+export type SearchHit = { text: string; score: number; keywords: string[]; document: { id: string; label: string; external_id: string | null; metadata: Record<string, unknown> } };
+
+/** BM25 search of one environment's index by id or name: what both `/v1/search` and workflow search nodes run. */
+export async function searchInEnvironment(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  environmentId: string,
+  indexIdOrName: string,
+  query: string,
+  options: { limit: number; externalIds?: string[] | null | undefined; metadata?: unknown },
+): Promise<Result<SearchHit[]>> {
+  const index = await findDocumentIndex(deps.db, workspaceId, environmentId, indexIdOrName);
+  if (!index) return fail("NOT_FOUND", `No document index "${indexIdOrName}" in this environment`);
   const conditions = [];
-  const externalIds = input.options?.filters?.external_ids;
-  if (externalIds?.length) conditions.push(sql`d.external_id IN (${sql.join(externalIds.map((id) => sql`${id}`), sql`, `)})`);
-  const metadata = input.options?.filters?.metadata;
-  if (metadata) {
-    const compiled = compileMetadataFilter(metadata);
+  if (options.externalIds?.length) conditions.push(sql`d.external_id IN (${sql.join(options.externalIds.map((id) => sql`${id}`), sql`, `)})`);
+  if (options.metadata) {
+    const compiled = compileMetadataFilter(options.metadata);
     if ("issue" in compiled) return fail("VALIDATION_FAILED", compiled.issue.message, [compiled.issue]);
     conditions.push(compiled.sql);
   }
-  const expression = matchExpression(input.query);
-  if (!expression) return ok({ results: [] });
-  const hits = await searchChunks(deps.db, found.value.index.id, expression.match, conditions, input.options?.limit ?? 10);
-  return ok({
-    results: hits.map((hit) => {
+  const expression = matchExpression(query);
+  if (!expression) return ok([]);
+  const hits = await searchChunks(deps.db, index.id, expression.match, conditions, options.limit);
+  return ok(
+    hits.map((hit) => {
       const text = hit.text.toLowerCase();
       return {
         text: hit.text,
@@ -225,6 +230,19 @@ export async function searchIndex(deps: Deps, principal: Principal, environmentN
         document: { id: hit.document_id, label: hit.title, external_id: hit.external_id, metadata: JSON.parse(hit.metadata) as Record<string, unknown> },
       };
     }),
-  });
+  );
 }
 
+/** Vellum's search, in the key's environment: BM25 over the index's passages. */
+export async function searchIndex(deps: Deps, principal: Principal, environmentName: string | undefined, input: SearchInput) {
+  const named = input.index_id ?? input.index_name ?? input.document_index;
+  if (!named) return fail("VALIDATION_FAILED", "Name the index", [{ path: "body.index_name", message: "Give index_id, index_name or document_index" }]);
+  const env = await environmentFor(deps, principal, environmentName, "execute");
+  if (!env.ok) return env;
+  const hits = await searchInEnvironment(deps, principal.workspaceId, env.value.id, named, input.query, {
+    limit: input.options?.limit ?? 10,
+    externalIds: input.options?.filters?.external_ids,
+    metadata: input.options?.filters?.metadata,
+  });
+  return hits.ok ? ok({ results: hits.value }) : hits;
+}

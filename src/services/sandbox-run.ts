@@ -5,6 +5,9 @@ import { bindInputs, typedInputs } from "../runtime/inputs";
 import type { ChatMessage, TokenUsage } from "../runtime/providers/types";
 import { completePrompt, render, type VellumError } from "../runtime/run-prompt";
 import type { PromptSpec } from "../specs/prompt-spec";
+import type { WorkflowSpec } from "../specs/workflow-spec";
+import { type NodeResult, runWorkflow } from "../runtime/workflow/run-workflow";
+import { workflowContext } from "./execute-workflow";
 import { runtimeContext } from "./execute-prompt";
 import { environmentConfig, invokeEnvironment } from "./invoke-environment";
 
@@ -21,8 +24,10 @@ export interface SandboxRunResult {
   scenario: string | null;
   messages: ChatMessage[] | null;
   meta: { model_name: string; latency: number };
-  outputs?: { type: "STRING"; value: string }[];
-  error?: VellumError;
+  outputs?: { type: "STRING"; name?: string; value: string }[];
+  error?: VellumError | { code: "NODE_EXECUTION"; message: string };
+  /** Workflows: every node's status, output and timing. */
+  nodes?: NodeResult[];
   usage?: TokenUsage | null;
   cost_usd?: number | null;
   expected?: unknown;
@@ -30,8 +35,8 @@ export interface SandboxRunResult {
 }
 
 /**
- * Runs a sandbox's draft (the latest revision, or `revision`) through the
- * same runtime as a deployed release, in one environment (for its variables
+ * Runs a sandbox's draft (the latest revision, or `revision`), prompt or
+ * workflow, through the same runtime as a deployed release, in one environment (for its variables
  * and provider secrets), without deploying anything. Inputs come from a
  * named scenario, from `inputs`, or both (`inputs` win).
  */
@@ -53,13 +58,28 @@ export async function runSandbox(
     if (!old) return fail("NOT_FOUND", `Sandbox "${sandbox.id}" has no revision ${input.revision}`, [{ path: "body.revision", message: "Unknown revision" }]);
     draft = old;
   }
-  if (sandbox.kind !== "prompt") return fail("UNPROCESSABLE", "Only prompt sandboxes can be run", [{ path: "path.id", message: "A workflow sandbox" }]);
   const scenario = input.scenario === undefined ? undefined : draft.scenarios.find((s) => s.name === input.scenario);
   if (input.scenario !== undefined && !scenario) return fail("NOT_FOUND", `No scenario named "${input.scenario}"`, [{ path: "body.scenario", message: "Unknown scenario" }]);
-  const spec = draft.spec as PromptSpec;
-  const values = bindInputs(spec.input_variables, typedInputs(spec.input_variables, { ...scenario?.inputs, ...input.inputs }), "body.inputs");
+  const variables = (draft.spec as PromptSpec | WorkflowSpec).input_variables;
+  const values = bindInputs(variables, typedInputs(variables, { ...scenario?.inputs, ...input.inputs }), "body.inputs");
   if (!values.ok) return values;
   const started = deps.now().getTime();
+  if (sandbox.kind === "workflow") {
+    const outcome = await runWorkflow(draft.spec as WorkflowSpec, values.value, workflowContext(deps, principal.workspaceId, env));
+    const base = {
+      state: outcome.status,
+      sandbox: { id: sandbox.id, revision: draft.revision },
+      environment: env.name,
+      scenario: scenario?.name ?? null,
+      messages: null,
+      meta: { model_name: "workflow", latency: deps.now().getTime() - started },
+      nodes: outcome.nodes,
+    };
+    if (outcome.status === "REJECTED") return ok({ ...base, error: { code: "NODE_EXECUTION", message: `Node "${outcome.error.node_id}" failed: ${outcome.error.message}` } });
+    const text = outcome.outputs.map((o) => o.value).join("\n");
+    return ok({ ...base, outputs: outcome.outputs.map((o) => ({ type: "STRING", name: o.name, value: o.value })), expected: scenario?.expected ?? null, matches_expected: scenario?.expected === undefined ? null : scenario.expected === text });
+  }
+  const spec = draft.spec as PromptSpec;
   const rendered = render(spec, values.value, env);
   const outcome = "outcome" in rendered ? rendered.outcome : await completePrompt(runtimeContext(deps), spec, rendered.messages, env);
   const result: SandboxRunResult = {

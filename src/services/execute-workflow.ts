@@ -1,0 +1,128 @@
+import type { Deps, Principal } from "../context";
+import { fail, ok, type Result } from "../lib/result";
+import type { ExecutionRecord } from "../runtime/execution-record";
+import { bindInputs, type TypedInput, typedInputs } from "../runtime/inputs";
+import { resolveRelease } from "../runtime/resolve-release";
+import { completePrompt, render, secretReader } from "../runtime/run-prompt";
+import type { WorkflowContext, WorkflowOutcome } from "../runtime/workflow/run-workflow";
+import type { PromptSpec } from "../specs/prompt-spec";
+import type { WorkflowSpec } from "../specs/workflow-spec";
+import { searchInEnvironment } from "./document-indexes";
+import type { ReleaseSnapshot } from "./edge-sync";
+import type { EnvironmentConfig } from "./environment-edge";
+import { runtimeContext } from "./execute-prompt";
+import { environmentConfig, invokeEnvironment } from "./invoke-environment";
+
+export interface ExecuteWorkflowRequest {
+  inputs: TypedInput[];
+  workflow_deployment_id?: string | null | undefined;
+  workflow_deployment_name?: string | null | undefined;
+  release_tag?: string | null | undefined;
+  external_id?: string | null | undefined;
+  metadata?: Record<string, unknown> | null | undefined;
+}
+
+/**
+ * What workflow nodes reach outside the graph, in one environment: its
+ * prompt deployments (by name and tag, from KV), its document indexes, its
+ * secrets, the network.
+ */
+export function workflowContext(deps: Pick<Deps, "db" | "kv" | "config">, workspaceId: string, env: EnvironmentConfig): WorkflowContext {
+  const runtime = runtimeContext(deps);
+  return {
+    runtime,
+    env,
+    secret: secretReader(runtime, env),
+    async search(index, query, limit, metadata) {
+      const hits = await searchInEnvironment(deps, workspaceId, env.id, index, query, { limit, metadata });
+      if (!hits.ok) throw new Error(hits.error.detail);
+      return hits.value;
+    },
+    async runDeployment(name, tag, values) {
+      const resolved = await resolveRelease(deps.kv, { workspaceId, environmentId: env.id, kind: "prompt", deploymentName: name, tag });
+      if (!resolved.ok) return { error: resolved.error.detail };
+      const spec = resolved.value.release.spec as PromptSpec;
+      const bound = bindInputs(spec.input_variables, typedInputs(spec.input_variables, values), `deployment ${name}`);
+      if (!bound.ok) return { error: bound.error.detail };
+      const rendered = render(spec, bound.value, env);
+      const outcome = "outcome" in rendered ? rendered.outcome : await completePrompt(runtime, spec, rendered.messages, env);
+      return outcome.status === "FULFILLED" ? { text: outcome.text } : { error: `${outcome.error.code}: ${outcome.error.message}` };
+    },
+  };
+}
+
+export interface PreparedWorkflow {
+  executionId: string;
+  startedAt: number;
+  env: EnvironmentConfig;
+  release: ReleaseSnapshot;
+  tag: string;
+  spec: WorkflowSpec;
+  values: Record<string, unknown>;
+}
+
+/** The release a workflow execution runs, from KV, with its inputs checked. */
+export async function prepareWorkflow(
+  deps: Pick<Deps, "kv" | "newId" | "now">,
+  principal: Principal,
+  environmentName: string | undefined,
+  request: ExecuteWorkflowRequest,
+): Promise<Result<PreparedWorkflow>> {
+  if (!request.workflow_deployment_id && !request.workflow_deployment_name) {
+    return fail("VALIDATION_FAILED", "Name the workflow deployment", [{ path: "body.workflow_deployment_name", message: "Give workflow_deployment_name or workflow_deployment_id" }]);
+  }
+  const ref = await invokeEnvironment(deps, principal, environmentName);
+  if (!ref.ok) return ref;
+  const [resolved, env] = await Promise.all([
+    resolveRelease(deps.kv, {
+      workspaceId: principal.workspaceId,
+      environmentId: ref.value.id,
+      kind: "workflow",
+      deploymentId: request.workflow_deployment_id,
+      deploymentName: request.workflow_deployment_name,
+      tag: request.release_tag,
+    }),
+    environmentConfig(deps, principal.workspaceId, ref.value),
+  ]);
+  if (!resolved.ok) return resolved;
+  const spec = resolved.value.release.spec as WorkflowSpec;
+  const values = bindInputs(spec.input_variables, request.inputs);
+  if (!values.ok) return values;
+  return ok({ executionId: deps.newId("execution"), startedAt: deps.now().getTime(), env, release: resolved.value.release, tag: resolved.value.tag, spec, values: values.value });
+}
+
+/** Vellum's outputs of a fulfilled workflow. */
+export function workflowOutputs(outcome: Extract<WorkflowOutcome, { status: "FULFILLED" }>) {
+  return outcome.outputs.map((o) => ({ id: o.node_id, name: o.name, type: "STRING" as const, value: o.value }));
+}
+
+export function workflowError(outcome: Extract<WorkflowOutcome, { status: "REJECTED" }>) {
+  return { message: `Node "${outcome.error.node_id}" failed: ${outcome.error.message}`, code: "NODE_EXECUTION" as const, node_id: outcome.error.node_id };
+}
+
+export function workflowExecutionRecord(principal: Principal, prepared: PreparedWorkflow, request: ExecuteWorkflowRequest, outcome: WorkflowOutcome, latencyMs: number): ExecutionRecord {
+  return {
+    id: prepared.executionId,
+    workspace_id: principal.workspaceId,
+    environment_id: prepared.env.id,
+    deployment_id: prepared.release.deployment_id,
+    release_id: prepared.release.id,
+    release_tag: prepared.tag,
+    kind: "workflow",
+    status: outcome.status,
+    error_code: outcome.status === "REJECTED" ? "NODE_EXECUTION" : null,
+    error_message: outcome.status === "REJECTED" ? workflowError(outcome).message : null,
+    model_provider: null,
+    model_name: null,
+    input_tokens: null,
+    output_tokens: null,
+    cost_usd: null,
+    latency_ms: latencyMs,
+    external_id: request.external_id ?? null,
+    metadata: request.metadata ?? null,
+    inputs: request.inputs,
+    outputs: outcome.status === "FULFILLED" ? workflowOutputs(outcome) : null,
+    nodes: outcome.nodes.map((n) => ({ id: n.id, type: n.type, status: n.status, error: n.error, started_ms: Math.round(n.started_ms), duration_ms: Math.round(n.duration_ms) })),
+    started_at: prepared.startedAt,
+  };
+}
