@@ -12,14 +12,18 @@ import type { EnvironmentConfig } from "./environment-edge";
 import { environmentConfig, invokeEnvironment } from "./invoke-environment";
 import { type InvokeLookups, matchingLookups } from "./invoke-prefetch";
 
-/** The body of Vellum's execute-prompt request, as Stagecraft uses it. */
-export interface ExecutePromptRequest {
+/** What every Vellum execute request carries besides the deployment it names. */
+export interface InvocationRequest {
   inputs: TypedInput[];
-  prompt_deployment_id?: string | null | undefined;
-  prompt_deployment_name?: string | null | undefined;
   release_tag?: string | null | undefined;
   external_id?: string | null | undefined;
   metadata?: Record<string, unknown> | null | undefined;
+}
+
+/** The body of Vellum's execute-prompt request, as Stagecraft uses it. */
+export interface ExecutePromptRequest extends InvocationRequest {
+  prompt_deployment_id?: string | null | undefined;
+  prompt_deployment_name?: string | null | undefined;
 }
 
 /** Everything resolved and rendered, ready for the model call. */

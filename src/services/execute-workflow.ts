@@ -1,7 +1,7 @@
 import type { Deps, Principal } from "../context";
 import { fail, ok, type Result } from "../lib/result";
 import type { ExecutionRecord } from "../runtime/execution-record";
-import { bindInputs, type TypedInput, typedInputs } from "../runtime/inputs";
+import { bindInputs, typedInputs } from "../runtime/inputs";
 import { resolveRelease } from "../runtime/resolve-release";
 import { completePrompt, render, secretReader } from "../runtime/run-prompt";
 import type { WorkflowContext, WorkflowOutcome } from "../runtime/workflow/run-workflow";
@@ -10,16 +10,12 @@ import type { WorkflowSpec } from "../specs/workflow-spec";
 import { searchInEnvironment } from "./document-indexes";
 import type { ReleaseSnapshot } from "./edge-sync";
 import type { EnvironmentConfig } from "./environment-edge";
-import { runtimeContext } from "./execute-prompt";
+import { type InvocationRequest, runtimeContext } from "./execute-prompt";
 import { environmentConfig, invokeEnvironment } from "./invoke-environment";
 
-export interface ExecuteWorkflowRequest {
-  inputs: TypedInput[];
+export interface ExecuteWorkflowRequest extends InvocationRequest {
   workflow_deployment_id?: string | null | undefined;
   workflow_deployment_name?: string | null | undefined;
-  release_tag?: string | null | undefined;
-  external_id?: string | null | undefined;
-  metadata?: Record<string, unknown> | null | undefined;
 }
 
 /**
