@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { openDatabase } from "../db/client";
 import { newId } from "../lib/ids";
 import { ok, type Result } from "../lib/result";
+import { type DecideCommand, planDecision } from "../services/approval-commands";
 import { commitWithAudit } from "../services/audit-log";
 import { syncEnvironmentToEdge } from "../services/edge-sync";
 import {
@@ -64,6 +65,10 @@ export class DeploymentCoordinator extends DurableObject<Env> {
 
   moveTag(cmd: MoveTagCommand) {
     return this.#run(cmd.context, (deps) => planMoveTag(deps, cmd));
+  }
+
+  decide(cmd: DecideCommand) {
+    return this.#run(cmd.context, (deps) => planDecision(deps, cmd));
   }
 
   /** Environments whose KV copy is still owed. */

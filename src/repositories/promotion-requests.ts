@@ -36,3 +36,12 @@ export function listPromotionRequests(db: Database, filter: PromotionRequestFilt
 export function insertPromotionRequest(db: Database, row: PromotionRequestRow) {
   return db.insert(promotionRequests).values(row);
 }
+
+/** Saves a request's new state, only if it is still pending (the batch guard's job is done by this condition). */
+export function updatePromotionRequest(db: Database, row: PromotionRequestRow) {
+  const { id, workspaceId, ...changes } = row;
+  return db
+    .update(promotionRequests)
+    .set(changes)
+    .where(and(eq(promotionRequests.workspaceId, workspaceId), eq(promotionRequests.id, id), eq(promotionRequests.status, "pending")));
+}

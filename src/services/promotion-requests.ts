@@ -3,7 +3,9 @@ import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
 import { findPromotionRequest, listPromotionRequests, type PromotionRequestRow } from "../repositories/promotion-requests";
 import { canSee, requireScope, resolveListScope } from "./access";
-import { environmentNames, promotionRequestView, type PromotionRequestView } from "./release-views";
+import { actorOf } from "./audit-log";
+import { coordinatorFor } from "./coordinator-client";
+import { environmentNames, promotionRequestView, type PromotionRequestView, releaseViews, type ReleaseView } from "./release-views";
 
 export async function listPromotionRequestsFor(
   deps: Deps,
@@ -26,4 +28,36 @@ export async function getPromotionRequest(deps: Deps, principal: Principal, id: 
   if (!access.ok) return access;
   const names = await environmentNames(deps.db, principal.workspaceId);
   return ok(promotionRequestView(row, names.get(row.environmentId) ?? ""));
+}
+
+/**
+ * Approves or rejects a promotion request. Needs `approve` in the target
+ * environment; the last approval needed releases the promotion (through the
+ * deployment's coordinator, so concurrent approvals release it once).
+ */
+export async function decidePromotion(
+  deps: Deps,
+  principal: Principal,
+  id: string,
+  decision: "approve" | "reject",
+  comment: string,
+): Promise<Result<PromotionRequestView & { release: ReleaseView | null }>> {
+  const row = await findPromotionRequest(deps.db, principal.workspaceId, id);
+  if (!row || !canSee(principal, row.environmentId)) return fail("NOT_FOUND", `No promotion request with id "${id}"`);
+  const access = requireScope(principal, "approve", row.environmentId);
+  if (!access.ok) return access;
+  const names = await environmentNames(deps.db, principal.workspaceId);
+  const environment = { id: row.environmentId, name: names.get(row.environmentId) ?? "" };
+  const outcome = await coordinatorFor(deps, principal.workspaceId, row.deploymentId).decide({
+    context: { workspaceId: principal.workspaceId, deploymentId: row.deploymentId, actor: actorOf(principal), requestId: deps.requestId },
+    promotionRequestId: id,
+    environment,
+    decision,
+    comment,
+  });
+  if (!outcome.ok) return outcome;
+  const after = outcome.value.promotionRequests[0]!;
+  if (after.status === "expired") return fail("PROMOTION_REQUEST_CLOSED", "The promotion request has expired");
+  const [release] = await releaseViews(deps.db, principal.workspaceId, outcome.value.releases);
+  return ok({ ...promotionRequestView(after, environment.name), release: release ?? null });
 }

@@ -71,7 +71,7 @@ function ifMatchFails(ifMatch: string | undefined, currentId: string | null) {
  * A new release in one environment, with LATEST and the requested tags moved
  * to it, or the reason a requested tag cannot move.
  */
-async function newRelease(
+export async function newRelease(
   deps: CommandDeps,
   ctx: CommandContext,
   env: EnvironmentTarget,

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { getPromotionRequest, listPromotionRequestsFor } from "../../services/promotion-requests";
-import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../openapi-helpers";
-import { PromotionRequestSchema } from "../releases/schemas";
+import { decidePromotion, getPromotionRequest, listPromotionRequestsFor } from "../../services/promotion-requests";
+import { EnvironmentQuery, jsonResponse, keySecurity, optionalJsonBody, PaginationQuery, pageOf, problems } from "../openapi-helpers";
+import { PromotionRequestSchema, ReleaseSchema } from "../releases/schemas";
 import type { Router } from "../router";
 
 const listRoute = createRoute({
@@ -29,7 +29,36 @@ const getRoute = createRoute({
   responses: { 200: jsonResponse(PromotionRequestSchema, "The promotion request"), ...problems(400, 401, 403, 404) },
 });
 
+const decisionRoute = (decision: "approve" | "reject") =>
+  createRoute({
+    method: "post",
+    path: `/v1/promotion-requests/{id}/${decision}`,
+    tags: ["Promotion requests"],
+    summary: decision === "approve" ? "Approve a promotion request" : "Reject a promotion request",
+    description:
+      decision === "approve"
+        ? "Needs `approve` in the target environment, from a key other than the requester's; each key counts once. The approval that reaches `required_approvals` releases the promotion (201 with the new release); before that, 200."
+        : "Needs `approve` in the target environment. The request is closed without a release.",
+    security: keySecurity,
+    middleware: [authenticate, requireAnyScope("approve")],
+    request: {
+      params: z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) }),
+      body: optionalJsonBody(z.strictObject({ comment: z.string().max(2000).optional() }).openapi("PromotionDecision")),
+    },
+    responses: {
+      200: jsonResponse(PromotionRequestSchema.extend({ release: ReleaseSchema.nullable() }), "The request after the decision"),
+      201: jsonResponse(PromotionRequestSchema.extend({ release: ReleaseSchema.nullable() }), "The approval released the promotion"),
+      ...problems(400, 401, 403, 404, 409, 415),
+    },
+  });
+
 export function registerPromotionRequestRoutes(router: Router) {
+  for (const decision of ["approve", "reject"] as const) {
+    router.openapi(decisionRoute(decision), async (c) => {
+      const result = unwrap(await decidePromotion(c.var.deps, c.var.principal, c.req.valid("param").id, decision, c.req.valid("json").comment ?? ""));
+      return c.json(result, result.status === "executed" ? 201 : 200);
+    });
+  }
   router.openapi(listRoute, async (c) => c.json(unwrap(await listPromotionRequestsFor(c.var.deps, c.var.principal, c.req.valid("query"))), 200));
   router.openapi(getRoute, async (c) => c.json(unwrap(await getPromotionRequest(c.var.deps, c.var.principal, c.req.valid("param").id)), 200));
 }
