@@ -55,6 +55,8 @@ describe("promotion approvals", () => {
     const { ws, request, approvers } = await pendingPromotion();
     const stagingApprover = (await ws.key({ environment: "staging", scopes: ["approve", "read"] })).key;
     expectProblem(await approve(request.id, stagingApprover), 404, "NOT_FOUND");
+    const readOnly = (await ws.key({ environment: "production", scopes: ["read"] })).key;
+    expectProblem(await approve(request.id, readOnly), 403, "INSUFFICIENT_SCOPE");
     const rejected = await call(`/v1/promotion-requests/${request.id}/reject`, { key: approvers[0]!, body: { comment: "not yet" } });
     expect(rejected.body.status).toBe("rejected");
     expectProblem(await approve(request.id, approvers[1]!), 409, "PROMOTION_REQUEST_CLOSED");
