@@ -27,12 +27,7 @@ export interface ExecutePromptRequest extends InvocationRequest {
 }
 
 /** Everything resolved and rendered, ready for the model call. */
-export interface PreparedPrompt {
-  executionId: string;
-  startedAt: number;
-  env: EnvironmentConfig;
-  release: ReleaseSnapshot;
-  tag: string;
+export interface PreparedPrompt extends PreparedInvocation {
   spec: PromptSpec;
   /** The rendered messages, or the rejection a template failure caused. */
   rendered: { messages: ChatMessage[] } | { outcome: PromptOutcome };
@@ -108,9 +103,35 @@ export function executionMeta(prepared: PreparedPrompt, outcome: PromptOutcome |
   };
 }
 
+/** What every prepared invocation, prompt or workflow, knows. */
+export interface PreparedInvocation {
+  executionId: string;
+  startedAt: number;
+  env: EnvironmentConfig;
+  release: ReleaseSnapshot;
+  tag: string;
+}
+
 /** Which release served the call: in every response body, beside the X-Release-Id header. */
-export function releaseServed(prepared: PreparedPrompt) {
+export function releaseServed(prepared: PreparedInvocation) {
   return { id: prepared.release.id, version: prepared.release.version, environment: prepared.env.name, deployment_id: prepared.release.deployment_id };
+}
+
+/** The fields of an execution record that do not depend on what ran. */
+export function executionRecordBase(principal: Principal, prepared: PreparedInvocation, request: InvocationRequest, latencyMs: number) {
+  return {
+    id: prepared.executionId,
+    workspace_id: principal.workspaceId,
+    environment_id: prepared.env.id,
+    deployment_id: prepared.release.deployment_id,
+    release_id: prepared.release.id,
+    release_tag: prepared.tag,
+    latency_ms: latencyMs,
+    external_id: request.external_id ?? null,
+    metadata: request.metadata ?? null,
+    inputs: request.inputs,
+    started_at: prepared.startedAt,
+  };
 }
 
 export function promptExecutionRecord(
@@ -122,12 +143,7 @@ export function promptExecutionRecord(
 ): ExecutionRecord {
   const fulfilled = outcome.status === "FULFILLED" ? outcome : null;
   return {
-    id: prepared.executionId,
-    workspace_id: principal.workspaceId,
-    environment_id: prepared.env.id,
-    deployment_id: prepared.release.deployment_id,
-    release_id: prepared.release.id,
-    release_tag: prepared.tag,
+    ...executionRecordBase(principal, prepared, request, latencyMs),
     kind: "prompt",
     status: outcome.status,
     error_code: outcome.status === "REJECTED" ? outcome.error.code : null,
@@ -137,12 +153,7 @@ export function promptExecutionRecord(
     input_tokens: fulfilled?.usage?.input_tokens ?? null,
     output_tokens: fulfilled?.usage?.output_tokens ?? null,
     cost_usd: fulfilled?.cost ?? null,
-    latency_ms: latencyMs,
-    external_id: request.external_id ?? null,
-    metadata: request.metadata ?? null,
-    inputs: request.inputs,
     outputs: fulfilled ? [{ type: "STRING", value: fulfilled.text }] : null,
     nodes: null,
-    started_at: prepared.startedAt,
   };
 }

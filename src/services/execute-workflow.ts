@@ -4,13 +4,12 @@ import type { ExecutionRecord } from "../runtime/execution-record";
 import { bindInputs, typedInputs } from "../runtime/inputs";
 import { resolveRelease } from "../runtime/resolve-release";
 import { completePrompt, render, secretReader } from "../runtime/run-prompt";
-import type { WorkflowContext, WorkflowOutcome } from "../runtime/workflow/run-workflow";
+import type { NodeResult, WorkflowContext, WorkflowOutcome } from "../runtime/workflow/run-workflow";
 import type { PromptSpec } from "../specs/prompt-spec";
 import type { WorkflowSpec } from "../specs/workflow-spec";
 import { searchInEnvironment } from "./document-indexes";
-import type { ReleaseSnapshot } from "./edge-sync";
 import type { EnvironmentConfig } from "./environment-edge";
-import { type InvocationRequest, runtimeContext } from "./execute-prompt";
+import { executionRecordBase, type InvocationRequest, type PreparedInvocation, runtimeContext } from "./execute-prompt";
 import { environmentConfig, invokeEnvironment } from "./invoke-environment";
 
 export interface ExecuteWorkflowRequest extends InvocationRequest {
@@ -47,12 +46,7 @@ export function workflowContext(deps: Pick<Deps, "db" | "kv" | "config">, worksp
   };
 }
 
-export interface PreparedWorkflow {
-  executionId: string;
-  startedAt: number;
-  env: EnvironmentConfig;
-  release: ReleaseSnapshot;
-  tag: string;
+export interface PreparedWorkflow extends PreparedInvocation {
   spec: WorkflowSpec;
   values: Record<string, unknown>;
 }
@@ -87,6 +81,11 @@ export async function prepareWorkflow(
   return ok({ executionId: deps.newId("execution"), startedAt: deps.now().getTime(), env, release: resolved.value.release, tag: resolved.value.tag, spec, values: values.value });
 }
 
+/** Each node's status and timing, in whole milliseconds: for the response and the execution record. */
+export function nodeTimings(nodes: NodeResult[]) {
+  return nodes.map((n) => ({ id: n.id, type: n.type, status: n.status, error: n.error, started_ms: Math.round(n.started_ms), duration_ms: Math.round(n.duration_ms) }));
+}
+
 /** Vellum's outputs of a fulfilled workflow. */
 export function workflowOutputs(outcome: Extract<WorkflowOutcome, { status: "FULFILLED" }>) {
   return outcome.outputs.map((o) => ({ id: o.node_id, name: o.name, type: "STRING" as const, value: o.value }));
@@ -98,12 +97,7 @@ export function workflowError(outcome: Extract<WorkflowOutcome, { status: "REJEC
 
 export function workflowExecutionRecord(principal: Principal, prepared: PreparedWorkflow, request: ExecuteWorkflowRequest, outcome: WorkflowOutcome, latencyMs: number): ExecutionRecord {
   return {
-    id: prepared.executionId,
-    workspace_id: principal.workspaceId,
-    environment_id: prepared.env.id,
-    deployment_id: prepared.release.deployment_id,
-    release_id: prepared.release.id,
-    release_tag: prepared.tag,
+    ...executionRecordBase(principal, prepared, request, latencyMs),
     kind: "workflow",
     status: outcome.status,
     error_code: outcome.status === "REJECTED" ? "NODE_EXECUTION" : null,
@@ -113,12 +107,7 @@ export function workflowExecutionRecord(principal: Principal, prepared: Prepared
     input_tokens: null,
     output_tokens: null,
     cost_usd: null,
-    latency_ms: latencyMs,
-    external_id: request.external_id ?? null,
-    metadata: request.metadata ?? null,
-    inputs: request.inputs,
     outputs: outcome.status === "FULFILLED" ? workflowOutputs(outcome) : null,
-    nodes: outcome.nodes.map((n) => ({ id: n.id, type: n.type, status: n.status, error: n.error, started_ms: Math.round(n.started_ms), duration_ms: Math.round(n.duration_ms) })),
-    started_at: prepared.startedAt,
+    nodes: nodeTimings(outcome.nodes),
   };
 }

@@ -6,7 +6,7 @@ import { enqueueExecution } from "../../runtime/execution-record";
 import { executionMeta, preparePrompt, promptExecutionRecord, releaseServed, runtimeContext } from "../../services/execute-prompt";
 import { EnvironmentQuery, jsonBody, keySecurity, problems } from "../openapi-helpers";
 import type { Router } from "../router";
-import { ndjsonLine } from "./ndjson";
+import { NDJSON_HEADERS, ndjsonStream } from "./ndjson";
 import { finishExecution, invokeHeaders } from "./respond";
 import { ExecutePromptBody } from "./schemas";
 
@@ -38,31 +38,22 @@ export function registerExecutePromptStream(router: Router) {
     invokeHeaders(c, prepared);
 
     const id = prepared.executionId;
-    const body = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        const encoder = new TextEncoder();
-        const send = (event: unknown) => controller.enqueue(encoder.encode(ndjsonLine(event)));
-        send({ state: "INITIATED", execution_id: id, meta: executionMeta(prepared, null, latency()), release: releaseServed(prepared) });
-        let item = first;
-        let text = "";
-        while (item) {
-          if ("delta" in item) {
-            text += item.delta;
-            send({ state: "STREAMING", execution_id: id, output: { type: "STRING", value: item.delta }, output_index: 0 });
-          } else {
-            const outcome = item.outcome;
-            const meta = executionMeta(prepared, outcome, latency());
-            if (outcome.status === "FULFILLED") send({ state: "FULFILLED", execution_id: id, outputs: [{ type: "STRING", value: outcome.text }], meta });
-            else send({ state: "REJECTED", execution_id: id, error: outcome.error, meta });
-            if (item !== first) enqueueExecution(c.var.deps, c.executionCtx, promptExecutionRecord(c.var.principal, prepared, request, outcome, latency()));
-            break;
-          }
-          item = events ? (await events.next()).value : undefined;
+    const body = ndjsonStream(async (send) => {
+      send({ state: "INITIATED", execution_id: id, meta: executionMeta(prepared, null, latency()), release: releaseServed(prepared) });
+      for (let item = first; item; item = events ? (await events.next()).value : undefined) {
+        if ("delta" in item) {
+          send({ state: "STREAMING", execution_id: id, output: { type: "STRING", value: item.delta }, output_index: 0 });
+          continue;
         }
-        controller.close();
-      },
+        const outcome = item.outcome;
+        const meta = executionMeta(prepared, outcome, latency());
+        if (outcome.status === "FULFILLED") send({ state: "FULFILLED", execution_id: id, outputs: [{ type: "STRING", value: outcome.text }], meta });
+        else send({ state: "REJECTED", execution_id: id, error: outcome.error, meta });
+        if (item !== first) enqueueExecution(c.var.deps, c.executionCtx, promptExecutionRecord(c.var.principal, prepared, request, outcome, latency()));
+        break;
+      }
     });
     // The route's typings know JSON and text bodies only; an NDJSON stream is neither.
-    return c.body(body, 200, { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store" }) as never;
+    return c.body(body, 200, NDJSON_HEADERS) as never;
   });
 }

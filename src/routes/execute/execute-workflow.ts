@@ -4,9 +4,10 @@ import type { AppEnv } from "../../context";
 import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../middleware/authenticate";
 import { enqueueExecution } from "../../runtime/execution-record";
-import { type NodeResult, runWorkflow, type WorkflowOutcome } from "../../runtime/workflow/run-workflow";
+import { runWorkflow, type WorkflowOutcome } from "../../runtime/workflow/run-workflow";
 import {
   type ExecuteWorkflowRequest,
+  nodeTimings,
   type PreparedWorkflow,
   prepareWorkflow,
   workflowContext,
@@ -14,9 +15,10 @@ import {
   workflowExecutionRecord,
   workflowOutputs,
 } from "../../services/execute-workflow";
+import { releaseServed } from "../../services/execute-prompt";
 import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
 import type { Router } from "../router";
-import { ndjsonLine } from "./ndjson";
+import { NDJSON_HEADERS, ndjsonStream } from "./ndjson";
 import { ExecuteWorkflowBody, ExecuteWorkflowResponse } from "./workflow-schemas";
 
 const common = { tags: ["Execute (Vellum-compatible)"], security: keySecurity, middleware: [authenticate, requireAnyScope("execute")] };
@@ -40,10 +42,6 @@ const streamRoute = createRoute({
   request: { query: EnvironmentQuery, body: jsonBody(ExecuteWorkflowBody) },
   responses: { 200: { description: "The event stream", content: { "application/x-ndjson": { schema: z.string() } } }, ...problems(400, 401, 403, 404, 413, 415) },
 });
-
-function nodeTimings(nodes: NodeResult[]) {
-  return nodes.map((n) => ({ id: n.id, type: n.type, status: n.status, error: n.error, started_ms: Math.round(n.started_ms), duration_ms: Math.round(n.duration_ms) }));
-}
 
 function resultEvent(prepared: PreparedWorkflow, outcome: WorkflowOutcome, ts: string) {
   const id = `${prepared.executionId}:result`;
@@ -69,7 +67,7 @@ export function registerExecuteWorkflow(router: Router) {
         execution_id: prepared.executionId,
         external_id: request.external_id ?? null,
         data: resultEvent(prepared, outcome, c.var.deps.now().toISOString()),
-        release: { id: prepared.release.id, version: prepared.release.version, environment: prepared.env.name, deployment_id: prepared.release.deployment_id },
+        release: releaseServed(prepared),
         nodes: nodeTimings(outcome.nodes),
       },
       200,
@@ -82,28 +80,23 @@ export function registerExecuteWorkflow(router: Router) {
     const withNodes = request.event_types?.includes("NODE") ?? false;
     const now = () => c.var.deps.now().toISOString();
     const envelope = (type: "WORKFLOW" | "NODE", data: unknown) => ({ execution_id: prepared.executionId, external_id: request.external_id ?? null, type, data });
-    const body = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        const encoder = new TextEncoder();
-        const send = (event: unknown) => controller.enqueue(encoder.encode(ndjsonLine(event)));
-        send(envelope("WORKFLOW", { id: `${prepared.executionId}:initiated`, state: "INITIATED", ts: now() }));
-        const ctx = workflowContext(c.var.deps, c.var.principal.workspaceId, prepared.env);
-        if (withNodes) {
-          ctx.onNode = (node) => {
-            const base = { id: `${prepared.executionId}:${node.id}:${node.status}`, node_id: node.id, node_result_id: `${prepared.executionId}:${node.id}`, state: node.status, ts: now() };
-            if (node.status === "INITIATED") send(envelope("NODE", base));
-            else if (node.status === "FULFILLED") send(envelope("NODE", { ...base, output_values: [{ type: "JSON", node_output_id: `${node.id}.output`, value: node.output }] }));
-            else if (node.status === "REJECTED") send(envelope("NODE", { ...base, error: { message: node.error ?? "failed", code: "NODE_EXECUTION" } }));
-          };
-        }
-        const outcome = await runWorkflow(prepared.spec, prepared.values, ctx);
-        send(envelope("WORKFLOW", resultEvent(prepared, outcome, now())));
-        finish(c, prepared, request, outcome);
-        controller.close();
-      },
+    const body = ndjsonStream(async (send) => {
+      send(envelope("WORKFLOW", { id: `${prepared.executionId}:initiated`, state: "INITIATED", ts: now() }));
+      const ctx = workflowContext(c.var.deps, c.var.principal.workspaceId, prepared.env);
+      if (withNodes) {
+        ctx.onNode = (node) => {
+          const base = { id: `${prepared.executionId}:${node.id}:${node.status}`, node_id: node.id, node_result_id: `${prepared.executionId}:${node.id}`, state: node.status, ts: now() };
+          if (node.status === "INITIATED") send(envelope("NODE", base));
+          else if (node.status === "FULFILLED") send(envelope("NODE", { ...base, output_values: [{ type: "JSON", node_output_id: `${node.id}.output`, value: node.output }] }));
+          else if (node.status === "REJECTED") send(envelope("NODE", { ...base, error: { message: node.error ?? "failed", code: "NODE_EXECUTION" } }));
+        };
+      }
+      const outcome = await runWorkflow(prepared.spec, prepared.values, ctx);
+      send(envelope("WORKFLOW", resultEvent(prepared, outcome, now())));
+      finish(c, prepared, request, outcome);
     });
     c.header("X-Release-Id", prepared.release.id);
     // The route's typings know JSON and text bodies only; an NDJSON stream is neither.
-    return c.body(body, 200, { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store" }) as never;
+    return c.body(body, 200, NDJSON_HEADERS) as never;
   });
 }
