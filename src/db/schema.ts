@@ -33,11 +33,24 @@ export const environments = sqliteTable(
     variables: text("variables", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
     /** Per-model prices that override the built-in table, in USD per million tokens. */
     modelPrices: text("model_prices", { mode: "json" }).$type<Record<string, ModelPrice>>().notNull().default(sql`'{}'`),
+    /** Executions and their metrics older than this many days are deleted by the scheduled job; null keeps them. */
+    retentionDays: integer("retention_days").default(90),
+    /** Promotion gate: the latest run of this suite on the release being promoted must reach `minPassRate`. */
+    requiredTestSuiteId: text("required_test_suite_id"),
+    minPassRate: real("min_pass_rate"),
+    /** Change-freeze windows: no deploy or promotion lands in this environment between `starts_at` and `ends_at`. */
+    freezeWindows: text("freeze_windows", { mode: "json" }).$type<FreezeWindow[]>().notNull().default(sql`'[]'`),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [uniqueIndex("environments_workspace_name").on(t.workspaceId, t.name)],
 );
+
+export interface FreezeWindow {
+  starts_at: string;
+  ends_at: string;
+  reason: string;
+}
 
 export interface ModelPrice {
   input_per_million: number;
@@ -192,6 +205,8 @@ export const promotionRequests = sqliteTable(
     description: text("description").notNull(),
     requestedBy: text("requested_by").notNull(),
     resultReleaseId: text("result_release_id"),
+    /** Why an approved request has not released yet (a failing test gate, a freeze window). */
+    blockedReason: text("blocked_reason"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     expiresAt: text("expires_at").notNull(),
@@ -321,4 +336,142 @@ export const documentChunks = sqliteTable(
     text: text("text").notNull(),
   },
   (t) => [index("document_chunks_document").on(t.documentId)],
+);
+
+/**
+ * Hourly rollups of executions per (environment, deployment, release), kept
+ * by triggers on `executions` (see the migration) so metrics never scan raw
+ * history. `deployment_id`/`release_id` are '' where an execution had none.
+ */
+export const executionRollups = sqliteTable(
+  "execution_rollups",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    environmentId: text("environment_id").notNull(),
+    deploymentId: text("deployment_id").notNull(),
+    releaseId: text("release_id").notNull(),
+    /** Start of the hour, milliseconds since the epoch. */
+    bucketStart: integer("bucket_start").notNull(),
+    executions: integer("executions").notNull().default(0),
+    errors: integer("errors").notNull().default(0),
+    latencyMsSum: real("latency_ms_sum").notNull().default(0),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    costUsd: real("cost_usd").notNull().default(0),
+    qualitySum: real("quality_sum").notNull().default(0),
+    qualityCount: integer("quality_count").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.environmentId, t.deploymentId, t.releaseId, t.bucketStart] }),
+    index("execution_rollups_workspace_environment_time").on(t.workspaceId, t.environmentId, t.bucketStart),
+  ],
+);
+
+/** Latency histogram per rollup hour: how many executions took `latency_bucket` ms (see metrics for the bucketing). */
+export const latencyHistogram = sqliteTable(
+  "latency_histogram",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    environmentId: text("environment_id").notNull(),
+    deploymentId: text("deployment_id").notNull(),
+    releaseId: text("release_id").notNull(),
+    bucketStart: integer("bucket_start").notNull(),
+    latencyBucket: real("latency_bucket").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.environmentId, t.deploymentId, t.releaseId, t.bucketStart, t.latencyBucket] }),
+    index("latency_histogram_workspace_environment_time").on(t.workspaceId, t.environmentId, t.bucketStart),
+  ],
+);
+
+/** A test suite: cases with inputs and assertions, shared by every environment (like sandboxes). */
+export const testSuites = sqliteTable(
+  "test_suites",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    /** Each save adds one. */
+    revision: integer("revision").notNull(),
+    cases: text("cases", { mode: "json" }).$type<unknown[]>().notNull(),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    updatedBy: text("updated_by").notNull(),
+  },
+  (t) => [uniqueIndex("test_suites_workspace_name").on(t.workspaceId, t.name)],
+);
+
+/** One run of a suite against a release (in its environment) or a sandbox draft, with every case's result. */
+export const testSuiteRuns = sqliteTable(
+  "test_suite_runs",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    testSuiteId: text("test_suite_id").notNull().references(() => testSuites.id),
+    testSuiteRevision: integer("test_suite_revision").notNull(),
+    releaseId: text("release_id"),
+    /** The release's environment; null for a sandbox run. */
+    environmentId: text("environment_id"),
+    sandboxId: text("sandbox_id"),
+    sandboxRevision: integer("sandbox_revision"),
+    contentHash: text("content_hash").notNull(),
+    status: text("status", { enum: ["running", "completed", "failed"] }).notNull(),
+    totalCases: integer("total_cases").notNull(),
+    passedCases: integer("passed_cases").notNull(),
+    passRate: real("pass_rate"),
+    results: text("results", { mode: "json" }).$type<unknown[]>().notNull(),
+    error: text("error"),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    completedAt: text("completed_at"),
+  },
+  (t) => [
+    index("test_suite_runs_suite").on(t.workspaceId, t.testSuiteId, t.createdAt),
+    index("test_suite_runs_release").on(t.workspaceId, t.releaseId, t.testSuiteId, t.createdAt),
+  ],
+);
+
+/** Where an environment's events are sent, signed with the webhook's secret. */
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    environmentId: text("environment_id").notNull().references(() => environments.id),
+    url: text("url").notNull(),
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    description: text("description").notNull().default(""),
+    /** The signing secret, AES-GCM under MASTER_KEY; shown once, at creation. */
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("webhooks_workspace_environment").on(t.workspaceId, t.environmentId)],
+);
+
+/** One event sent to one webhook, with every attempt made. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    webhookId: text("webhook_id").notNull().references(() => webhooks.id),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull(),
+    attempts: text("attempts", { mode: "json" }).$type<{ at: string; status: number | null; error: string | null; duration_ms: number }[]>().notNull(),
+    nextAttemptAt: text("next_attempt_at"),
+    createdAt: text("created_at").notNull(),
+    deliveredAt: text("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_webhook_event").on(t.webhookId, t.eventId),
+    index("webhook_deliveries_webhook_time").on(t.workspaceId, t.webhookId, t.createdAt),
+  ],
 );

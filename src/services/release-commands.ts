@@ -236,6 +236,7 @@ export async function planPromote(deps: CommandDeps, cmd: PromoteCommand): Promi
         description: cmd.description,
         requestedBy: actorId(ctx.actor),
         resultReleaseId: null,
+        blockedReason: null,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + PROMOTION_REQUEST_TTL_MS).toISOString(),
