@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { openDatabase } from "../db/client";
 import { newId } from "../lib/ids";
 import { ok, type Result } from "../lib/result";
-import { type DecideCommand, planDecision, planReleaseApproved, type ReleaseApprovedCommand } from "../services/approval-commands";
+import { type DecideCommand, planDecision, planSettle, type SettleCommand } from "../services/approval-commands";
 import { commitWithAudit } from "../services/audit-log";
 import { syncEnvironmentToEdge } from "../services/edge-sync";
 import {
@@ -71,8 +71,8 @@ export class DeploymentCoordinator extends DurableObject<Env> {
     return this.#run(cmd.context, (deps) => planDecision(deps, cmd));
   }
 
-  releaseApproved(cmd: ReleaseApprovedCommand) {
-    return this.#run(cmd.context, (deps) => planReleaseApproved(deps, cmd));
+  settlePromotion(cmd: SettleCommand) {
+    return this.#run(cmd.context, (deps) => planSettle(deps, cmd));
   }
 
   /** Environments whose KV copy is still owed. */

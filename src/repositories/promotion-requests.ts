@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt } from "drizzle-orm";
+import { and, asc, desc, eq, lt, lte, or } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { promotionRequests } from "../db/schema";
 
@@ -46,14 +46,17 @@ export function updatePromotionRequest(db: Database, row: PromotionRequestRow, r
     .where(and(eq(promotionRequests.workspaceId, workspaceId), eq(promotionRequests.id, id), eq(promotionRequests.status, readStatus)));
 }
 
-/** Requests with every approval, waiting for their environment's policy to let them land (oldest first). */
-export function listApprovedPromotionRequests(db: Database, filter: { workspaceId?: string; releaseId?: string; limit: number }) {
+/**
+ * Requests that can change without anyone deciding (oldest first): approved
+ * ones waiting for their environment's policy, and open ones past expiry.
+ */
+export function listUnsettledPromotionRequests(db: Database, filter: { workspaceId?: string; releaseId?: string; now: string; limit: number }) {
   return db
     .select()
     .from(promotionRequests)
     .where(
       and(
-        eq(promotionRequests.status, "approved"),
+        or(eq(promotionRequests.status, "approved"), and(eq(promotionRequests.status, "pending"), lte(promotionRequests.expiresAt, filter.now))),
         filter.workspaceId ? eq(promotionRequests.workspaceId, filter.workspaceId) : undefined,
         filter.releaseId ? eq(promotionRequests.releaseId, filter.releaseId) : undefined,
       ),

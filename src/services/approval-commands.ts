@@ -13,7 +13,7 @@ export interface DecideCommand {
   comment: string;
 }
 
-export interface ReleaseApprovedCommand {
+export interface SettleCommand {
   context: CommandContext;
   promotionRequestId: string;
   environment: { id: string; name: string };
@@ -52,18 +52,20 @@ export async function planDecision(deps: CommandDeps, cmd: DecideCommand): Promi
 }
 
 /**
- * Lands a request that has every approval but was held back by policy, once
- * the policy lets it (a passing test run, a freeze window over). Still held
- * back: the refusal, and nothing written.
+ * Settles a request nobody is deciding on: one past its expiry becomes
+ * `expired`; one that has every approval but was held back by policy lands
+ * once the policy lets it (a passing test run, a freeze window over). Still
+ * held back: the refusal, and nothing written.
  */
-export async function planReleaseApproved(deps: CommandDeps, cmd: ReleaseApprovedCommand): Promise<Result<Plan>> {
+export async function planSettle(deps: CommandDeps, cmd: SettleCommand): Promise<Result<Plan>> {
   const found = await loadRequest(deps, cmd);
   if (!found.ok) return found;
   const { request, deployment } = found.value;
-  if (request.status !== "approved") return fail("PROMOTION_REQUEST_CLOSED", `The promotion request is ${request.status}`);
+  if (request.status !== "approved" && request.status !== "pending") return fail("PROMOTION_REQUEST_CLOSED", `The promotion request is ${request.status}`);
   if (isExpired(request, deps)) {
     return ok(decisionPlan(deps, { ...request, status: "expired", updatedAt: deps.now().toISOString() }, request, deployment, "promotion.expired"));
   }
+  if (request.status === "pending") return fail("PROMOTION_REQUEST_CLOSED", "The promotion request still waits for approvals");
   const policy = await currentPolicy(deps, cmd.context.workspaceId, cmd.environment);
   if (!policy.ok) return policy;
   const refusal = await promotionRefusal(deps.db, policy.value, request.releaseId, deps.now());
@@ -86,7 +88,7 @@ function isExpired(request: PromotionRequestRow, deps: CommandDeps) {
 /** The request has every approval: land it if the policy allows now, else record what it waits for. */
 async function landOrWait(
   deps: CommandDeps,
-  cmd: DecideCommand | ReleaseApprovedCommand,
+  cmd: DecideCommand | SettleCommand,
   approved: PromotionRequestRow,
   before: PromotionRequestRow,
   deployment: DeploymentRow,

@@ -1,27 +1,28 @@
 import type { Deps } from "../context";
-import { listApprovedPromotionRequests } from "../repositories/promotion-requests";
+import { listUnsettledPromotionRequests } from "../repositories/promotion-requests";
 import { coordinatorFor } from "./coordinator-client";
 import { environmentNames } from "./release-views";
 
-/** How many waiting requests one pass looks at; the next pass takes the rest. */
+/** How many requests one pass looks at; the next pass takes the rest. */
 const BATCH = 50;
 
 /**
- * Offers every approved-but-waiting promotion request (optionally only those
- * of one release) to its deployment's coordinator, which lands it if the
- * environment's policy now allows: called when a test run on the release
- * completes, and by the scheduled job for freeze windows that have ended.
+ * Hands every request that can change without a decision (approved ones
+ * waiting for their environment's policy, open ones past expiry) to its
+ * deployment's coordinator, which lands or expires it if it should now.
+ * Called when a test run on a release completes (only that release's
+ * requests) and by the scheduled job (freeze windows that ended, expiry).
  * Returns the ids of the requests that landed.
  */
-export async function releaseWaitingPromotions(
-  deps: Pick<Deps, "db" | "coordinators" | "requestId">,
+export async function settlePromotions(
+  deps: Pick<Deps, "db" | "coordinators" | "requestId" | "now">,
   filter: { workspaceId?: string; releaseId?: string } = {},
 ): Promise<string[]> {
-  const waiting = await listApprovedPromotionRequests(deps.db, { ...filter, limit: BATCH });
+  const unsettled = await listUnsettledPromotionRequests(deps.db, { ...filter, now: deps.now().toISOString(), limit: BATCH });
   const landed: string[] = [];
-  for (const request of waiting) {
+  for (const request of unsettled) {
     const names = await environmentNames(deps.db, request.workspaceId);
-    const outcome = await coordinatorFor(deps, request.workspaceId, request.deploymentId).releaseApproved({
+    const outcome = await coordinatorFor(deps, request.workspaceId, request.deploymentId).settlePromotion({
       context: { workspaceId: request.workspaceId, deploymentId: request.deploymentId, actor: { type: "system" }, requestId: deps.requestId },
       promotionRequestId: request.id,
       environment: { id: request.environmentId, name: names.get(request.environmentId) ?? "" },

@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client";
+import { settlePromotions } from "../../src/services/waiting-promotions";
 import { call, createWorkspace, expectProblem, storageSnapshot } from "../harness";
 import { deploy, deployedWorkspace } from "../lifecycle/fixtures";
 
@@ -9,6 +11,9 @@ const windowAround = (now: number, reason = "Holidays") => ({
   ends_at: new Date(now + hour).toISOString(),
   reason,
 });
+
+const settle = (workspaceId: string) =>
+  settlePromotions({ db: openDatabase(env.DB), coordinators: env.DEPLOYMENT_COORDINATOR, requestId: "scheduled", now: () => new Date() }, { workspaceId });
 
 function setPolicy(adminKey: string, environment: string, body: Record<string, unknown>) {
   return call(`/v1/environments/${environment}`, { method: "PATCH", key: adminKey, body });
@@ -96,5 +101,46 @@ describe("environment policy", () => {
     // The approved request can still be called off.
     const rejected = await call(`/v1/promotion-requests/${request.id}/reject`, { key: approver, body: { comment: "after the freeze instead" } });
     expect(rejected.body.status).toBe("rejected");
+  });
+
+  it("an approved request held back by a freeze lands once the freeze is lifted, when the requests are settled", async () => {
+    const ws = await createWorkspace();
+    await setPolicy(ws.adminKey, "production", { required_approvals: 1, freeze_windows: [] });
+    const { deployment, releases } = await deployedWorkspace(ws);
+    const staging = releases.find((r) => r.environment === "staging")!;
+    const requested = await call(`/v1/releases/${staging.id}/promote`, { key: ws.adminKey, body: { environments: ["production"], release_tags: ["v1.0.0"] } });
+    const request = requested.body.results[0].promotion_request;
+    await setPolicy(ws.adminKey, "production", { freeze_windows: [windowAround(Date.now())] });
+    const approver = (await ws.key({ environment: "production", scopes: ["approve", "read"] })).key;
+    expect((await call(`/v1/promotion-requests/${request.id}/approve`, { key: approver, body: {} })).body.status).toBe("approved");
+
+    expect(await settle(ws.id)).toEqual([]);
+    expect((await call(`/v1/promotion-requests/${request.id}`, { key: ws.adminKey })).body.status).toBe("approved");
+    await setPolicy(ws.adminKey, "production", { freeze_windows: [] });
+    expect(await settle(ws.id)).toEqual([request.id]);
+    expect(await settle(ws.id)).toEqual([]);
+
+    const after = await call(`/v1/promotion-requests/${request.id}`, { key: ws.adminKey });
+    expect(after.body).toMatchObject({ status: "executed", blocked_reason: null });
+    const live = await call(`/v1/deployments/${deployment.id}/releases?environment=production`, { key: ws.adminKey });
+    expect(live.body.data).toHaveLength(1);
+    expect(live.body.data[0]).toMatchObject({ id: after.body.result_release_id, tags: ["LATEST", "v1.0.0"], source: { type: "promotion", release_id: staging.id } });
+    const executed = (await call("/v1/audit-events?action=promotion.executed", { key: ws.adminKey })).body.data;
+    expect(executed).toEqual([expect.objectContaining({ actor: expect.objectContaining({ type: "system" }) })]);
+  });
+
+  it("settling expires open requests past their expiry, once, with an audit event", async () => {
+    const ws = await createWorkspace();
+    await setPolicy(ws.adminKey, "production", { required_approvals: 2 });
+    const { releases } = await deployedWorkspace(ws);
+    const staging = releases.find((r) => r.environment === "staging")!;
+    const requested = await call(`/v1/releases/${staging.id}/promote`, { key: ws.adminKey, body: { environments: ["production"] } });
+    const request = requested.body.results[0].promotion_request;
+    await env.DB.prepare("UPDATE promotion_requests SET expires_at = ? WHERE id = ?").bind(new Date(Date.now() - 1000).toISOString(), request.id).run();
+
+    expect(await settle(ws.id)).toEqual([]);
+    expect((await call(`/v1/promotion-requests/${request.id}`, { key: ws.adminKey })).body.status).toBe("expired");
+    await settle(ws.id);
+    expect((await call("/v1/audit-events?action=promotion.expired", { key: ws.adminKey })).body.data).toHaveLength(1);
   });
 });
