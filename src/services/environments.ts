@@ -22,6 +22,9 @@ import { deleteEnvironmentSecrets } from "../repositories/environment-secrets";
 import { deleteEnvironmentDocuments } from "../repositories/documents";
 import type { ModelPrice } from "../db/schema";
 
+/** How long a new environment keeps its executions unless told otherwise (the column's default too). */
+export const DEFAULT_RETENTION_DAYS = 90;
+
 export function environmentView(row: EnvironmentRow) {
   return {
     id: row.id,
@@ -32,6 +35,7 @@ export function environmentView(row: EnvironmentRow) {
     required_approvals: row.requiredApprovals,
     variables: row.variables,
     model_prices: row.modelPrices,
+    retention_days: row.retentionDays,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };
@@ -45,6 +49,8 @@ export interface EnvironmentSettings {
   required_approvals?: number | undefined;
   variables?: Record<string, string> | undefined;
   model_prices?: Record<string, ModelPrice> | undefined;
+  /** null keeps executions forever. */
+  retention_days?: number | null | undefined;
 }
 
 /** A new environment's row, with defaults for what the caller left out. */
@@ -60,7 +66,7 @@ export function newEnvironmentRow(deps: Deps, workspaceId: string, name: string,
     requiredApprovals: settings.required_approvals ?? 0,
     variables: settings.variables ?? {},
     modelPrices: settings.model_prices ?? {},
-    retentionDays: 90,
+    retentionDays: settings.retention_days === undefined ? DEFAULT_RETENTION_DAYS : settings.retention_days,
     requiredTestSuiteId: null,
     minPassRate: null,
     freezeWindows: [],
@@ -150,6 +156,7 @@ export async function updateEnvironmentSettings(
     requiredApprovals: changes.required_approvals ?? before.requiredApprovals,
     variables: changes.variables ?? before.variables,
     modelPrices: changes.model_prices ?? before.modelPrices,
+    retentionDays: changes.retention_days === undefined ? before.retentionDays : changes.retention_days,
     updatedAt: deps.now().toISOString(),
   };
   await commitWithAudit(deps, principal.workspaceId, [updateEnvironment(deps.db, after)], {

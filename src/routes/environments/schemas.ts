@@ -26,6 +26,13 @@ const settings = {
   required_approvals: z.number().int().min(0).max(10).openapi({ description: "Approvals a promotion into this environment needs" }),
   variables: Variables.openapi({ description: "Plain values available to templates as env.NAME; not secret" }),
   model_prices: ModelPrices,
+  retention_days: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .nullable()
+    .openapi({ description: "Days executions and their metrics are kept (a scheduled job deletes older ones); null keeps them forever. Default 90." }),
 };
 
 export const CreateEnvironmentBody = z
@@ -37,6 +44,7 @@ export const CreateEnvironmentBody = z
     required_approvals: settings.required_approvals.optional(),
     variables: settings.variables.optional(),
     model_prices: settings.model_prices.optional(),
+    retention_days: settings.retention_days.optional(),
   })
   .openapi("CreateEnvironment");
 
@@ -53,6 +61,7 @@ export const EnvironmentSchema = z
     required_approvals: z.number().int(),
     variables: z.record(z.string(), z.string()),
     model_prices: z.record(z.string(), z.object({ input_per_million: z.number(), output_per_million: z.number() })),
+    retention_days: z.number().int().nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
