@@ -15,16 +15,17 @@ export interface HousekeepingDeps {
 }
 
 /**
- * Bounds on one run. Each round is one D1 batch deleting at most `chunk` rows
- * per table; a run stops after `maxRounds` rounds and the next run (every
- * 15 minutes) carries on, so a large backlog never makes one run unbounded.
+ * Bounds on one run. Every delete statement removes at most `chunk` rows, and
+ * a run starts no new statement once it has deleted `maxRows`; the next run
+ * (every 15 minutes) carries on, so a large backlog never makes one run
+ * unbounded.
  */
 export interface HousekeepingLimits {
   chunk: number;
-  maxRounds: number;
+  maxRows: number;
 }
 
-export const DEFAULT_HOUSEKEEPING_LIMITS: HousekeepingLimits = { chunk: 1_000, maxRounds: 200 };
+export const DEFAULT_HOUSEKEEPING_LIMITS: HousekeepingLimits = { chunk: 1_000, maxRows: 100_000 };
 
 /** What one environment lost to its retention period. */
 export interface RetentionOutcome {
@@ -40,7 +41,7 @@ export interface RetentionOutcome {
 export interface HousekeepingReport {
   environments: RetentionOutcome[];
   idempotency_records: number;
-  /** False when the run stopped at `maxRounds` with rows still to delete. */
+  /** False when the run stopped at `maxRows` with rows perhaps still to delete. */
   complete: boolean;
 }
 
@@ -78,15 +79,16 @@ export async function runHousekeeping(deps: HousekeepingDeps, limits: Housekeepi
   const { db } = deps;
   const now = deps.now();
   const report: HousekeepingReport = { environments: [], idempotency_records: 0, complete: true };
-  let rounds = 0;
-  /** Runs one round; false when the budget is spent. */
-  const round = async <T>(run: () => Promise<T>): Promise<T | null> => {
-    if (rounds >= limits.maxRounds) {
+  let deleted = 0;
+  /** Runs one round of deletes, or returns null once the run's budget is spent. */
+  const round = async <T extends unknown[] | object>(run: () => Promise<T>): Promise<T | null> => {
+    if (deleted >= limits.maxRows) {
       report.complete = false;
       return null;
     }
-    rounds++;
-    return run();
+    const result = await run();
+    deleted += (Array.isArray(result) ? (result as unknown[]) : [result]).reduce((n: number, r) => n + changes(r), 0);
+    return result;
   };
 
   const idempotencyCutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS).toISOString();
@@ -95,10 +97,10 @@ export async function runHousekeeping(deps: HousekeepingDeps, limits: Housekeepi
     const page = await listWorkspaceIds(db, afterWorkspace, 100);
     for (const { id: workspaceId } of page) {
       for (;;) {
-        const deleted = await round(() => deleteIdempotencyRecordsBefore(db, workspaceId, idempotencyCutoff, limits.chunk));
-        if (deleted === null) break;
-        report.idempotency_records += changes(deleted);
-        if (changes(deleted) < limits.chunk) break;
+        const result = await round(() => deleteIdempotencyRecordsBefore(db, workspaceId, idempotencyCutoff, limits.chunk));
+        if (result === null) break;
+        report.idempotency_records += changes(result);
+        if (changes(result) < limits.chunk) break;
       }
       for (const env of await environmentsOf(db, workspaceId)) {
         if (env.retentionDays === null) continue;
@@ -117,7 +119,7 @@ export async function runHousekeeping(deps: HousekeepingDeps, limits: Housekeepi
     environments: report.environments.length,
     executions: report.environments.reduce((n, e) => n + e.executions, 0),
     idempotency_records: report.idempotency_records,
-    rounds,
+    rows_deleted: deleted,
     complete: report.complete,
   });
   return report;
@@ -140,7 +142,7 @@ async function enforceRetention(
   retentionDays: number,
   now: Date,
   limits: HousekeepingLimits,
-  round: <T>(run: () => Promise<T>) => Promise<T | null>,
+  round: <T extends unknown[] | object>(run: () => Promise<T>) => Promise<T | null>,
 ): Promise<RetentionOutcome> {
   const cutoff = retentionCutoff(now, retentionDays);
   const outcome: RetentionOutcome = {
