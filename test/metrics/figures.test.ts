@@ -1,9 +1,11 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
+import { latencyBucket } from "../../src/lib/latency-buckets";
 import { addQualitySamples } from "../../src/repositories/execution-rollups";
 import type { ExecutionRecord } from "../../src/runtime/execution-record";
 import { call, createWorkspace, type TestWorkspace } from "../harness";
+import { executionsRecorded } from "../execute/upstream";
 import { createSandbox, deploy } from "../lifecycle/fixtures";
 import { at, deliver, EMPTY, executionRecord, metrics } from "./seed";
 
@@ -342,6 +344,34 @@ describe("GET /v1/metrics", () => {
     expect(await quality()).toEqual({ mean: 0.75, count: 2 });
     const rollups = await env.DB.prepare("SELECT executions, quality_sum, quality_count FROM execution_rollups WHERE environment_id = ?").bind(staging).all();
     expect(rollups.results).toEqual([{ executions: 2, quality_sum: 1.5, quality_count: 2 }]);
+  });
+
+  it("an invocation through execute-prompt counts in the last 24 hours, as its execution record says", async () => {
+    const { ws, key, release, deploymentId } = await oneRelease();
+    const invoked = await call("/v1/execute-prompt", { key, body: { prompt_deployment_name: "faq", inputs: [{ name: "question", type: "STRING", value: "q" }] } });
+    expect(invoked.status).toBe(200);
+    const [recorded] = await executionsRecorded(ws.id, 1);
+    expect(recorded!.id).toBe(invoked.body.execution_id);
+    const execution = (await call(`/v1/executions/${recorded!.id}`, { key })).body;
+    const res = await metrics(key, { group_by: "release" });
+    expect(res.status).toBe(200);
+    const requestedTo = Date.parse(res.body.requested.to);
+    expect(Date.parse(res.body.requested.from)).toBe(requestedTo - 24 * 3_600_000);
+    expect(Date.parse(res.body.to)).toBe(Math.ceil(requestedTo / 3_600_000) * 3_600_000);
+    const bucket = latencyBucket(execution.latency_ms);
+    const figures = {
+      executions: 1,
+      errors: 0,
+      error_rate: 0,
+      latency_ms: { mean: execution.latency_ms, p50: bucket, p95: bucket, p99: bucket },
+      input_tokens: execution.usage?.input_tokens ?? 0,
+      output_tokens: execution.usage?.output_tokens ?? 0,
+      cost_usd: execution.cost_usd ?? 0,
+      quality: { mean: null, count: 0 },
+    };
+    expect(res.body.overall).toEqual(figures);
+    expect(res.body.releases).toEqual([{ deployment_id: deploymentId, release_id: release, ...figures }]);
+    expect(res.body.buckets.filter((b: { executions: number }) => b.executions > 0)).toHaveLength(1);
   });
 
   it("is computed from the rollups alone, not from raw executions", async () => {
