@@ -112,6 +112,10 @@ export interface QualitySamples {
  *   deploymentId, releaseId, at: Date.now(), sum: 7.5, count: 10 })]);
  */
 export function addQualitySamples(db: Database, s: QualitySamples) {
+  // Scores are 0–1, so a sum outside [0, count] is a caller's bug, not data to store.
+  if (!Number.isInteger(s.count) || s.count < 1 || !(s.sum >= 0 && s.sum <= s.count)) {
+    throw new Error(`quality samples need count >= 1 and 0 <= sum <= count (got sum ${s.sum}, count ${s.count})`);
+  }
   return db
     .insert(executionRollups)
     .values({

@@ -101,6 +101,19 @@ describe("GET /v1/metrics bad input", () => {
     expect(problem.code).toBe("VALIDATION_FAILED");
   });
 
+  it("dates at the edges of the calendar answer, never 500", async () => {
+    const queries: Record<string, string>[] = [
+      { from: "0001-01-01T00:00:00Z", to: "0001-01-02T00:00:00Z" },
+      { from: "9999-12-31T00:00:00Z", to: "9999-12-31T23:59:59.999Z", bucket: "6h" },
+      { from: "2026-03-10T05:00:00.123456789+05:30", to: "2026-03-10T06:00:00-00:30" },
+    ];
+    for (const query of queries) {
+      const res = await metrics(stagingKey, query);
+      expect(res.status).toBe(200);
+      expect(res.body.overall.executions).toBe(0);
+    }
+  });
+
   it("a range of exactly 92 days is accepted", async () => {
     const res = await metrics(stagingKey, { from: "2026-01-01T00:00:00Z", to: "2026-04-03T00:00:00Z", bucket: "1d" });
     expect(res.status).toBe(200);

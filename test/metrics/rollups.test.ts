@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { latencyBucket, percentiles } from "../../src/lib/latency-buckets";
-import { histogramBySlot, sumRollups } from "../../src/repositories/execution-rollups";
+import { addQualitySamples, histogramBySlot, sumRollups } from "../../src/repositories/execution-rollups";
 import { createWorkspace } from "../harness";
 import { at, deliver, executionRecord, metrics } from "./seed";
 
@@ -50,6 +50,15 @@ describe("rollups", () => {
       expect(details).not.toMatch(/SCAN (execution_rollups|latency_histogram)\b(?! USING)/);
       expect(details).not.toContain("executions");
     }
+  });
+
+  it("evaluation samples must be scores: a count of at least one and a sum between 0 and the count", () => {
+    const db = openDatabase(env.DB);
+    const base = { workspaceId: "ws_x", environmentId: "env_x", deploymentId: "dep_x", releaseId: "rel_x", at: 0 };
+    for (const [sum, count] of [[0, 0], [2, 1], [-0.5, 1], [Number.NaN, 1], [0.5, 1.5]] as const) {
+      expect(() => addQualitySamples(db, { ...base, sum, count })).toThrow(/quality samples/);
+    }
+    expect(() => addQualitySamples(db, { ...base, sum: 1, count: 1 })).not.toThrow();
   });
 
   it("a month of executions answers in one call with every hour accounted for", async () => {
