@@ -239,6 +239,8 @@ describe("query and path input", () => {
     ["/v1/executions?environment=staging&from=yesterday", "query.from"],
     ["/v1/executions?environment=staging&status=DONE", "query.status"],
     ["/v1/executions?environment=staging&cursor=abc", "query.cursor"],
+    ["/v1/metrics?environment=staging&from=yesterday", "query.from"],
+    ["/v1/metrics?environment=staging&bucket=2h", "query.bucket"],
   ])("GET %s → 400 naming %s", async (path, field) => {
     const res = await call(path, { key: ws.adminKey });
     const problem = expectProblem(res, 400, "VALIDATION_FAILED");

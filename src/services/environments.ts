@@ -23,6 +23,9 @@ import { deleteEnvironmentDocuments } from "../repositories/documents";
 import type { FreezeWindow, ModelPrice } from "../db/schema";
 import { findTestSuiteName } from "../repositories/test-gate-runs";
 
+/** How long a new environment keeps its executions unless told otherwise (the column's default too). */
+export const DEFAULT_RETENTION_DAYS = 90;
+
 export function environmentView(row: EnvironmentRow) {
   return {
     id: row.id,
@@ -36,6 +39,7 @@ export function environmentView(row: EnvironmentRow) {
     required_test_suite: row.requiredTestSuiteId,
     min_pass_rate: row.minPassRate,
     freeze_windows: row.freezeWindows,
+    retention_days: row.retentionDays,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };
@@ -52,6 +56,8 @@ export interface EnvironmentSettings {
   required_test_suite?: string | null | undefined;
   min_pass_rate?: number | null | undefined;
   freeze_windows?: FreezeWindow[] | undefined;
+  /** null keeps executions forever. */
+  retention_days?: number | null | undefined;
 }
 
 /** A new environment's row, with defaults for what the caller left out. */
@@ -67,7 +73,7 @@ export function newEnvironmentRow(deps: Deps, workspaceId: string, name: string,
     requiredApprovals: settings.required_approvals ?? 0,
     variables: settings.variables ?? {},
     modelPrices: settings.model_prices ?? {},
-    retentionDays: 90,
+    retentionDays: settings.retention_days === undefined ? DEFAULT_RETENTION_DAYS : settings.retention_days,
     requiredTestSuiteId: settings.required_test_suite ?? null,
     minPassRate: settings.min_pass_rate ?? null,
     freezeWindows: settings.freeze_windows ?? [],
@@ -173,6 +179,7 @@ export async function updateEnvironmentSettings(
     requiredTestSuiteId: changes.required_test_suite === undefined ? before.requiredTestSuiteId : changes.required_test_suite,
     minPassRate: changes.min_pass_rate === undefined ? before.minPassRate : changes.min_pass_rate,
     freezeWindows: changes.freeze_windows ?? before.freezeWindows,
+    retentionDays: changes.retention_days === undefined ? before.retentionDays : changes.retention_days,
     updatedAt: deps.now().toISOString(),
   };
   const policy = await checkPolicy(deps, after);

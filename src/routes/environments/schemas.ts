@@ -45,6 +45,13 @@ const settings = {
     .array(FreezeWindow)
     .max(50)
     .openapi({ description: "While one is in force, no deploy, promotion or tag move lands here (reverts still do); replaces the whole list" }),
+  retention_days: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .nullable()
+    .openapi({ description: "Days executions and their metrics are kept (a scheduled job deletes older ones); null keeps them forever. Default 90." }),
 };
 
 export const CreateEnvironmentBody = z
@@ -59,6 +66,7 @@ export const CreateEnvironmentBody = z
     required_test_suite: settings.required_test_suite.optional(),
     min_pass_rate: settings.min_pass_rate.optional(),
     freeze_windows: settings.freeze_windows.optional(),
+    retention_days: settings.retention_days.optional(),
   })
   .openapi("CreateEnvironment");
 
@@ -78,6 +86,7 @@ export const EnvironmentSchema = z
     required_test_suite: z.string().nullable(),
     min_pass_rate: z.number().nullable(),
     freeze_windows: z.array(z.object({ starts_at: Timestamp, ends_at: Timestamp, reason: z.string() })),
+    retention_days: z.number().int().nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
