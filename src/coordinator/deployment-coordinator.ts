@@ -19,6 +19,7 @@ import {
   type PromoteCommand,
   type RevertCommand,
 } from "../services/release-commands";
+import { emitCommandEvents } from "../services/webhook-events";
 
 const OUTBOX_PREFIX = "outbox:";
 const IDENTITY_KEY = "identity";
@@ -97,6 +98,8 @@ export class DeploymentCoordinator extends DurableObject<Env> {
       await commitWithAudit(deps, context.workspaceId, writes, { ...audit, actor: context.actor });
       // The caller's next request here must see the change, so copy now; the alarm covers a failure.
       await this.#propagate();
+      // After the copy, so that a receiver reacting to the event finds the new release. Best effort: not retried if this object dies first.
+      await emitCommandEvents({ ...deps, events: this.env.EVENTS }, context.workspaceId, audit.action, outcome);
       return ok(outcome);
     });
   }
