@@ -6,8 +6,9 @@ const WebhookUrl = z
   .url({ protocol: /^https?$/, error: "Must be an http or https URL" })
   .max(2048)
   .refine((url) => {
-    const parsed = new URL(url);
-    return parsed.username === "" && parsed.password === "";
+    // Zod runs this check even when the URL check above failed; that failure is reported already.
+    const parsed = URL.parse(url);
+    return parsed === null || (parsed.username === "" && parsed.password === "");
   }, "Must not carry credentials; the signature authenticates each request")
   .openapi({ example: "https://example.com/hooks/stagecraft" });
 
