@@ -14,7 +14,8 @@ import { consumeWebhookMessages, isWebhookMessage } from "./webhook-messages";
  * redelivered batch is harmless.
  *
  * Webhook messages come last, once the records are written and
- * acknowledged: a slow receiver delays neither (see webhook-messages.ts).
+ * acknowledged, so no receiver stands between an execution and its record
+ * (see webhook-messages.ts).
  */
 export async function consumeEvents(batch: MessageBatch<QueueMessage>, env: Env): Promise<void> {
   const db = openDatabase(env.DB);
@@ -35,5 +36,5 @@ export async function consumeEvents(batch: MessageBatch<QueueMessage>, env: Env)
   await runBatch(db, [...[...latestUse].map(([keyId, use]) => touchApiKey(db, use.workspaceId, keyId, use.at)), ...insertExecutions(db, records)]);
   const webhookMessages = batch.messages.filter((m) => isWebhookMessage(m.body));
   for (const m of batch.messages) if (!isWebhookMessage(m.body)) m.ack();
-  await consumeWebhookMessages({ db, events: env.EVENTS as Queue<QueueMessage>, config: loadConfig(env), now: () => new Date() }, webhookMessages);
+  await consumeWebhookMessages({ db, events: env.EVENTS, config: loadConfig(env), now: () => new Date() }, webhookMessages);
 }

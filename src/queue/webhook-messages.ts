@@ -14,7 +14,7 @@ import {
   type WebhookDeliveryRow,
   type WebhookRow,
 } from "../repositories/webhooks";
-import { afterAttempt, attemptDelivery } from "../services/webhook-delivery";
+import { afterAttempt, attemptDelivery, retryDelaySeconds } from "../services/webhook-delivery";
 import { ALL_EVENTS, type WebhookDeliverMessage, type WebhookEventMessage } from "../services/webhook-events";
 import { webhookSecretBinding } from "../services/webhooks";
 
@@ -33,9 +33,10 @@ export function isWebhookMessage(body: QueueMessage): body is WebhookEventMessag
 }
 
 /**
- * The webhook half of the events queue. A failure here retries only the
- * webhook messages: the rest of the batch (execution records) is already
- * written and acknowledged.
+ * The webhook half of the events queue. It runs after the rest of the batch
+ * (execution records, key use) is written and acknowledged, so receivers
+ * never delay those writes; a slow receiver holds its batch for at most the
+ * delivery timeout. A failure here retries only the webhook messages.
  */
 export async function consumeWebhookMessages(deps: WebhookQueueDeps, messages: Message<QueueMessage>[]): Promise<void> {
   const events = messages.filter((m): m is Message<WebhookEventMessage> => m.body.type === "webhook.event");
@@ -103,6 +104,10 @@ async function fanOut(deps: WebhookQueueDeps, messages: Message<WebhookEventMess
   for (const m of messages) m.ack();
 }
 
+function retryDelaySecondsFor(deps: WebhookQueueDeps, failures: number) {
+  return retryDelaySeconds(failures, deps.config.webhookRetryBaseSeconds);
+}
+
 async function sendAll(queue: Queue<QueueMessage>, bodies: WebhookDeliverMessage[]) {
   for (let i = 0; i < bodies.length; i += 100) await queue.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body })));
 }
@@ -134,12 +139,18 @@ async function deliver(deps: WebhookQueueDeps, messages: Message<WebhookDeliverM
         writes.push(abandonDelivery(deps.db, delivery.workspaceId, delivery.id));
         return settle.push(() => message.ack());
       }
-      const secret = await box.open(webhook.secretCiphertext, webhookSecretBinding(webhook.environmentId, webhook.id));
-      const { ok: delivered, ...attempt } = await attemptDelivery(webhook.url, secret, delivery, deps.now);
-      const inRound = delivery.attempts.length + 1 - message.body.round_start;
-      const outcome = afterAttempt({ ok: delivered, at: attempt.at }, inRound, deps.config.webhookRetryBaseSeconds);
-      writes.push(recordAttempt(deps.db, delivery.workspaceId, delivery.id, attempt, outcome.next));
-      settle.push(() => (outcome.retryInSeconds === null ? message.ack() : message.retry({ delaySeconds: outcome.retryInSeconds })));
+      try {
+        const secret = await box.open(webhook.secretCiphertext, webhookSecretBinding(webhook.environmentId, webhook.id));
+        const { ok: delivered, ...attempt } = await attemptDelivery(webhook.url, secret, delivery, deps.now);
+        const inRound = delivery.attempts.length + 1 - message.body.round_start;
+        const outcome = afterAttempt({ ok: delivered, at: attempt.at }, inRound, deps.config.webhookRetryBaseSeconds);
+        writes.push(recordAttempt(deps.db, delivery.workspaceId, delivery.id, attempt, outcome.next));
+        settle.push(() => (outcome.retryInSeconds === null ? message.ack() : message.retry({ delaySeconds: outcome.retryInSeconds })));
+      } catch (error) {
+        // Not the receiver's fault (the secret would not open): retry later without counting an attempt.
+        console.error(JSON.stringify({ level: "error", message: "webhook delivery could not be attempted", delivery_id: delivery.id, error: String(error) }));
+        settle.push(() => message.retry({ delaySeconds: retryDelaySecondsFor(deps, 1) }));
+      }
     }),
   );
   if (writes.length > 0) await deps.db.batch(writes as [Write, ...Write[]]);

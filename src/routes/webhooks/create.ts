@@ -1,7 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { idempotent } from "../../middleware/idempotency";
 import { createWebhook } from "../../services/webhooks";
 import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
 import type { Router } from "../router";
@@ -15,7 +14,8 @@ const route = createRoute({
   description:
     "Subscribes a URL to this environment's events. The response holds the signing secret, once; it is stored encrypted and never shown again. Needs `admin` in the environment.",
   security: keySecurity,
-  middleware: [authenticate, requireAnyScope("admin"), idempotent] as const,
+  // Not idempotent: a stored response for replay would keep the secret in plain text.
+  middleware: [authenticate, requireAnyScope("admin")] as const,
   request: { query: EnvironmentQuery, body: jsonBody(CreateWebhookBody) },
   responses: { 201: jsonResponse(CreatedWebhookSchema, "The new webhook, with its signing secret"), ...problems(400, 401, 403, 404, 413, 415, 422) },
 });
