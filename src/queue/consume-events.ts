@@ -2,6 +2,7 @@ import { loadConfig } from "../config";
 import type { QueueMessage } from "../context";
 import { runBatch } from "../db/batch";
 import { openDatabase } from "../db/client";
+import { newId } from "../lib/ids";
 import { touchApiKey } from "../repositories/api-keys";
 import { insertExecutions } from "../repositories/executions";
 import type { ExecutionRecord } from "../runtime/execution-record";
@@ -36,5 +37,5 @@ export async function consumeEvents(batch: MessageBatch<QueueMessage>, env: Env)
   await runBatch(db, [...[...latestUse].map(([keyId, use]) => touchApiKey(db, use.workspaceId, keyId, use.at)), ...insertExecutions(db, records)]);
   const webhookMessages = batch.messages.filter((m) => isWebhookMessage(m.body));
   for (const m of batch.messages) if (!isWebhookMessage(m.body)) m.ack();
-  await consumeWebhookMessages({ db, events: env.EVENTS, config: loadConfig(env), now: () => new Date() }, webhookMessages);
+  await consumeWebhookMessages({ db, events: env.EVENTS, config: loadConfig(env), now: () => new Date(), newId }, webhookMessages);
 }

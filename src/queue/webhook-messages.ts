@@ -2,12 +2,12 @@ import type { Config } from "../config";
 import type { QueueMessage } from "../context";
 import type { Write } from "../db/batch";
 import type { Database } from "../db/client";
-import { newId } from "../lib/ids";
+import type { IdGenerator } from "../lib/ids";
 import { openSecretBox } from "../lib/secret-box";
 import {
   abandonDelivery,
   findDeliveriesWithWebhooks,
-  insertDeliveries,
+  insertDelivery,
   listActiveWebhooks,
   listUnattemptedDeliveries,
   recordAttempt,
@@ -23,6 +23,7 @@ export interface WebhookQueueDeps {
   events: Queue<QueueMessage>;
   config: Config;
   now: () => Date;
+  newId: IdGenerator;
 }
 
 /** D1 binds at most 100 parameters per statement; a lookup key takes two. */
@@ -81,7 +82,7 @@ async function fanOut(deps: WebhookQueueDeps, messages: Message<WebhookEventMess
     for (const webhook of await webhooksOf(body.workspace_id, body.environment_id)) {
       if (!subscribes(webhook, body.event.type)) continue;
       rows.push({
-        id: newId("webhookDelivery"),
+        id: deps.newId("webhookDelivery"),
         workspaceId: body.workspace_id,
         webhookId: webhook.id,
         eventId: body.event.id,
@@ -96,7 +97,8 @@ async function fanOut(deps: WebhookQueueDeps, messages: Message<WebhookEventMess
     }
   }
   // One statement per row: a row binds 11 parameters, and D1 allows 100 per statement.
-  const inserted = rows.length === 0 ? [] : (await deps.db.batch(rows.map((row) => insertDeliveries(deps.db, [row])) as [ReturnType<typeof insertDeliveries>])).flat();
+  const inserts = rows.map((row) => insertDelivery(deps.db, row));
+  const inserted = inserts.length === 0 ? [] : (await deps.db.batch(inserts as [(typeof inserts)[number], ...typeof inserts])).flat();
   const redelivered = messages.filter((m) => m.attempts > 1).map((m) => listUnattemptedDeliveries(deps.db, m.body.workspace_id, m.body.event.id));
   const leftBehind = (await Promise.all(redelivered)).flat();
   const toSend = new Map([...inserted, ...leftBehind].map((d) => [d.id, d]));

@@ -74,13 +74,13 @@ export function deleteEnvironmentWebhooks(db: Database, workspaceId: string, env
 }
 
 /**
- * New deliveries; one event reaches one webhook once, so a redelivered
- * event inserts nothing. Returns the rows actually inserted.
+ * A new delivery; one event reaches one webhook once, so a redelivered
+ * event inserts nothing. Returns the row's key when it was inserted.
  */
-export function insertDeliveries(db: Database, rows: WebhookDeliveryRow[]) {
+export function insertDelivery(db: Database, row: WebhookDeliveryRow) {
   return db
     .insert(webhookDeliveries)
-    .values(rows)
+    .values(row)
     .onConflictDoNothing({ target: [webhookDeliveries.webhookId, webhookDeliveries.eventId] })
     .returning({ id: webhookDeliveries.id, workspaceId: webhookDeliveries.workspaceId });
 }

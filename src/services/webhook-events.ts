@@ -1,4 +1,4 @@
-import type { Deps, QueueMessage } from "../context";
+import type { Deps } from "../context";
 import type { CommandOutcome } from "./release-commands";
 import { environmentNames, promotionRequestView, releaseView } from "./release-views";
 
@@ -75,29 +75,45 @@ const SEND_BATCH_LIMIT = 100;
  * }]);
  */
 export async function emitWebhookEvents(deps: EmitDeps, inputs: WebhookEventInput[]): Promise<WebhookEventPayload[]> {
-  const messages: { body: QueueMessage }[] = inputs.map((input) => ({
-    body: {
-      type: "webhook.event",
+  const messages = inputs.map((input): WebhookEventMessage => ({
+    type: "webhook.event",
+    workspace_id: input.workspaceId,
+    environment_id: input.environment.id,
+    event: {
+      id: deps.newId("webhookEvent"),
+      type: input.type,
+      created_at: deps.now().toISOString(),
       workspace_id: input.workspaceId,
-      environment_id: input.environment.id,
-      event: {
-        id: deps.newId("webhookEvent"),
-        type: input.type,
-        created_at: deps.now().toISOString(),
-        workspace_id: input.workspaceId,
-        environment: input.environment.name,
-        data: input.data,
-      },
+      environment: input.environment.name,
+      data: input.data,
     },
   }));
   try {
-    for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) await deps.events.sendBatch(messages.slice(i, i + SEND_BATCH_LIMIT));
+    for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) await deps.events.sendBatch(messages.slice(i, i + SEND_BATCH_LIMIT).map((body) => ({ body })));
   } catch (error) {
-    const events = messages.map((m) => (m.body as WebhookEventMessage).event);
-    console.error(JSON.stringify({ level: "error", message: "webhook events could not be queued", events: events.map((e) => ({ id: e.id, type: e.type })), error: String(error) }));
+    const events = messages.map((m) => ({ id: m.event.id, type: m.event.type }));
+    console.error(JSON.stringify({ level: "error", message: "webhook events could not be queued", events, error: String(error) }));
     return [];
   }
-  return messages.map((m) => (m.body as WebhookEventMessage).event);
+  return messages.map((m) => m.event);
+}
+
+/**
+ * Environment names by id, remembered per isolate: a name never changes and
+ * an id is never reused, so an entry cannot go stale. Saves a D1 read per
+ * command on the coordinator's path.
+ */
+const knownNames = new Map<string, string>();
+const MAX_KNOWN_NAMES = 1_000;
+
+async function namesOf(db: Deps["db"], workspaceId: string, environmentIds: string[]): Promise<Map<string, string>> {
+  if (environmentIds.every((id) => knownNames.has(id))) return knownNames;
+  const fresh = await environmentNames(db, workspaceId);
+  for (const [id, name] of fresh) {
+    if (knownNames.size >= MAX_KNOWN_NAMES) knownNames.delete(knownNames.keys().next().value!);
+    knownNames.set(id, name);
+  }
+  return fresh;
 }
 
 /** What a command's audit action says about the promotion requests it touched. */
@@ -132,7 +148,7 @@ export async function commandEvents(db: Deps["db"], workspaceId: string, action:
   const createsReleases = action === "release.deployed" || releaseEvent !== undefined;
   if (!createsReleases && !promotionRequestEvent) return [];
 
-  const names = await environmentNames(db, workspaceId);
+  const names = await namesOf(db, workspaceId, [...outcome.releases, ...outcome.promotionRequests].map((r) => r.environmentId));
   const environment = (id: string) => ({ id, name: names.get(id) ?? "" });
   const deployment = { id: outcome.deployment.id, name: outcome.deployment.name, kind: outcome.deployment.kind };
   const releases = new Map(

@@ -126,6 +126,18 @@ describe("webhook queue consumer", () => {
     expect((await deliveryLog(ws, hook.id))[0]!.attempts).toHaveLength(1);
   });
 
+  it("a receiver that cannot be reached is logged as an attempt without a status, and retried", async () => {
+    const ws = await createWorkspace();
+    const hook = await createWebhook(ws, "staging");
+    mockReceiver(() => {
+      throw new TypeError("Network connection lost.");
+    });
+    const delivery = await pendingDelivery(ws, hook.id);
+    expect((await consumeOne(delivery.message, 1)).retryMessages).toEqual([{ msgId: "msg-1" }]);
+    const [row] = await deliveryLog(ws, hook.id);
+    expect(row).toMatchObject({ status: "pending", attempts: [{ status: null, error: "TypeError: Network connection lost." }] });
+  });
+
   it("a delivery whose webhook was switched off meanwhile is not sent", async () => {
     const ws = await createWorkspace();
     const hook = await createWebhook(ws, "staging");
