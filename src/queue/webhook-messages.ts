@@ -18,6 +18,7 @@ import { afterAttempt, attemptDelivery, retryDelaySeconds } from "../services/we
 import { ALL_EVENTS, type WebhookDeliverMessage, type WebhookEventMessage } from "../services/webhook-events";
 import { webhookSecretBinding } from "../services/webhooks";
 
+/** What the webhook half of the consumer touches; handed in so tests can run it directly. */
 export interface WebhookQueueDeps {
   db: Database;
   events: Queue<QueueMessage>;
@@ -29,6 +30,7 @@ export interface WebhookQueueDeps {
 /** D1 binds at most 100 parameters per statement; a lookup key takes two. */
 const LOOKUP_CHUNK = 40;
 
+/** Whether a queue message belongs to the webhook half of the consumer. */
 export function isWebhookMessage(body: QueueMessage): body is WebhookEventMessage | WebhookDeliverMessage {
   return body.type === "webhook.event" || body.type === "webhook.deliver";
 }

@@ -178,3 +178,8 @@ export function reopenDelivery(db: Database, workspaceId: string, id: string, at
     .set({ status: "pending", nextAttemptAt: at, deliveredAt: null })
     .where(and(eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.id, id), sql`${webhookDeliveries.status} <> 'pending'`));
 }
+
+/** SQL condition: the delivery exists and has ended (succeeded or failed). */
+export function deliveryHasEnded(workspaceId: string, id: string) {
+  return sql`EXISTS (SELECT 1 FROM ${webhookDeliveries} WHERE ${webhookDeliveries.workspaceId} = ${workspaceId} AND ${webhookDeliveries.id} = ${id} AND ${webhookDeliveries.status} <> 'pending')`;
+}

@@ -1,4 +1,6 @@
 import type { Deps, Principal } from "../context";
+import { guard } from "../db/batch";
+import { isGuardViolation } from "../lib/d1-errors";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
 import { openSecretBox } from "../lib/secret-box";
@@ -7,6 +9,7 @@ import type { EnvironmentRow } from "../repositories/environments";
 import { findEnvironmentById } from "../repositories/environments";
 import {
   deleteWebhook,
+  deliveryHasEnded,
   findDelivery,
   findWebhook,
   insertWebhook,
@@ -27,6 +30,7 @@ import { ALL_EVENTS, type WebhookDeliverMessage } from "./webhook-events";
  * MASTER_KEY and never shown, logged or audited again.
  */
 
+/** How the API shows a webhook: never with its secret. */
 export function webhookView(row: WebhookRow, environmentName: string) {
   return {
     id: row.id,
@@ -42,6 +46,7 @@ export function webhookView(row: WebhookRow, environmentName: string) {
 }
 export type WebhookView = ReturnType<typeof webhookView>;
 
+/** How the API shows a delivery, with every attempt and the payload sent. */
 export function deliveryView(row: WebhookDeliveryRow) {
   return {
     id: row.id,
@@ -85,6 +90,7 @@ async function administeredWebhook(deps: Deps, principal: Principal, id: string)
   return access.ok ? ok({ row, environment }) : access;
 }
 
+/** Creates a webhook in the environment the request acts in; the one response that carries its secret. */
 export async function createWebhook(deps: Deps, principal: Principal, environmentName: string | undefined, input: WebhookInput): Promise<Result<WebhookView & { secret: string }>> {
   const env = await adminEnvironment(deps, principal, environmentName);
   if (!env.ok) return env;
@@ -118,6 +124,7 @@ export async function createWebhook(deps: Deps, principal: Principal, environmen
   return ok({ ...view, secret });
 }
 
+/** One environment's webhooks, newest first. */
 export async function listWebhooksFor(deps: Deps, principal: Principal, query: { environment?: string | undefined; cursor?: string | undefined; limit: number }) {
   const before = decodeCursor<string>(query.cursor, "string");
   if (!before.ok) return before;
@@ -127,11 +134,13 @@ export async function listWebhooksFor(deps: Deps, principal: Principal, query: {
   return ok(toPage(rows, query.limit, (r) => r.id, (r) => webhookView(r, env.value.name)));
 }
 
+/** A webhook, without its secret. */
 export async function getWebhook(deps: Deps, principal: Principal, id: string): Promise<Result<WebhookView>> {
   const found = await administeredWebhook(deps, principal, id);
   return found.ok ? ok(webhookView(found.value.row, found.value.environment.name)) : found;
 }
 
+/** Changes a webhook's URL, events, description or active flag; deliveries still pending go to the new URL. */
 export async function changeWebhook(deps: Deps, principal: Principal, id: string, changes: Partial<WebhookInput>): Promise<Result<WebhookView>> {
   const found = await administeredWebhook(deps, principal, id);
   if (!found.ok) return found;
@@ -173,6 +182,7 @@ export async function removeWebhook(deps: Deps, principal: Principal, id: string
   return ok(view);
 }
 
+/** A webhook's delivery log, newest first, each delivery with all its attempts. */
 export async function listDeliveriesFor(deps: Deps, principal: Principal, id: string, query: { cursor?: string | undefined; limit: number }) {
   const before = decodeCursor<string>(query.cursor, "string");
   if (!before.ok) return before;
@@ -192,18 +202,26 @@ export async function redeliver(deps: Deps, principal: Principal, webhookId: str
   if (!found.ok) return found;
   const delivery = await findDelivery(deps.db, principal.workspaceId, webhookId, deliveryId);
   if (!delivery) return fail("NOT_FOUND", `No delivery with id "${deliveryId}" for this webhook`);
-  if (delivery.status === "pending") return fail("DELIVERY_PENDING", "The delivery is still being attempted; wait for it to succeed or fail");
+  const stillPending = fail("DELIVERY_PENDING", "The delivery is still being attempted; wait for it to succeed or fail");
+  if (delivery.status === "pending") return stillPending;
   const now = deps.now().toISOString();
   const reopened: WebhookDeliveryRow = { ...delivery, status: "pending", nextAttemptAt: now, deliveredAt: null };
-  await commitWithAudit(deps, principal.workspaceId, [reopenDelivery(deps.db, principal.workspaceId, deliveryId, now)], {
-    actor: actorOf(principal),
-    action: "webhook.redelivery_requested",
-    targetType: "webhook_delivery",
-    targetId: deliveryId,
-    environmentId: found.value.row.environmentId,
-    before: { status: delivery.status, attempts: delivery.attempts.length },
-    after: { status: "pending", event_id: delivery.eventId },
-  });
+  // The check travels in the batch: of two redeliveries at once, one reopens the delivery and the other is refused.
+  const writes = [guard(deps.db, principal.workspaceId, deliveryHasEnded(principal.workspaceId, deliveryId)), reopenDelivery(deps.db, principal.workspaceId, deliveryId, now)];
+  try {
+    await commitWithAudit(deps, principal.workspaceId, writes, {
+      actor: actorOf(principal),
+      action: "webhook.redelivery_requested",
+      targetType: "webhook_delivery",
+      targetId: deliveryId,
+      environmentId: found.value.row.environmentId,
+      before: { status: delivery.status, attempts: delivery.attempts.length },
+      after: { status: "pending", event_id: delivery.eventId },
+    });
+  } catch (error) {
+    if (isGuardViolation(error)) return stillPending;
+    throw error;
+  }
   const message: WebhookDeliverMessage = { type: "webhook.deliver", workspace_id: principal.workspaceId, delivery_id: deliveryId, round_start: delivery.attempts.length };
   // Committed first: a message that arrived before the commit would find the delivery ended and drop itself.
   await deps.events.send(message);
