@@ -20,6 +20,8 @@ export default defineConfig(async () => {
             BOOTSTRAP_TOKEN: TEST_BOOTSTRAP_TOKEN,
             MASTER_KEY: TEST_MASTER_KEY,
             UPSTREAM_TIMEOUT_MS: "500",
+            // Failed webhook deliveries retry at once, so tests need not wait out the backoff.
+            WEBHOOK_RETRY_BASE_SECONDS: "0",
             TEST_MIGRATIONS: migrations,
           },
         },

@@ -21,6 +21,7 @@ import { registerPromotionRequestRoutes } from "./routes/promotion-requests";
 import { registerReleaseRoutes } from "./routes/releases";
 import { newRouter } from "./routes/router";
 import { registerSandboxRoutes } from "./routes/sandboxes";
+import { registerWebhookRoutes } from "./routes/webhooks";
 import { registerWorkspaceRoutes } from "./routes/workspaces";
 
 /** Request bodies above this are refused with 413 before they are read. */
@@ -77,6 +78,7 @@ export function createApp(overrides: AppOverrides = {}) {
   registerPromotionRequestRoutes(app);
   registerDocumentIndexRoutes(app);
   registerAuditEventRoutes(app);
+  registerWebhookRoutes(app);
   registerDocsRoutes(app);
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -6,6 +6,7 @@ const configSchema = z.object({
   STAGE: z.enum(["development", "test", "production"]).default("production"),
   MASTER_KEY: z.string().refine(isAes256Key, "MASTER_KEY must be base64 of 32 random bytes (openssl rand -base64 32)"),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
 });
 
 export type Config = {
@@ -15,6 +16,8 @@ export type Config = {
   masterKey: string;
   /** How long a model provider may take before the execution is rejected. */
   upstreamTimeoutMs: number;
+  /** The wait before a failed webhook delivery's first retry; each later wait is four times longer. */
+  webhookRetryBaseSeconds: number;
 };
 
 const parsed = new WeakMap<object, Config>();
@@ -36,6 +39,7 @@ export function loadConfig(env: Env): Config {
     stage: result.data.STAGE,
     masterKey: result.data.MASTER_KEY,
     upstreamTimeoutMs: result.data.UPSTREAM_TIMEOUT_MS,
+    webhookRetryBaseSeconds: result.data.WEBHOOK_RETRY_BASE_SECONDS,
   };
   parsed.set(env, config);
   return config;

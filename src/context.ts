@@ -5,6 +5,7 @@ import type { IdGenerator } from "./lib/ids";
 import type { ServerTiming } from "./lib/server-timing";
 import type { InvokeLookups } from "./services/invoke-prefetch";
 import type { ExecutionRecord } from "./runtime/execution-record";
+import type { WebhookEventMessage, WebhookDeliverMessage } from "./services/webhook-events";
 
 export const scopes = ["execute", "read", "deploy", "promote", "approve", "admin"] as const;
 export type Scope = (typeof scopes)[number];
@@ -42,7 +43,9 @@ export interface Deps {
 /** Messages on the events queue, discriminated by `type`. */
 export type QueueMessage =
   | { type: "api_key.used"; workspace_id: string; key_id: string; at: string }
-  | { type: "execution.recorded"; execution: ExecutionRecord };
+  | { type: "execution.recorded"; execution: ExecutionRecord }
+  | WebhookEventMessage
+  | WebhookDeliverMessage;
 
 export type AppEnv = {
   Bindings: Env;

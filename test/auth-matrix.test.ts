@@ -31,6 +31,7 @@ interface Ids {
   deploymentId: string;
   qaReleaseId: string;
   qaFirstReleaseId: string;
+  qaWebhookId: string;
 }
 
 const routes: RouteCase[] = [
@@ -85,6 +86,12 @@ const routes: RouteCase[] = [
   { method: "PUT", path: () => "/v1/environments/qa/secrets/API_TOKEN", body: { value: "s3cret" }, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "GET", path: () => "/v1/environments/qa/secrets", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "DELETE", path: () => "/v1/environments/qa/secrets/API_TOKEN", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/webhooks?environment=qa", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "POST", path: () => "/v1/webhooks?environment=qa", body: { url: "https://hooks.test/qa" }, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "PATCH", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}`, body: { active: false }, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "DELETE", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}/deliveries`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "POST", path: (ids) => `/v1/sandboxes/${ids.sandboxId}/run?environment=qa`, body: { inputs: { question: "q" } }, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "GET", path: () => "/v1/document-indexes?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "POST", path: () => "/v1/document-indexes?environment=qa", body: { name: "another" }, scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
@@ -109,6 +116,8 @@ beforeAll(async () => {
   expect((await call("/v1/environments", { key: a.adminKey, body: { name: "qa-two" } })).status).toBe(201);
   const qaKey = await a.key({ environment: "qa", scopes: ["read"] });
   expect((await call("/v1/document-indexes?environment=qa", { key: a.adminKey, body: { name: "kb" } })).status).toBe(201);
+  const webhook = await call("/v1/webhooks?environment=qa", { key: a.adminKey, body: { url: "https://hooks.test/qa", events: ["promotion.requested"] } });
+  expect(webhook.status).toBe(201);
   const sandbox = await createSandbox(a);
   const first = await deploy(a, sandbox.id, ["qa"]);
   const second = await deploy(a, sandbox.id, ["qa"]);
@@ -119,6 +128,7 @@ beforeAll(async () => {
     deploymentId: sandbox.deployment_id,
     qaReleaseId: second.body.releases[0].id,
     qaFirstReleaseId: first.body.releases[0].id,
+    qaWebhookId: webhook.body.id,
   };
   const revoked = await a.key({ environment: null, scopes: ["admin"] });
   expect((await call(`/v1/api-keys/${revoked.id}`, { key: a.adminKey, method: "DELETE" })).status).toBe(200);

@@ -122,6 +122,13 @@ const bodyRoutes: BodyRoute[] = [
   },
   {
     method: "POST",
+    path: () => "/v1/webhooks?environment=staging",
+    auth: () => ws.adminKey,
+    valid: { url: "https://hooks.test/x" },
+    wrongTypes: { url: "ftp://hooks.test/x", events: ["release.exploded"], description: 5, active: "yes" },
+  },
+  {
+    method: "POST",
     path: () => `/v1/sandboxes/${sandboxId}/run?environment=staging`,
     auth: () => ws.adminKey,
     valid: { inputs: { question: "q" } },

@@ -19,6 +19,7 @@ import {
   type PromoteCommand,
   type RevertCommand,
 } from "../services/release-commands";
+import { emitCommandEvents } from "../services/webhook-events";
 
 const OUTBOX_PREFIX = "outbox:";
 const IDENTITY_KEY = "identity";
@@ -90,19 +91,25 @@ export class DeploymentCoordinator extends DurableObject<Env> {
     return run;
   }
 
-  #run(context: CommandContext, plan: (deps: CommandDeps) => Promise<Result<Plan>>): Promise<Result<CommandOutcome>> {
-    return this.#serialized(async () => {
-      const deps: CommandDeps = { db: openDatabase(this.env.DB), now: () => new Date(), newId, requestId: context.requestId };
+  async #run(context: CommandContext, plan: (deps: CommandDeps) => Promise<Result<Plan>>): Promise<Result<CommandOutcome>> {
+    const deps: CommandDeps = { db: openDatabase(this.env.DB), now: () => new Date(), newId, requestId: context.requestId };
+    const committed = await this.#serialized(async (): Promise<Result<Plan>> => {
       await this.ctx.storage.put<Identity>(IDENTITY_KEY, { workspaceId: context.workspaceId, deploymentId: context.deploymentId });
       const planned = await plan(deps);
       if (!planned.ok) return planned;
-      const { writes, audit, environmentIds, outcome } = planned.value;
+      const { writes, audit, environmentIds } = planned.value;
       await this.#enqueue(environmentIds);
       await commitWithAudit(deps, context.workspaceId, writes, { ...audit, actor: context.actor });
       // The caller's next request here must see the change, so copy now; the alarm covers a failure.
       await this.#propagate();
-      return ok(outcome);
+      return planned;
     });
+    if (!committed.ok) return committed;
+    // After the copy, so that a receiver reacting to the event finds the new release; outside the
+    // serialized section, so that announcing one change does not hold up the next. Best effort:
+    // an event is lost if this object dies first (the change itself is not).
+    await emitCommandEvents({ ...deps, events: this.env.EVENTS }, context.workspaceId, committed.value.audit.action, committed.value.outcome);
+    return ok(committed.value.outcome);
   }
 
   async #enqueue(environmentIds: string[]) {

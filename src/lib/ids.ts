@@ -14,6 +14,9 @@ export const idPrefixes = {
   documentIndex: "idx",
   document: "doc",
   documentChunk: "chk",
+  webhook: "whk",
+  webhookEvent: "whe",
+  webhookDelivery: "whd",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -24,6 +24,7 @@ export const problemCatalog = {
   NO_PREVIOUS_RELEASE: { status: 409, title: "There is no earlier release to revert to" },
   RELEASE_ALREADY_LIVE: { status: 409, title: "That release is already the live one" },
   PROMOTION_REQUEST_CLOSED: { status: 409, title: "The promotion request is no longer pending" },
+  DELIVERY_PENDING: { status: 409, title: "The webhook delivery is still being attempted" },
   ALREADY_APPROVED: { status: 409, title: "This key has already approved the promotion request" },
   CHANGE_FREEZE: { status: 409, title: "A change-freeze window is in force in the environment" },
   TEST_GATE_FAILED: { status: 409, title: "The release has not passed the environment's required test suite" },

@@ -20,6 +20,7 @@ import { forgetCachedKey } from "./key-cache";
 import { environmentNameKey, publishEnvironment } from "./environment-edge";
 import { deleteEnvironmentSecrets } from "../repositories/environment-secrets";
 import { deleteEnvironmentDocuments } from "../repositories/documents";
+import { deleteEnvironmentWebhooks } from "../repositories/webhooks";
 import type { FreezeWindow, ModelPrice } from "../db/schema";
 import { findTestSuiteName } from "../repositories/test-gate-runs";
 
@@ -198,8 +199,8 @@ export async function updateEnvironmentSettings(
 }
 
 /**
- * Deletes an environment that has no releases, with its API keys, secrets
- * and document indexes. The
+ * Deletes an environment that has no releases, with its API keys, secrets,
+ * document indexes and webhooks. The
  * release check travels inside the batch, so a deploy racing the delete
  * cannot leave releases pointing at a deleted environment.
  */
@@ -221,6 +222,7 @@ export async function removeEnvironment(deps: Deps, principal: Principal, name: 
         deleteEnvironmentKeys(deps.db, principal.workspaceId, env.id),
         deleteEnvironmentSecrets(deps.db, principal.workspaceId, env.id),
         ...deleteEnvironmentDocuments(deps.db, principal.workspaceId, env.id),
+        ...deleteEnvironmentWebhooks(deps.db, principal.workspaceId, env.id),
         deleteEnvironment(deps.db, principal.workspaceId, env.id),
       ],
       {

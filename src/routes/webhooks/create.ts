@@ -1,0 +1,27 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { createWebhook } from "../../services/webhooks";
+import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { CreatedWebhookSchema, CreateWebhookBody } from "./schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/webhooks",
+  tags: ["Webhooks"],
+  summary: "Create a webhook",
+  description:
+    "Subscribes a URL to this environment's events. The response holds the signing secret, once; it is stored encrypted and never shown again. Needs `admin` in the environment.",
+  security: keySecurity,
+  // Not idempotent: a stored response for replay would keep the secret in plain text.
+  middleware: [authenticate, requireAnyScope("admin")] as const,
+  request: { query: EnvironmentQuery, body: jsonBody(CreateWebhookBody) },
+  responses: { 201: jsonResponse(CreatedWebhookSchema, "The new webhook, with its signing secret"), ...problems(400, 401, 403, 404, 413, 415, 422) },
+});
+
+export function registerCreateWebhook(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await createWebhook(c.var.deps, c.var.principal, c.req.valid("query").environment, c.req.valid("json"))), 201);
+  });
+}

@@ -1,0 +1,25 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { removeWebhook } from "../../services/webhooks";
+import { jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { WebhookParams, WebhookSchema } from "./schemas";
+
+const route = createRoute({
+  method: "delete",
+  path: "/v1/webhooks/{id}",
+  tags: ["Webhooks"],
+  summary: "Delete a webhook",
+  description: "Deletes the webhook and its delivery log; deliveries still being retried stop.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("admin")] as const,
+  request: { params: WebhookParams },
+  responses: { 200: jsonResponse(WebhookSchema, "The deleted webhook"), ...problems(400, 401, 403, 404) },
+});
+
+export function registerDeleteWebhook(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await removeWebhook(c.var.deps, c.var.principal, c.req.valid("param").id)), 200);
+  });
+}

@@ -1,0 +1,24 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { listWebhooksFor } from "../../services/webhooks";
+import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { WebhookSchema } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/webhooks",
+  tags: ["Webhooks"],
+  summary: "List an environment's webhooks",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("admin")] as const,
+  request: { query: PaginationQuery.merge(EnvironmentQuery) },
+  responses: { 200: jsonResponse(pageOf(WebhookSchema), "A page of webhooks, newest first"), ...problems(400, 401, 403, 404) },
+});
+
+export function registerListWebhooks(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await listWebhooksFor(c.var.deps, c.var.principal, c.req.valid("query"))), 200);
+  });
+}
