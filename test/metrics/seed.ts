@@ -47,7 +47,9 @@ export async function deliver(records: ExecutionRecord[]): Promise<void> {
     const batch = createMessageBatch<QueueMessage>("stagecraft-events", messages);
     const ctx = createExecutionContext();
     await consumeEvents(batch, env);
-    expect((await getQueueResult(batch, ctx)).ackAll).toBe(true);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages).toEqual([]);
+    expect(new Set(result.explicitAcks)).toEqual(new Set(messages.map((m) => m.id)));
   }
 }
 
