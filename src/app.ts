@@ -20,6 +20,8 @@ import { registerPromotionRequestRoutes } from "./routes/promotion-requests";
 import { registerReleaseRoutes } from "./routes/releases";
 import { newRouter } from "./routes/router";
 import { registerSandboxRoutes } from "./routes/sandboxes";
+import { registerTestSuiteRunRoutes } from "./routes/test-suite-runs";
+import { registerTestSuiteRoutes } from "./routes/test-suites";
 import { registerWorkspaceRoutes } from "./routes/workspaces";
 
 /** Request bodies above this are refused with 413 before they are read. */
@@ -74,6 +76,8 @@ export function createApp(overrides: AppOverrides = {}) {
   registerReleaseRoutes(app);
   registerPromotionRequestRoutes(app);
   registerDocumentIndexRoutes(app);
+  registerTestSuiteRoutes(app);
+  registerTestSuiteRunRoutes(app);
   registerAuditEventRoutes(app);
   registerDocsRoutes(app);
   app.notFound(handleNotFound);

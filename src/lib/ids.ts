@@ -14,6 +14,9 @@ export const idPrefixes = {
   documentIndex: "idx",
   document: "doc",
   documentChunk: "chk",
+  testSuite: "ts",
+  testSuiteRun: "tsr",
+  testCase: "tc",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
