@@ -1,4 +1,4 @@
-import { dereference, type Schema, validate, Validator } from "@cfworker/json-schema";
+import { dereference, type Schema, Validator } from "@cfworker/json-schema";
 
 /**
  * JSON Schema (draft 2020-12) for output assertions, with
@@ -79,7 +79,7 @@ const schemaOfSchemas: Schema = {
     names: { type: "array", items: { type: "string" }, uniqueItems: true },
   },
 };
-const keywordsLookup = dereference(structuredClone(schemaOfSchemas));
+const keywordsValidator = new Validator(schemaOfSchemas, DRAFT, true);
 
 function depthOf(value: unknown, limit: number, depth = 0): number {
   if (depth > limit || typeof value !== "object" || value === null) return depth;
@@ -110,7 +110,7 @@ function unresolvedRefs(node: unknown, lookup: Record<string, unknown>, found: s
  */
 export function schemaProblem(schema: unknown): string | null {
   if (depthOf(schema, MAX_DEPTH * 2) > MAX_DEPTH * 2) return `The schema is nested more than ${MAX_DEPTH} levels deep`;
-  const shape = validate(schema, schemaOfSchemas, DRAFT, keywordsLookup, true);
+  const shape = keywordsValidator.validate(schema);
   if (!shape.valid) {
     const error = shape.errors.at(-1)!;
     return `${error.instanceLocation}: ${error.error}`;
