@@ -79,7 +79,7 @@ const schemaOfSchemas: Schema = {
     names: { type: "array", items: { type: "string" }, uniqueItems: true },
   },
 };
-const keywordsValidator = new Validator(schemaOfSchemas, DRAFT, true);
+const keywordsValidator = new Validator(schemaOfSchemas, DRAFT, false);
 
 function depthOf(value: unknown, limit: number, depth = 0): number {
   if (depth > limit || typeof value !== "object" || value === null) return depth;
@@ -112,8 +112,12 @@ export function schemaProblem(schema: unknown): string | null {
   if (depthOf(schema, MAX_DEPTH * 2) > MAX_DEPTH * 2) return `The schema is nested more than ${MAX_DEPTH} levels deep`;
   const shape = keywordsValidator.validate(schema);
   if (!shape.valid) {
-    const error = shape.errors.at(-1)!;
-    return `${error.instanceLocation}: ${error.error}`;
+    // The deepest location is the offending keyword; shallower errors are its enclosing schemas failing in turn.
+    const depth = (location: string) => location.split("/").length;
+    const deepest = Math.max(...shape.errors.map((e) => depth(e.instanceLocation)));
+    const atKeyword = shape.errors.filter((e) => depth(e.instanceLocation) === deepest);
+    const error = atKeyword.findLast((e) => !e.error.includes("subschema had errors")) ?? atKeyword[0]!;
+    return `${error.instanceLocation}: not a valid value for this keyword (${error.error})`;
   }
   try {
     const copy = structuredClone(schema) as Schema | boolean;
