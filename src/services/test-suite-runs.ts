@@ -3,7 +3,7 @@ import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
 import { findTestSuite, findTestSuiteRun, insertTestSuiteRun, listTestSuiteRuns, type TestSuiteRunRow } from "../repositories/test-suites";
 import { type AssertionResult, checkAssertion, type RunEvaluator } from "../runtime/assertions";
-import type { TestCase } from "../specs/test-case-spec";
+import type { Assertion, TestCase } from "../specs/test-case-spec";
 import { canSee, requireScope } from "./access";
 import { actorOf, commitWithAudit } from "./audit-log";
 import { runtimeContext } from "./execute-prompt";
@@ -93,13 +93,22 @@ function evaluatorIn(deps: Deps, workspaceId: string, target: TestRunTarget): Ru
   };
 }
 
+/** An assertion that throws (a schema construct the validator trips on) fails with the reason instead of failing the whole run. */
+async function safelyChecked(assertion: Assertion, output: string, testCase: TestCase, evaluate: RunEvaluator): Promise<AssertionResult> {
+  try {
+    return await checkAssertion(assertion, output, testCase, evaluate);
+  } catch (error) {
+    return { type: assertion.type, passed: false, message: `The assertion could not be checked: ${error instanceof Error ? error.message.slice(0, 300) : "unknown error"}` };
+  }
+}
+
 async function runCase(deps: Deps, workspaceId: string, target: TestRunTarget, testCase: TestCase, values: Record<string, unknown>, evaluate: RunEvaluator): Promise<CaseResult> {
   const started = deps.now().getTime();
   const run = await runSpec(deps, workspaceId, target.env, target.spec, values);
   const output = outputText(run);
   const assertions: AssertionResult[] = [];
   // A rejected run has no output to judge: the case fails with the runtime's error, and its assertions are not run.
-  if (output !== null) for (const assertion of testCase.assertions) assertions.push(await checkAssertion(assertion, output, testCase, evaluate));
+  if (output !== null) for (const assertion of testCase.assertions) assertions.push(await safelyChecked(assertion, output, testCase, evaluate));
   const stored = output !== null && output.length > MAX_STORED_OUTPUT ? { output: output.slice(0, MAX_STORED_OUTPUT), output_truncated: true } : { output };
   return {
     case_id: testCase.id,

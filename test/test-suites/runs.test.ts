@@ -140,6 +140,21 @@ describe("running a suite against a release", () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ pass_rate: 1, results: [{ passed: true, output: '{"hello": "Ada"}' }] });
   });
+
+  it("a retry with the same Idempotency-Key replays the run instead of running it again", async () => {
+    const ws = await createWorkspace();
+    const { releases } = await deployPrompt(ws, "capitals", capitalsSpec());
+    const suite = await createSuite(ws, { name: "capitals", cases: capitalCases.slice(1) });
+    const send = (body: Record<string, unknown>) => call(`/v1/test-suites/${suite.id}/runs`, { key: ws.adminKey, body, headers: { "idempotency-key": "run-1" } });
+    const first = await send({ release_id: releases.staging });
+    const again = await send({ release_id: releases.staging });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+    expectProblem(await send({ release_id: releases.staging, environment: "staging" }), 422, "IDEMPOTENCY_KEY_REUSED");
+    const runs = await env.DB.prepare("SELECT COUNT(*) AS n FROM test_suite_runs WHERE workspace_id = ?").bind(ws.id).first<{ n: number }>();
+    expect(runs!.n).toBe(1);
+  });
 });
 
 describe("running a suite against a sandbox draft", () => {

@@ -108,3 +108,21 @@ describe("bad cases are refused with 400 naming the field, and nothing changes",
     expect(await storageSnapshot()).toEqual(before);
   });
 });
+
+describe("concurrent saves", () => {
+  it("never land two saves on one revision: each is saved at its own revision or refused with 409", async () => {
+    const ws = await createWorkspace();
+    const suite = await createSuite(ws, { name: "busy", cases: [] });
+    const saves = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => call(`/v1/test-suites/${suite.id}`, { method: "PATCH", key: ws.adminKey, body: { description: `save ${i}` } })),
+    );
+    const saved = saves.filter((r) => r.status === 200);
+    for (const refused of saves.filter((r) => r.status !== 200)) expectProblem(refused, 409, "CONCURRENT_MODIFICATION");
+    expect(saved.length).toBeGreaterThan(0);
+    expect(saved.map((r) => r.body.revision).sort()).toEqual(Array.from({ length: saved.length }, (_, i) => i + 2));
+    const final = await call(`/v1/test-suites/${suite.id}`, { key: ws.adminKey });
+    expect(final.body.revision).toBe(1 + saved.length);
+    const updates = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_events WHERE workspace_id = ? AND action = 'test_suite.updated'").bind(ws.id).first<{ n: number }>();
+    expect(updates!.n).toBe(saved.length);
+  });
+});
