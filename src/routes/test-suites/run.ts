@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../middleware/authenticate";
 import { idempotent } from "../../middleware/idempotency";
-import { runTestSuite } from "../../services/test-suite-runs";
+import { runTestSuite } from "../../services/run-test-suite";
 import { jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
 import type { Router } from "../router";
 import { RunTestSuiteBody, TestSuiteParams, TestSuiteRunSchema } from "./schemas";
