@@ -128,7 +128,7 @@ function printBanner(demo) {
 
 const vars = ensureDevVars();
 applyMigrations();
-const child = spawn(process.execPath, [WRANGLER, "dev", "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"], {
+const child = spawn(process.execPath, [WRANGLER, "dev", "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--test-scheduled"], {
   stdio: ["ignore", "inherit", "inherit"],
   env: wranglerEnv,
 });

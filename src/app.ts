@@ -16,6 +16,7 @@ import { registerDocumentIndexRoutes } from "./routes/document-indexes";
 import { registerEnvironmentRoutes } from "./routes/environments";
 import { registerExecuteRoutes } from "./routes/execute";
 import { registerExecutionRoutes } from "./routes/executions";
+import { registerMetricsRoutes } from "./routes/metrics";
 import { registerPromotionRequestRoutes } from "./routes/promotion-requests";
 import { registerReleaseRoutes } from "./routes/releases";
 import { newRouter } from "./routes/router";
@@ -71,6 +72,7 @@ export function createApp(overrides: AppOverrides = {}) {
   registerApiKeyRoutes(app);
   registerExecuteRoutes(app);
   registerExecutionRoutes(app);
+  registerMetricsRoutes(app);
   registerSandboxRoutes(app);
   registerDeploymentRoutes(app);
   registerReleaseRoutes(app);

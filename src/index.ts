@@ -1,6 +1,9 @@
 import { createApp } from "./app";
 import type { QueueMessage } from "./context";
+import { openDatabase } from "./db/client";
 import { consumeEvents } from "./queue/consume-events";
+import { runHousekeeping } from "./scheduled/housekeeping";
+import { settlePromotions } from "./services/waiting-promotions";
 
 export { DeploymentCoordinator } from "./coordinator/deployment-coordinator";
 
@@ -9,4 +12,12 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   queue: consumeEvents,
+  // The cron trigger in wrangler.toml: retention, idempotency-record cleanup,
+  // and promotion requests that expired or that a freeze window no longer holds back.
+  scheduled: async (controller, env, ctx) => {
+    const db = openDatabase(env.DB);
+    const now = () => new Date(controller.scheduledTime);
+    ctx.waitUntil(runHousekeeping({ db, now }));
+    ctx.waitUntil(settlePromotions({ db, now, coordinators: env.DEPLOYMENT_COORDINATOR, requestId: `scheduled-${controller.scheduledTime}` }));
+  },
 } satisfies ExportedHandler<Env, QueueMessage>;

@@ -92,6 +92,7 @@ const routes: RouteCase[] = [
   { method: "POST", path: () => "/v1/execute-prompt-stream?environment=qa", body: EXECUTE, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "GET", path: () => "/v1/executions?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "GET", path: () => "/v1/executions/exe_unknown?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/metrics?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
   {
     method: "POST",
     path: () => "/v1/submit-completion-actuals?environment=qa",

@@ -265,6 +265,8 @@ describe("query and path input", () => {
     ["/v1/test-suites?limit=0", "query.limit"],
     ["/v1/test-suites?cursor=WyJ4Il0x", "query.cursor"],
     ["/v1/test-suites/ts_x/runs?limit=abc", "query.limit"],
+    ["/v1/metrics?environment=staging&from=yesterday", "query.from"],
+    ["/v1/metrics?environment=staging&bucket=2h", "query.bucket"],
   ])("GET %s → 400 naming %s", async (path, field) => {
     const res = await call(path, { key: ws.adminKey });
     const problem = expectProblem(res, 400, "VALIDATION_FAILED");

@@ -38,6 +38,7 @@ describe("API description", () => {
         "/v1/execute-workflow",
         "/v1/execute-workflow-stream",
         "/v1/executions",
+        "/v1/metrics",
         "/v1/submit-completion-actuals",
         "/v1/search",
         "/v1/document-indexes",

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { openDatabase } from "../db/client";
 import { newId } from "../lib/ids";
 import { ok, type Result } from "../lib/result";
-import { type DecideCommand, planDecision } from "../services/approval-commands";
+import { type DecideCommand, planDecision, planSettle, type SettleCommand } from "../services/approval-commands";
 import { commitWithAudit } from "../services/audit-log";
 import { syncEnvironmentToEdge } from "../services/edge-sync";
 import {
@@ -69,6 +69,10 @@ export class DeploymentCoordinator extends DurableObject<Env> {
 
   decide(cmd: DecideCommand) {
     return this.#run(cmd.context, (deps) => planDecision(deps, cmd));
+  }
+
+  settlePromotion(cmd: SettleCommand) {
+    return this.#run(cmd.context, (deps) => planSettle(deps, cmd));
   }
 
   /** Environments whose KV copy is still owed. */

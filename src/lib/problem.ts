@@ -26,6 +26,8 @@ export const problemCatalog = {
   RELEASE_ALREADY_LIVE: { status: 409, title: "That release is already the live one" },
   PROMOTION_REQUEST_CLOSED: { status: 409, title: "The promotion request is no longer pending" },
   ALREADY_APPROVED: { status: 409, title: "This key has already approved the promotion request" },
+  CHANGE_FREEZE: { status: 409, title: "A change-freeze window is in force in the environment" },
+  TEST_GATE_FAILED: { status: 409, title: "The release has not passed the environment's required test suite" },
   IDEMPOTENT_REQUEST_IN_PROGRESS: { status: 409, title: "A request with this Idempotency-Key is still running" },
   API_KEY_INACTIVE: { status: 409, title: "The API key is revoked, expired or already rotated" },
   CONCURRENT_MODIFICATION: { status: 409, title: "The resource was changed concurrently; retry the request" },

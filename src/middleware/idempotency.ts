@@ -11,8 +11,8 @@ import {
   releaseIdempotencyKey,
 } from "../repositories/idempotency-records";
 
-/** How long a key is remembered. */
-const RETENTION_MS = 24 * 3_600_000;
+/** How long a key is remembered; the scheduled housekeeping deletes older records. */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 3_600_000;
 const REPLAYED_HEADERS = ["content-type", "etag", "location"];
 
 async function fingerprint(method: string, path: string, principalId: string, body: string): Promise<string> {
@@ -55,7 +55,7 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   const claim: IdempotencyRecordRow = { workspaceId: principal.workspaceId, idempotencyKey: key, fingerprint: print, status: null, body: null, createdAt: now().toISOString() };
 
   let existing = await findIdempotencyRecord(db, principal.workspaceId, key);
-  if (existing && Date.parse(existing.createdAt) < now().getTime() - RETENTION_MS) {
+  if (existing && Date.parse(existing.createdAt) < now().getTime() - IDEMPOTENCY_RETENTION_MS) {
     await releaseIdempotencyKey(db, principal.workspaceId, key);
     existing = null;
   }

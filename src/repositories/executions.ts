@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, lte, or, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { executions } from "../db/schema";
 import type { ExecutionRecord } from "../runtime/execution-record";
@@ -98,4 +98,18 @@ export function recordActual(
   actual: { qualityScore: number | null; actualText: string | null; actualMetadata: unknown; actualAt: string },
 ) {
   return db.update(executions).set(actual).where(and(eq(executions.workspaceId, workspaceId), eq(executions.id, id)));
+}
+
+/**
+ * Deletes up to `limit` of an environment's executions that started before
+ * `cutoff` (ms). No trigger fires: retention deletes the rollups of the same
+ * hours itself.
+ */
+export function deleteExecutionsBefore(db: Database, workspaceId: string, environmentId: string, cutoff: number, limit: number) {
+  const doomed = db
+    .select({ id: executions.id })
+    .from(executions)
+    .where(and(eq(executions.workspaceId, workspaceId), eq(executions.environmentId, environmentId), lt(executions.startedAt, cutoff)))
+    .limit(limit);
+  return db.delete(executions).where(and(eq(executions.workspaceId, workspaceId), inArray(executions.id, doomed)));
 }

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { idempotencyRecords } from "../db/schema";
 
@@ -27,4 +27,14 @@ export function completeIdempotencyRecord(db: Database, workspaceId: string, key
 
 export function releaseIdempotencyKey(db: Database, workspaceId: string, key: string) {
   return db.delete(idempotencyRecords).where(and(eq(idempotencyRecords.workspaceId, workspaceId), eq(idempotencyRecords.idempotencyKey, key)));
+}
+
+/** Deletes up to `limit` of a workspace's records created before `cutoff` (an ISO timestamp; they sort in time order). */
+export function deleteIdempotencyRecordsBefore(db: Database, workspaceId: string, cutoff: string, limit: number) {
+  const doomed = db
+    .select({ key: idempotencyRecords.idempotencyKey })
+    .from(idempotencyRecords)
+    .where(and(eq(idempotencyRecords.workspaceId, workspaceId), lt(idempotencyRecords.createdAt, cutoff)))
+    .limit(limit);
+  return db.delete(idempotencyRecords).where(and(eq(idempotencyRecords.workspaceId, workspaceId), inArray(idempotencyRecords.idempotencyKey, doomed)));
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, asc, desc, eq, lt, lte, or } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { promotionRequests } from "../db/schema";
 
@@ -37,11 +37,30 @@ export function insertPromotionRequest(db: Database, row: PromotionRequestRow) {
   return db.insert(promotionRequests).values(row);
 }
 
-/** Saves a request's new state, only if it is still pending (the batch guard's job is done by this condition). */
-export function updatePromotionRequest(db: Database, row: PromotionRequestRow) {
+/** Saves a request's new state, only if its status is still the one it was read with. */
+export function updatePromotionRequest(db: Database, row: PromotionRequestRow, readStatus: PromotionRequestRow["status"]) {
   const { id, workspaceId, ...changes } = row;
   return db
     .update(promotionRequests)
     .set(changes)
-    .where(and(eq(promotionRequests.workspaceId, workspaceId), eq(promotionRequests.id, id), eq(promotionRequests.status, "pending")));
+    .where(and(eq(promotionRequests.workspaceId, workspaceId), eq(promotionRequests.id, id), eq(promotionRequests.status, readStatus)));
+}
+
+/**
+ * Requests that can change without anyone deciding (oldest first): approved
+ * ones waiting for their environment's policy, and open ones past expiry.
+ */
+export function listUnsettledPromotionRequests(db: Database, filter: { workspaceId?: string; releaseId?: string; now: string; limit: number }) {
+  return db
+    .select()
+    .from(promotionRequests)
+    .where(
+      and(
+        or(eq(promotionRequests.status, "approved"), and(eq(promotionRequests.status, "pending"), lte(promotionRequests.expiresAt, filter.now))),
+        filter.workspaceId ? eq(promotionRequests.workspaceId, filter.workspaceId) : undefined,
+        filter.releaseId ? eq(promotionRequests.releaseId, filter.releaseId) : undefined,
+      ),
+    )
+    .orderBy(asc(promotionRequests.id))
+    .limit(filter.limit);
 }

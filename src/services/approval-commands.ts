@@ -1,8 +1,9 @@
 import { fail, ok, type Result } from "../lib/result";
-import { findDeployment } from "../repositories/deployments";
+import { type DeploymentRow, findDeployment } from "../repositories/deployments";
 import { findPromotionRequest, type PromotionRequestRow, updatePromotionRequest } from "../repositories/promotion-requests";
 import { findRelease } from "../repositories/releases";
-import { type CommandContext, type CommandDeps, newRelease, type Plan } from "./release-commands";
+import { promotionRefusal } from "./promotion-policy";
+import { type CommandContext, type CommandDeps, currentPolicy, newRelease, type Plan, refused } from "./release-commands";
 
 export interface DecideCommand {
   context: CommandContext;
@@ -12,67 +13,119 @@ export interface DecideCommand {
   comment: string;
 }
 
+export interface SettleCommand {
+  context: CommandContext;
+  promotionRequestId: string;
+  environment: { id: string; name: string };
+}
+
 /**
- * Approves or rejects a pending promotion request, inside the deployment's
+ * Approves or rejects a promotion request, inside the deployment's
  * coordinator so that concurrent approvals are counted one at a time: the
- * approval that reaches the required number creates the release, exactly
- * once. The requester cannot approve their own request; an approver counts once.
+ * approval that reaches the required number lands the promotion, exactly
+ * once, if the environment's policy (freeze windows, test gate on this very
+ * release) lets it; otherwise the request is `approved` and says what it
+ * waits for. The requester cannot approve their own request; an approver
+ * counts once. An approved request that waits can still be rejected.
  */
 export async function planDecision(deps: CommandDeps, cmd: DecideCommand): Promise<Result<Plan>> {
+  const ctx = cmd.context;
+  const found = await loadRequest(deps, cmd);
+  if (!found.ok) return found;
+  const { request, deployment } = found.value;
+  const approver = ctx.actor.type === "api_key" ? ctx.actor.id : ctx.actor.type;
+  const now = deps.now().toISOString();
+  if (request.status !== "pending" && request.status !== "approved") return fail("PROMOTION_REQUEST_CLOSED", `The promotion request is ${request.status}`);
+  if (isExpired(request, deps)) return ok(decisionPlan(deps, { ...request, status: "expired", updatedAt: now }, request, deployment, "promotion.expired"));
+  if (cmd.decision === "reject") {
+    return ok(decisionPlan(deps, { ...request, status: "rejected", updatedAt: now }, request, deployment, "promotion.rejected", cmd.comment));
+  }
+  if (request.status === "approved") {
+    return fail("PROMOTION_REQUEST_CLOSED", `The promotion request has every approval it needs; it waits because ${request.blockedReason}`);
+  }
+  if (approver === request.requestedBy) return fail("SELF_APPROVAL", "The requester of a promotion cannot approve it");
+  if (request.approvals.some((a) => a.approver === approver)) return fail("ALREADY_APPROVED", "This key has already approved the promotion request");
+  const approvals = [...request.approvals, { approver, comment: cmd.comment, at: now }];
+  const approved: PromotionRequestRow = { ...request, approvals, updatedAt: now };
+  if (approvals.length < request.requiredApprovals) return ok(decisionPlan(deps, approved, request, deployment, "promotion.approved", cmd.comment));
+  return landOrWait(deps, cmd, approved, request, deployment, cmd.comment);
+}
+
+/**
+ * Settles a request nobody is deciding on: one past its expiry becomes
+ * `expired`; one that has every approval but was held back by policy lands
+ * once the policy lets it (a passing test run, a freeze window over). Still
+ * held back: the refusal, and nothing written.
+ */
+export async function planSettle(deps: CommandDeps, cmd: SettleCommand): Promise<Result<Plan>> {
+  const found = await loadRequest(deps, cmd);
+  if (!found.ok) return found;
+  const { request, deployment } = found.value;
+  if (request.status !== "approved" && request.status !== "pending") return fail("PROMOTION_REQUEST_CLOSED", `The promotion request is ${request.status}`);
+  if (isExpired(request, deps)) {
+    return ok(decisionPlan(deps, { ...request, status: "expired", updatedAt: deps.now().toISOString() }, request, deployment, "promotion.expired"));
+  }
+  if (request.status === "pending") return fail("PROMOTION_REQUEST_CLOSED", "The promotion request still waits for approvals");
+  const policy = await currentPolicy(deps, cmd.context.workspaceId, cmd.environment);
+  if (!policy.ok) return policy;
+  const refusal = await promotionRefusal(deps.db, policy.value, request.releaseId, deps.now());
+  if (refusal) return refused(refusal);
+  return landOrWait(deps, cmd, { ...request, updatedAt: deps.now().toISOString() }, request, deployment);
+}
+
+async function loadRequest(deps: CommandDeps, cmd: { context: CommandContext; promotionRequestId: string; environment: { id: string } }) {
   const ctx = cmd.context;
   const request = await findPromotionRequest(deps.db, ctx.workspaceId, cmd.promotionRequestId);
   const deployment = await findDeployment(deps.db, ctx.workspaceId, ctx.deploymentId);
   if (!request || !deployment || request.environmentId !== cmd.environment.id) return fail("NOT_FOUND", `No promotion request "${cmd.promotionRequestId}"`);
-  const approver = ctx.actor.type === "api_key" ? ctx.actor.id : ctx.actor.type;
-  const now = deps.now();
-  if (request.status !== "pending") return fail("PROMOTION_REQUEST_CLOSED", `The promotion request is ${request.status}`);
-  if (Date.parse(request.expiresAt) <= now.getTime()) {
-    const expired: PromotionRequestRow = { ...request, status: "expired", updatedAt: now.toISOString() };
-    return ok(decisionPlan(deps.db, expired, request, [], deployment, "promotion.expired", null));
+  return ok({ request, deployment });
+}
+
+function isExpired(request: PromotionRequestRow, deps: CommandDeps) {
+  return Date.parse(request.expiresAt) <= deps.now().getTime();
+}
+
+/** The request has every approval: land it if the policy allows now, else record what it waits for. */
+async function landOrWait(
+  deps: CommandDeps,
+  cmd: DecideCommand | SettleCommand,
+  approved: PromotionRequestRow,
+  before: PromotionRequestRow,
+  deployment: DeploymentRow,
+  comment?: string,
+): Promise<Result<Plan>> {
+  const ctx = cmd.context;
+  const policy = await currentPolicy(deps, ctx.workspaceId, cmd.environment);
+  if (!policy.ok) return policy;
+  const refusal = await promotionRefusal(deps.db, policy.value, approved.releaseId, deps.now());
+  if (refusal) {
+    const waiting: PromotionRequestRow = { ...approved, status: "approved", blockedReason: refusal.reason };
+    return ok(decisionPlan(deps, waiting, before, deployment, "promotion.approved", comment));
   }
-  if (cmd.decision === "reject") {
-    const rejected: PromotionRequestRow = { ...request, status: "rejected", updatedAt: now.toISOString(), approvals: [...request.approvals] };
-    return ok(decisionPlan(deps.db, rejected, request, [], deployment, "promotion.rejected", null, cmd.comment));
-  }
-  if (approver === request.requestedBy) return fail("SELF_APPROVAL", "The requester of a promotion cannot approve it");
-  if (request.approvals.some((a) => a.approver === approver)) return fail("ALREADY_APPROVED", "This key has already approved the promotion request");
-  const approvals = [...request.approvals, { approver, comment: cmd.comment, at: now.toISOString() }];
-  if (approvals.length < request.requiredApprovals) {
-    const approved: PromotionRequestRow = { ...request, approvals, updatedAt: now.toISOString() };
-    return ok(decisionPlan(deps.db, approved, request, [], deployment, "promotion.approved", null, cmd.comment));
-  }
-  const origin = await findRelease(deps.db, ctx.workspaceId, request.releaseId);
-  if (!origin) return fail("NOT_FOUND", `The release ${request.releaseId} no longer exists`);
+  const origin = await findRelease(deps.db, ctx.workspaceId, approved.releaseId);
+  if (!origin) return fail("NOT_FOUND", `The release ${approved.releaseId} no longer exists`);
   const made = await newRelease(
     deps,
     ctx,
     cmd.environment,
     { spec: origin.spec, contentHash: origin.contentHash },
     { sourceType: "promotion", sourceSandboxRevision: origin.sourceSandboxRevision, sourceReleaseId: origin.id },
-    request.releaseTags,
-    request.description || origin.description,
+    approved.releaseTags,
+    approved.description || origin.description,
   );
   if (!made.ok) return made;
-  const executed: PromotionRequestRow = { ...request, approvals, status: "executed", resultReleaseId: made.value.release.id, updatedAt: now.toISOString() };
-  const plan = decisionPlan(deps.db, executed, request, made.value.writes, deployment, "promotion.executed", made.value.release.id, cmd.comment);
+  const executed: PromotionRequestRow = { ...approved, status: "executed", blockedReason: null, resultReleaseId: made.value.release.id };
+  const plan = decisionPlan(deps, executed, before, deployment, "promotion.executed", comment);
+  plan.writes.push(...made.value.writes);
   plan.environmentIds = [cmd.environment.id];
   plan.outcome.releases = [made.value.release];
   plan.outcome.tags = made.value.tags;
   return ok(plan);
 }
 
-function decisionPlan(
-  db: CommandDeps["db"],
-  after: PromotionRequestRow,
-  before: PromotionRequestRow,
-  releaseWrites: Plan["writes"],
-  deployment: Plan["outcome"]["deployment"],
-  action: string,
-  releaseId: string | null,
-  comment?: string,
-): Plan {
+function decisionPlan(deps: CommandDeps, after: PromotionRequestRow, before: PromotionRequestRow, deployment: DeploymentRow, action: string, comment?: string): Plan {
   return {
-    writes: [updatePromotionRequest(db, after), ...releaseWrites],
+    writes: [updatePromotionRequest(deps.db, after, before.status)],
     environmentIds: [],
     outcome: { deployment, releases: [], tags: [], promotionRequests: [after] },
     audit: {
@@ -81,7 +134,13 @@ function decisionPlan(
       targetId: after.id,
       environmentId: after.environmentId,
       before: { status: before.status, approvals: before.approvals.length },
-      after: { status: after.status, approvals: after.approvals.length, release_id: releaseId, comment: comment ?? null },
+      after: {
+        status: after.status,
+        approvals: after.approvals.length,
+        release_id: after.resultReleaseId,
+        blocked_reason: after.blockedReason,
+        comment: comment ?? null,
+      },
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Deps } from "../context";
 import type { Result } from "../lib/result";
-import type { DecideCommand } from "./approval-commands";
+import type { DecideCommand, SettleCommand } from "./approval-commands";
 import type { CommandOutcome, DeployCommand, MoveTagCommand, PromoteCommand, RevertCommand } from "./release-commands";
 
 type Outcome = Promise<Result<CommandOutcome>>;
@@ -18,5 +18,6 @@ export function coordinatorFor(deps: Pick<Deps, "coordinators">, workspaceId: st
     revert: (cmd: RevertCommand) => stub.revert(cmd) as unknown as Outcome,
     moveTag: (cmd: MoveTagCommand) => stub.moveTag(cmd) as unknown as Outcome,
     decide: (cmd: DecideCommand) => stub.decide(cmd) as unknown as Outcome,
+    settlePromotion: (cmd: SettleCommand) => stub.settlePromotion(cmd) as unknown as Outcome,
   };
 }

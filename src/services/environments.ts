@@ -20,7 +20,11 @@ import { forgetCachedKey } from "./key-cache";
 import { environmentNameKey, publishEnvironment } from "./environment-edge";
 import { deleteEnvironmentSecrets } from "../repositories/environment-secrets";
 import { deleteEnvironmentDocuments } from "../repositories/documents";
-import type { ModelPrice } from "../db/schema";
+import type { FreezeWindow, ModelPrice } from "../db/schema";
+import { findTestSuiteName } from "../repositories/test-gate-runs";
+
+/** How long a new environment keeps its executions unless told otherwise (the column's default too). */
+export const DEFAULT_RETENTION_DAYS = 90;
 
 export function environmentView(row: EnvironmentRow) {
   return {
@@ -32,6 +36,10 @@ export function environmentView(row: EnvironmentRow) {
     required_approvals: row.requiredApprovals,
     variables: row.variables,
     model_prices: row.modelPrices,
+    required_test_suite: row.requiredTestSuiteId,
+    min_pass_rate: row.minPassRate,
+    freeze_windows: row.freezeWindows,
+    retention_days: row.retentionDays,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };
@@ -45,6 +53,11 @@ export interface EnvironmentSettings {
   required_approvals?: number | undefined;
   variables?: Record<string, string> | undefined;
   model_prices?: Record<string, ModelPrice> | undefined;
+  required_test_suite?: string | null | undefined;
+  min_pass_rate?: number | null | undefined;
+  freeze_windows?: FreezeWindow[] | undefined;
+  /** null keeps executions forever. */
+  retention_days?: number | null | undefined;
 }
 
 /** A new environment's row, with defaults for what the caller left out. */
@@ -60,13 +73,24 @@ export function newEnvironmentRow(deps: Deps, workspaceId: string, name: string,
     requiredApprovals: settings.required_approvals ?? 0,
     variables: settings.variables ?? {},
     modelPrices: settings.model_prices ?? {},
-    retentionDays: 90,
-    requiredTestSuiteId: null,
-    minPassRate: null,
-    freezeWindows: [],
+    retentionDays: settings.retention_days === undefined ? DEFAULT_RETENTION_DAYS : settings.retention_days,
+    requiredTestSuiteId: settings.required_test_suite ?? null,
+    minPassRate: settings.min_pass_rate ?? null,
+    freezeWindows: settings.freeze_windows ?? [],
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** A test gate must name a suite of this workspace; a pass rate alone gates nothing. */
+async function checkPolicy(deps: Deps, row: EnvironmentRow): Promise<Result<null>> {
+  if (row.requiredTestSuiteId && !(await findTestSuiteName(deps.db, row.workspaceId, row.requiredTestSuiteId))) {
+    return fail("VALIDATION_FAILED", `No test suite with id "${row.requiredTestSuiteId}"`, [{ path: "body.required_test_suite", message: "Unknown test suite" }]);
+  }
+  if (row.minPassRate !== null && !row.requiredTestSuiteId) {
+    return fail("VALIDATION_FAILED", "min_pass_rate applies to a required test suite; name one", [{ path: "body.min_pass_rate", message: "Needs required_test_suite" }]);
+  }
+  return ok(null);
 }
 
 async function findVisible(deps: Deps, principal: Principal, name: string): Promise<Result<EnvironmentRow>> {
@@ -111,6 +135,8 @@ export async function createEnvironment(
   ]);
   if (await findEnvironmentByName(deps.db, principal.workspaceId, input.name)) return nameTaken;
   const row = newEnvironmentRow(deps, principal.workspaceId, input.name, input);
+  const policy = await checkPolicy(deps, row);
+  if (!policy.ok) return policy;
   try {
     await commitWithAudit(deps, principal.workspaceId, [insertEnvironment(deps.db, row)], {
       actor: actorOf(principal),
@@ -150,8 +176,14 @@ export async function updateEnvironmentSettings(
     requiredApprovals: changes.required_approvals ?? before.requiredApprovals,
     variables: changes.variables ?? before.variables,
     modelPrices: changes.model_prices ?? before.modelPrices,
+    requiredTestSuiteId: changes.required_test_suite === undefined ? before.requiredTestSuiteId : changes.required_test_suite,
+    minPassRate: changes.min_pass_rate === undefined ? before.minPassRate : changes.min_pass_rate,
+    freezeWindows: changes.freeze_windows ?? before.freezeWindows,
+    retentionDays: changes.retention_days === undefined ? before.retentionDays : changes.retention_days,
     updatedAt: deps.now().toISOString(),
   };
+  const policy = await checkPolicy(deps, after);
+  if (!policy.ok) return policy;
   await commitWithAudit(deps, principal.workspaceId, [updateEnvironment(deps.db, after)], {
     actor: actorOf(principal),
     action: "environment.updated",

@@ -2,6 +2,7 @@ import type { Deps } from "../context";
 import { guard, type Write } from "../db/batch";
 import { fail, ok, type Result } from "../lib/result";
 import { type DeploymentRow, findDeployment, findDeploymentByName, insertDeployment } from "../repositories/deployments";
+import { type EnvironmentRow, findEnvironmentById } from "../repositories/environments";
 import { insertPromotionRequest, type PromotionRequestRow } from "../repositories/promotion-requests";
 import {
   findLatestRelease,
@@ -16,6 +17,7 @@ import {
   versionIsNext,
 } from "../repositories/releases";
 import type { Actor, AuditEntry } from "./audit-log";
+import { freezeRefusal, type PolicyRefusal, testGateRefusal } from "./promotion-policy";
 import { checkTagMove, tagKind } from "./release-tags-rules";
 
 /**
@@ -65,6 +67,20 @@ function actorId(actor: Actor) {
 
 function ifMatchFails(ifMatch: string | undefined, currentId: string | null) {
   return ifMatch !== undefined && ifMatch !== currentId;
+}
+
+/**
+ * The target's policy as stored now. Read here, inside the coordinator, so a
+ * change of policy applies to the very next command, whoever sends it.
+ */
+export async function currentPolicy(deps: CommandDeps, workspaceId: string, env: EnvironmentTarget): Promise<Result<EnvironmentRow>> {
+  const row = await findEnvironmentById(deps.db, workspaceId, env.id);
+  return row ? ok(row) : fail("NOT_FOUND", `No environment named "${env.name}"`);
+}
+
+/** A refusal by policy as a failed result. */
+export function refused(refusal: PolicyRefusal) {
+  return fail(refusal.code, refusal.reason);
 }
 
 /**
@@ -159,6 +175,10 @@ export async function planDeploy(deps: CommandDeps, cmd: DeployCommand): Promise
   }
   const outcome: CommandOutcome = { deployment, releases: [], tags: [], promotionRequests: [] };
   for (const env of cmd.targets) {
+    const policy = await currentPolicy(deps, ctx.workspaceId, env);
+    if (!policy.ok) return policy;
+    const frozen = freezeRefusal(policy.value, deps.now());
+    if (frozen) return refused(frozen);
     const made = await newRelease(
       deps,
       ctx,
@@ -195,8 +215,8 @@ export async function planDeploy(deps: CommandDeps, cmd: DeployCommand): Promise
 export interface PromoteCommand {
   context: CommandContext;
   releaseId: string;
-  /** Targets released now, and those that wait for approval. */
-  targets: (EnvironmentTarget & { requiredApprovals: number })[];
+  /** Released now, or waiting for approval where the target's policy asks for it. */
+  targets: EnvironmentTarget[];
   releaseTags: string[];
   description: string;
   ifMatch?: string | undefined;
@@ -205,7 +225,8 @@ export interface PromoteCommand {
 /**
  * Copies a release into other environments as new releases (source
  * `promotion`), or records a pending promotion request where the target
- * demands approvals.
+ * demands approvals. Each target's policy is judged here, for every caller
+ * alike: a freeze window or a failing test gate refuses the whole command.
  */
 export async function planPromote(deps: CommandDeps, cmd: PromoteCommand): Promise<Result<Plan>> {
   const ctx = cmd.context;
@@ -222,7 +243,13 @@ export async function planPromote(deps: CommandDeps, cmd: PromoteCommand): Promi
         return fail("PRECONDITION_FAILED", `If-Match names ${cmd.ifMatch}, but ${env.name} serves ${live?.id ?? "nothing yet"}`);
       }
     }
-    if (env.requiredApprovals > 0) {
+    const policy = await currentPolicy(deps, ctx.workspaceId, env);
+    if (!policy.ok) return policy;
+    const frozen = freezeRefusal(policy.value, now);
+    if (frozen) return refused(frozen);
+    const requiredApprovals = policy.value.requiredApprovals;
+    if (requiredApprovals > 0) {
+      // The test gate is judged when the last approval lands, on this same release.
       const request: PromotionRequestRow = {
         id: deps.newId("promotionRequest"),
         workspaceId: ctx.workspaceId,
@@ -230,7 +257,7 @@ export async function planPromote(deps: CommandDeps, cmd: PromoteCommand): Promi
         releaseId: origin.id,
         environmentId: env.id,
         status: "pending",
-        requiredApprovals: env.requiredApprovals,
+        requiredApprovals,
         approvals: [],
         releaseTags: [...new Set(cmd.releaseTags)],
         description: cmd.description,
@@ -245,6 +272,8 @@ export async function planPromote(deps: CommandDeps, cmd: PromoteCommand): Promi
       outcome.promotionRequests.push(request);
       continue;
     }
+    const gate = await testGateRefusal(deps.db, policy.value, origin.id);
+    if (gate) return refused(gate);
     const made = await newRelease(
       deps,
       ctx,
@@ -345,6 +374,10 @@ export async function planMoveTag(deps: CommandDeps, cmd: MoveTagCommand): Promi
   if (ifMatchFails(cmd.ifMatch, current?.releaseId ?? null)) {
     return fail("PRECONDITION_FAILED", `If-Match names ${cmd.ifMatch}, but the tag points at ${current?.releaseId ?? "nothing"}`);
   }
+  const policy = await currentPolicy(deps, ctx.workspaceId, env);
+  if (!policy.ok) return policy;
+  const frozen = freezeRefusal(policy.value, deps.now());
+  if (frozen) return refused(frozen);
   const refusal = checkTagMove(cmd.tag, current, release.id);
   if (refusal === "TAG_IS_SYSTEM") return fail(refusal, "LATEST always names the newest release; deploy, promote or revert to move it");
   if (refusal === "TAG_IS_IMMUTABLE") return fail(refusal, `"${cmd.tag}" already names ${current!.releaseId}; semantic version tags are write-once`);

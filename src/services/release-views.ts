@@ -68,6 +68,7 @@ export function promotionRequestView(row: PromotionRequestRow, environmentName: 
     description: row.description,
     requested_by: row.requestedBy,
     result_release_id: row.resultReleaseId,
+    blocked_reason: row.blockedReason,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
     expires_at: row.expiresAt,

@@ -1,6 +1,8 @@
 import type { Deps, Principal } from "../context";
 import { fail, ok, type Result } from "../lib/result";
-import { findTestSuite, insertTestSuiteRun, type TestSuiteRunRow } from "../repositories/test-suites";
+import type { Write } from "../db/batch";
+import { addQualitySamples } from "../repositories/execution-rollups";
+import { findTestSuite, insertTestSuiteRun, type TestSuiteRow, type TestSuiteRunRow } from "../repositories/test-suites";
 import { type AssertionResult, checkAssertion, type RunEvaluator } from "../runtime/assertions";
 import type { Assertion, TestCase } from "../specs/test-case-spec";
 import { actorOf, commitWithAudit } from "./audit-log";
@@ -9,6 +11,7 @@ import { runPromptDeployment } from "./run-prompt-deployment";
 import { outputText, rejectionMessage, runSpec } from "./run-spec";
 import { bindCases, resolveTestRunTarget, type TestRunRequest, type TestRunTarget } from "./test-run-target";
 import { type CaseResult, runSummary, testSuiteRunView, type TestSuiteRunView } from "./test-suite-runs";
+import { settlePromotions } from "./waiting-promotions";
 
 /** Cases run this many at a time: enough to overlap model latency, few enough for a Worker's connection limit. */
 const CASE_CONCURRENCY = 4;
@@ -74,9 +77,10 @@ async function runCase(deps: Deps, workspaceId: string, target: TestRunTarget, t
  * A case whose run is rejected (an upstream error, a template failing on its
  * inputs) fails with the error; the run still completes.
  *
- * This is where a run completes: what must follow a completed run (promotion
- * gates waiting on the suite, the `test_suite_run.completed` webhook) hooks in
- * after the commit below.
+ * This is where a run completes: its evaluator scores go to the release's
+ * metrics in the same commit, promotions held back by a test gate
+ * on the release are settled after it, and whatever else must follow a
+ * completed run (the `test_suite_run.completed` webhook) belongs there too.
  */
 export async function runTestSuite(deps: Deps, principal: Principal, testSuiteId: string, request: TestRunRequest): Promise<Result<TestSuiteRunView>> {
   const suite = await findTestSuite(deps.db, principal.workspaceId, testSuiteId);
@@ -90,9 +94,26 @@ export async function runTestSuite(deps: Deps, principal: Principal, testSuiteId
   const createdAt = deps.now().toISOString();
   const evaluate = evaluatorIn(deps, principal.workspaceId, target.value);
   const results = await mapLimited(cases, CASE_CONCURRENCY, (testCase, i) => runCase(deps, principal.workspaceId, target.value, testCase, values.value[i]!, evaluate));
+  const row = runRow(deps, principal, suite, target.value, results, createdAt);
+  const view = testSuiteRunView(row, target.value.subject.type === "release" ? target.value.env.name : null);
+  await commitWithAudit(deps, principal.workspaceId, [insertTestSuiteRun(deps.db, row), ...qualitySamples(deps, principal.workspaceId, target.value, cases, results)], {
+    actor: actorOf(principal),
+    action: "test_suite_run.completed",
+    targetType: "test_suite_run",
+    targetId: row.id,
+    environmentId: row.environmentId,
+    before: null,
+    // The summary only: the per-case results stay in the run.
+    after: { ...runSummary(view), ran_in_environment: target.value.env.name },
+  });
+  if (target.value.subject.type === "release") await settleWaitingPromotions(deps, principal.workspaceId, target.value.subject.releaseId);
+  return ok(view);
+}
+
+function runRow(deps: Deps, principal: Principal, suite: TestSuiteRow, target: TestRunTarget, results: CaseResult[], createdAt: string): TestSuiteRunRow {
   const passed = results.filter((r) => r.passed).length;
-  const subject = target.value.subject;
-  const row: TestSuiteRunRow = {
+  const subject = target.subject;
+  return {
     id: deps.newId("testSuiteRun"),
     workspaceId: principal.workspaceId,
     testSuiteId: suite.id,
@@ -101,7 +122,7 @@ export async function runTestSuite(deps: Deps, principal: Principal, testSuiteId
     environmentId: subject.type === "release" ? subject.environmentId : null,
     sandboxId: subject.type === "sandbox" ? subject.sandboxId : null,
     sandboxRevision: subject.type === "sandbox" ? subject.sandboxRevision : null,
-    contentHash: target.value.contentHash,
+    contentHash: target.contentHash,
     status: "completed",
     totalCases: results.length,
     passedCases: passed,
@@ -113,17 +134,40 @@ export async function runTestSuite(deps: Deps, principal: Principal, testSuiteId
     createdBy: principal.keyId,
     completedAt: deps.now().toISOString(),
   };
-  const view = testSuiteRunView(row, subject.type === "release" ? target.value.env.name : null);
-  await commitWithAudit(deps, principal.workspaceId, [insertTestSuiteRun(deps.db, row)], {
-    actor: actorOf(principal),
-    action: "test_suite_run.completed",
-    targetType: "test_suite_run",
-    targetId: row.id,
-    environmentId: row.environmentId,
-    before: null,
-    // The summary only: the per-case results stay in the run.
-    after: { ...runSummary(view), ran_in_environment: target.value.env.name },
-  });
-  return ok(view);
 }
 
+/**
+ * A release run's evaluator scores count as quality samples in its
+ * environment's metrics, on a 0–1 scale (score / `max_score`, default 1),
+ * committed with the run. A score outside its evaluator's scale is judged
+ * against `min_score` but is no quality, and is left out.
+ */
+function qualitySamples(deps: Deps, workspaceId: string, target: TestRunTarget, cases: TestCase[], results: CaseResult[]): Write[] {
+  const subject = target.subject;
+  if (subject.type !== "release") return [];
+  // A fulfilled case's assertion results are in the order of its assertions.
+  const scores = results.flatMap((result, i) =>
+    result.assertions.flatMap((verdict, j) => {
+      const assertion = cases[i]!.assertions[j];
+      if (verdict.score === undefined || assertion?.type !== "evaluator") return [];
+      const quality = verdict.score / (assertion.max_score ?? 1);
+      return quality >= 0 && quality <= 1 ? [quality] : [];
+    }),
+  );
+  if (scores.length === 0) return [];
+  const sum = scores.reduce((total, score) => total + score, 0);
+  return [addQualitySamples(deps.db, { workspaceId, environmentId: subject.environmentId, deploymentId: subject.deploymentId, releaseId: subject.releaseId, at: deps.now().getTime(), sum, count: scores.length })];
+}
+
+/**
+ * Promotions approved but held back by a test gate may pass now. The run is
+ * already stored, so trouble here must not fail the request: the scheduled
+ * job settles whatever is left.
+ */
+async function settleWaitingPromotions(deps: Deps, workspaceId: string, releaseId: string) {
+  try {
+    await settlePromotions(deps, { workspaceId, releaseId });
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", request_id: deps.requestId, message: "settling promotions after a test run failed", error: String(error) }));
+  }
+}

@@ -27,7 +27,7 @@ export interface TestRunTarget {
   env: EnvironmentConfig;
   contentHash: string;
   /** Stored on the run: a release and its environment, or a sandbox revision. */
-  subject: { type: "release"; releaseId: string; environmentId: string } | { type: "sandbox"; sandboxId: string; sandboxRevision: number };
+  subject: { type: "release"; releaseId: string; deploymentId: string; environmentId: string } | { type: "sandbox"; sandboxId: string; sandboxRevision: number };
 }
 
 function shapeIssues(request: TestRunRequest): FieldIssue[] {
@@ -69,7 +69,7 @@ export async function resolveTestRunTarget(deps: Deps, principal: Principal, req
       spec: { kind: deployment.kind, spec: release.value.spec } as Spec,
       env: await environmentConfig(deps, principal.workspaceId, { id: environment.id, name: environment.name }),
       contentHash: release.value.contentHash,
-      subject: { type: "release", releaseId: release.value.id, environmentId: environment.id },
+      subject: { type: "release", releaseId: release.value.id, deploymentId: deployment.id, environmentId: environment.id },
     });
   }
   const sandboxId = request.sandbox_id!;

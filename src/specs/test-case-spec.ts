@@ -45,6 +45,9 @@ export const Assertion = z
         deployment: DeploymentName.openapi({ description: "A prompt deployment, run in the environment under test" }),
         release_tag: z.string().min(1).max(100).optional().openapi({ description: "Default LATEST" }),
         min_score: z.number().openapi({ description: "Passes when the score is at least this" }),
+        max_score: z.number().positive().optional().openapi({
+          description: "The top of the evaluator's scale (default 1): a release's scores from 0 to this count, divided by it, as quality in its metrics",
+        }),
       })
       .openapi("EvaluatorAssertion", {
         description:

@@ -123,6 +123,34 @@ describe("running a suite against a release", () => {
     expect(next.body).toMatchObject({ data: [{ id: first.body.id }], next_cursor: null });
   });
 
+  it("evaluator scores count, on their scale, as the release's quality in its environment's metrics", async () => {
+    const ws = await createWorkspace();
+    const { releases } = await deployPrompt(ws, "capitals", capitalsSpec());
+    await deployPrompt(ws, "paris-judge", parisJudgeSpec);
+    await deployPrompt(ws, "tenfold-judge", { ...parisJudgeSpec, blocks: [{ role: "user", template: '{{ 10 if "Paris" in output else 5 }}' }] });
+    const judged = (country: string) => ({
+      inputs: { country },
+      assertions: [
+        { type: "evaluator", deployment: "paris-judge", min_score: 1 },
+        { type: "evaluator", deployment: "tenfold-judge", min_score: 5, max_score: 10 },
+        // Off its declared scale (10 > 1): judged, but no quality.
+        { type: "evaluator", deployment: "tenfold-judge", min_score: 0 },
+      ],
+    });
+    const suite = await createSuite(ws, { name: "judged", cases: [judged("France"), judged("Japan"), judged("Italy")] });
+    const run = await runSuite(suite.id, ws.adminKey, { release_id: releases.staging });
+    expect(run.body.mean_evaluator_score).toBeCloseTo((1 + 10 + 5 + 5 + 10 + 5 + 5) / 9);
+
+    // Qualities: paris-judge 1, 0, 0; tenfold-judge out of 10: 1, 0.5, 0.5; the undeclared 10 and 5s left out.
+    const metrics = await call(`/v1/metrics?environment=staging&release=${releases.staging}`, { key: ws.adminKey });
+    expect(metrics.status).toBe(200);
+    expect(metrics.body.overall).toMatchObject({ executions: 0, quality: { mean: 3 / 6, count: 6 } });
+    // A draft's run belongs to no release: it adds nothing to any environment's metrics.
+    const sandbox = await createSandbox(ws, "draft", capitalsSpec());
+    await runSuite(suite.id, ws.adminKey, { sandbox_id: sandbox.id, environment: "staging" });
+    expect((await call("/v1/metrics?environment=staging", { key: ws.adminKey })).body.overall.quality).toEqual({ mean: 3 / 6, count: 6 });
+  });
+
   it("a workflow release is tested on its outputs", async () => {
     const ws = await createWorkspace();
     const spec = {

@@ -19,6 +19,15 @@ const ModelPrices = z
   .refine((prices) => Object.keys(prices).length <= 100, "At most 100 models")
   .openapi({ description: "USD per million tokens by model (`provider/name` or `name`), overriding the built-in table", example: { "openai/gpt-4o-mini": { input_per_million: 0.15, output_per_million: 0.6 } } });
 
+const FreezeWindow = z
+  .strictObject({
+    starts_at: Timestamp,
+    ends_at: Timestamp,
+    reason: z.string().max(500).default(""),
+  })
+  .refine((w) => Date.parse(w.starts_at) < Date.parse(w.ends_at), { message: "ends_at must be after starts_at", path: ["ends_at"] })
+  .openapi("FreezeWindow", { example: { starts_at: "2026-12-24T00:00:00Z", ends_at: "2026-12-27T00:00:00Z", reason: "Holidays" } });
+
 const settings = {
   label: z.string().min(1).max(100),
   description: z.string().max(1000),
@@ -26,6 +35,23 @@ const settings = {
   required_approvals: z.number().int().min(0).max(10).openapi({ description: "Approvals a promotion into this environment needs" }),
   variables: Variables.openapi({ description: "Plain values available to templates as env.NAME; not secret" }),
   model_prices: ModelPrices,
+  required_test_suite: z
+    .string()
+    .max(64)
+    .nullable()
+    .openapi({ description: "Id of a test suite whose newest completed run on the release being promoted must reach `min_pass_rate`; null: no test gate" }),
+  min_pass_rate: z.number().min(0).max(1).nullable().openapi({ description: "Share of the suite's cases that must pass, 0 to 1 (default 1 when a suite is required)" }),
+  freeze_windows: z
+    .array(FreezeWindow)
+    .max(50)
+    .openapi({ description: "While one is in force, no deploy, promotion or tag move lands here (reverts still do); replaces the whole list" }),
+  retention_days: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .nullable()
+    .openapi({ description: "Days executions and their metrics are kept (a scheduled job deletes older ones); null keeps them forever. Default 90." }),
 };
 
 export const CreateEnvironmentBody = z
@@ -37,6 +63,10 @@ export const CreateEnvironmentBody = z
     required_approvals: settings.required_approvals.optional(),
     variables: settings.variables.optional(),
     model_prices: settings.model_prices.optional(),
+    required_test_suite: settings.required_test_suite.optional(),
+    min_pass_rate: settings.min_pass_rate.optional(),
+    freeze_windows: settings.freeze_windows.optional(),
+    retention_days: settings.retention_days.optional(),
   })
   .openapi("CreateEnvironment");
 
@@ -53,6 +83,10 @@ export const EnvironmentSchema = z
     required_approvals: z.number().int(),
     variables: z.record(z.string(), z.string()),
     model_prices: z.record(z.string(), z.object({ input_per_million: z.number(), output_per_million: z.number() })),
+    required_test_suite: z.string().nullable(),
+    min_pass_rate: z.number().nullable(),
+    freeze_windows: z.array(z.object({ starts_at: Timestamp, ends_at: Timestamp, reason: z.string() })),
+    retention_days: z.number().int().nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

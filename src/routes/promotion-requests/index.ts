@@ -37,8 +37,8 @@ const decisionRoute = (decision: "approve" | "reject") =>
     summary: decision === "approve" ? "Approve a promotion request" : "Reject a promotion request",
     description:
       decision === "approve"
-        ? "Needs `approve` in the target environment, from a key other than the requester's; each key counts once. The approval that reaches `required_approvals` releases the promotion (201 with the new release); before that, 200."
-        : "Needs `approve` in the target environment. The request is closed without a release.",
+        ? "Needs `approve` in the target environment, from a key other than the requester's; each key counts once. The approval that reaches `required_approvals` releases the promotion (201 with the new release) if the environment's test gate passes on this release and no freeze window is in force; otherwise the request becomes `approved` with a `blocked_reason` (200) and lands by itself once a passing test run or the end of the freeze allows it. Before that, 200."
+        : "Needs `approve` in the target environment. The request (pending, or approved and waiting) is closed without a release.",
     security: keySecurity,
     middleware: [authenticate, requireAnyScope("approve")],
     request: {

@@ -46,7 +46,7 @@ export async function promoteRelease(
   const outcome = await coordinatorFor(deps, principal.workspaceId, origin.deploymentId).promote({
     context: { workspaceId: principal.workspaceId, deploymentId: origin.deploymentId, actor: actorOf(principal), requestId: deps.requestId },
     releaseId: origin.id,
-    targets: targets.value.map((t) => ({ id: t.id, name: t.name, requiredApprovals: t.requiredApprovals })),
+    targets: targets.value.map((t) => ({ id: t.id, name: t.name })),
     releaseTags: input.release_tags ?? [],
     description: input.description ?? "",
     ifMatch,

@@ -1,0 +1,6 @@
+import type { Router } from "../router";
+import { registerGetMetrics } from "./get";
+
+export function registerMetricsRoutes(router: Router) {
+  registerGetMetrics(router);
+}
