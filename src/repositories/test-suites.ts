@@ -79,23 +79,5 @@ export function listTestSuiteRuns(
     .limit(limit);
 }
 
-/**
- * The newest completed run of a suite on a release, or null: what a
- * promotion gate on that suite judges the release by.
- */
-export async function latestCompletedRun(db: Database, workspaceId: string, testSuiteId: string, releaseId: string): Promise<TestSuiteRunRow | null> {
-  const [row] = await db
-    .select()
-    .from(testSuiteRuns)
-    .where(
-      and(
-        eq(testSuiteRuns.workspaceId, workspaceId),
-        eq(testSuiteRuns.releaseId, releaseId),
-        eq(testSuiteRuns.testSuiteId, testSuiteId),
-        eq(testSuiteRuns.status, "completed"),
-      ),
-    )
-    .orderBy(desc(testSuiteRuns.createdAt), desc(testSuiteRuns.id))
-    .limit(1);
-  return row ?? null;
-}
+/** The newest completed run of a suite on a release, or null: what a promotion gate judges the release by. */
+export { latestCompletedRun } from "./test-gate-runs";
