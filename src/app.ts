@@ -22,6 +22,8 @@ import { registerReleaseRoutes } from "./routes/releases";
 import { newRouter } from "./routes/router";
 import { registerSandboxRoutes } from "./routes/sandboxes";
 import { registerWebhookRoutes } from "./routes/webhooks";
+import { registerTestSuiteRunRoutes } from "./routes/test-suite-runs";
+import { registerTestSuiteRoutes } from "./routes/test-suites";
 import { registerWorkspaceRoutes } from "./routes/workspaces";
 
 /** Request bodies above this are refused with 413 before they are read. */
@@ -77,6 +79,8 @@ export function createApp(overrides: AppOverrides = {}) {
   registerReleaseRoutes(app);
   registerPromotionRequestRoutes(app);
   registerDocumentIndexRoutes(app);
+  registerTestSuiteRoutes(app);
+  registerTestSuiteRunRoutes(app);
   registerAuditEventRoutes(app);
   registerWebhookRoutes(app);
   registerDocsRoutes(app);

@@ -32,6 +32,8 @@ interface Ids {
   qaReleaseId: string;
   qaFirstReleaseId: string;
   qaWebhookId: string;
+  testSuiteId: string;
+  qaTestRunId: string;
 }
 
 const routes: RouteCase[] = [
@@ -51,6 +53,23 @@ const routes: RouteCase[] = [
   { method: "GET", path: (ids) => `/v1/sandboxes/${ids.sandboxId}`, scope: "read", otherEnvironment: "shared", otherWorkspace: 404 },
   { method: "PATCH", path: (ids) => `/v1/sandboxes/${ids.sandboxId}`, body: { name: "renamed" }, scope: "deploy", otherEnvironment: "skip", otherWorkspace: 404 },
   { method: "POST", path: (ids) => `/v1/sandboxes/${ids.sandboxId}/deploy`, body: { deployment_name: "faq", environments: ["qa"] }, scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
+  { method: "GET", path: () => "/v1/test-suites", scope: "read", otherEnvironment: "shared", otherWorkspace: "hidden" },
+  { method: "POST", path: () => "/v1/test-suites", body: { name: "another-suite", cases: [] }, scope: "deploy", otherEnvironment: "skip", otherWorkspace: "hidden" },
+  { method: "GET", path: (ids) => `/v1/test-suites/${ids.testSuiteId}`, scope: "read", otherEnvironment: "shared", otherWorkspace: 404 },
+  { method: "PATCH", path: (ids) => `/v1/test-suites/${ids.testSuiteId}`, body: { description: "changed" }, scope: "deploy", otherEnvironment: "skip", otherWorkspace: 404 },
+  {
+    method: "POST",
+    path: (ids) => `/v1/test-suites/${ids.testSuiteId}/runs`,
+    // Read when the request is sent, after the release exists.
+    get body() {
+      return { release_id: ids.qaReleaseId };
+    },
+    scope: "execute",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { method: "GET", path: (ids) => `/v1/test-suites/${ids.testSuiteId}/runs`, scope: "read", otherEnvironment: "hidden", otherWorkspace: 404 },
+  { method: "GET", path: (ids) => `/v1/test-suite-runs/${ids.qaTestRunId}`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "GET", path: (ids) => `/v1/deployments/${ids.deploymentId}/releases?environment=qa`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "POST", path: (ids) => `/v1/deployments/${ids.deploymentId}/revert?environment=qa`, body: {}, scope: "promote", otherEnvironment: 404, otherWorkspace: 404 },
   { method: "GET", path: (ids) => `/v1/releases/${ids.qaReleaseId}`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
@@ -122,7 +141,12 @@ beforeAll(async () => {
   const first = await deploy(a, sandbox.id, ["qa"]);
   const second = await deploy(a, sandbox.id, ["qa"]);
   expect([first.status, second.status]).toEqual([201, 201]);
+  const suite = await call("/v1/test-suites", { key: a.adminKey, body: { name: "suite", cases: [{ inputs: { question: "q" }, assertions: [{ type: "contains", value: "q" }] }] } });
+  const testRun = await call(`/v1/test-suites/${suite.body.id}/runs`, { key: a.adminKey, body: { release_id: second.body.releases[0].id } });
+  expect([suite.status, testRun.status]).toEqual([201, 201]);
   ids = {
+    testSuiteId: suite.body.id,
+    qaTestRunId: testRun.body.id,
     qaKeyId: qaKey.id,
     sandboxId: sandbox.id,
     deploymentId: sandbox.deployment_id,

@@ -7,6 +7,7 @@ let ws: TestWorkspace;
 let keyId: string;
 let sandboxId: string;
 let releaseId: string;
+let testSuiteId: string;
 
 beforeAll(async () => {
   ws = await createWorkspace();
@@ -16,6 +17,7 @@ beforeAll(async () => {
   releaseId = (await deploy(ws, sandbox.id, ["staging"])).body.releases[0].id;
   await deploy(ws, sandbox.id, ["staging"]);
   await call("/v1/document-indexes?environment=staging", { key: ws.adminKey, body: { name: "kb" } });
+  testSuiteId = (await call("/v1/test-suites", { key: ws.adminKey, body: { name: "suite", cases: [] } })).body.id;
 });
 
 interface BodyRoute {
@@ -170,6 +172,27 @@ const bodyRoutes: BodyRoute[] = [
     wrongTypes: { query: 5, options: { limit: 0 }, index_name: [] },
   },
   {
+    method: "POST",
+    path: () => "/v1/test-suites",
+    auth: () => ws.adminKey,
+    valid: { name: "another", cases: [] },
+    wrongTypes: { name: "", description: 5, cases: "none" },
+  },
+  {
+    method: "PATCH",
+    path: () => `/v1/test-suites/${testSuiteId}`,
+    auth: () => ws.adminKey,
+    valid: { description: "d" },
+    wrongTypes: { name: 5, description: [], cases: [{ inputs: "x" }] },
+  },
+  {
+    method: "POST",
+    path: () => `/v1/test-suites/${testSuiteId}/runs`,
+    auth: () => ws.adminKey,
+    valid: { release_id: "rel_x" },
+    wrongTypes: { release_id: 5, sandbox_id: false, sandbox_revision: "one", environment: 7 },
+  },
+  {
     method: "PATCH",
     path: () => "/v1/deployments/faq/release-tags/stable?environment=staging",
     auth: () => ws.adminKey,
@@ -246,6 +269,9 @@ describe("query and path input", () => {
     ["/v1/executions?environment=staging&from=yesterday", "query.from"],
     ["/v1/executions?environment=staging&status=DONE", "query.status"],
     ["/v1/executions?environment=staging&cursor=abc", "query.cursor"],
+    ["/v1/test-suites?limit=0", "query.limit"],
+    ["/v1/test-suites?cursor=WyJ4Il0x", "query.cursor"],
+    ["/v1/test-suites/ts_x/runs?limit=abc", "query.limit"],
     ["/v1/metrics?environment=staging&from=yesterday", "query.from"],
     ["/v1/metrics?environment=staging&bucket=2h", "query.bucket"],
   ])("GET %s → 400 naming %s", async (path, field) => {

@@ -45,6 +45,10 @@ describe("API description", () => {
         "/v1/document-indexes/{id}/documents",
         "/v1/sandboxes/{id}/run",
         "/v1/environments/{name}/secrets/{key}",
+        "/v1/test-suites",
+        "/v1/test-suites/{id}",
+        "/v1/test-suites/{id}/runs",
+        "/v1/test-suite-runs/{id}",
       ]),
     );
     const createKey = res.body.paths["/v1/api-keys"].post;

@@ -17,6 +17,9 @@ export const idPrefixes = {
   webhook: "whk",
   webhookEvent: "whe",
   webhookDelivery: "whd",
+  testSuite: "ts",
+  testSuiteRun: "tsr",
+  testCase: "tc",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

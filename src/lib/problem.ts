@@ -16,6 +16,7 @@ export const problemCatalog = {
   ENVIRONMENT_NAME_TAKEN: { status: 409, title: "An environment with this name already exists" },
   ENVIRONMENT_HAS_RELEASES: { status: 409, title: "The environment still has releases" },
   SANDBOX_NAME_TAKEN: { status: 409, title: "A sandbox with this name already exists" },
+  TEST_SUITE_NAME_TAKEN: { status: 409, title: "A test suite with this name already exists" },
   DEPLOYMENT_NAME_TAKEN: { status: 409, title: "Another sandbox already deploys under this name" },
   DEPLOYMENT_NAME_MISMATCH: { status: 409, title: "This sandbox already deploys under another name" },
   ENVIRONMENT_PROTECTED: { status: 409, title: "The environment is protected: releases reach it only by promotion" },

@@ -1,16 +1,16 @@
 import type { Deps, Principal } from "../context";
 import { fail, ok, type Result } from "../lib/result";
 import type { ExecutionRecord } from "../runtime/execution-record";
-import { bindInputs, typedInputs } from "../runtime/inputs";
+import { bindInputs } from "../runtime/inputs";
 import { resolveRelease } from "../runtime/resolve-release";
-import { completePrompt, render, secretReader } from "../runtime/run-prompt";
+import { secretReader } from "../runtime/run-prompt";
 import type { NodeResult, WorkflowContext, WorkflowOutcome } from "../runtime/workflow/run-workflow";
-import type { PromptSpec } from "../specs/prompt-spec";
 import type { WorkflowSpec } from "../specs/workflow-spec";
 import { searchInEnvironment } from "./document-indexes";
 import type { EnvironmentConfig } from "./environment-edge";
 import { executionRecordBase, type InvocationRequest, type PreparedInvocation, runtimeContext } from "./execute-prompt";
 import { environmentConfig, invokeEnvironment } from "./invoke-environment";
+import { runPromptDeployment } from "./run-prompt-deployment";
 
 export interface ExecuteWorkflowRequest extends InvocationRequest {
   workflow_deployment_id?: string | null | undefined;
@@ -33,15 +33,8 @@ export function workflowContext(deps: Pick<Deps, "db" | "kv" | "config">, worksp
       if (!hits.ok) throw new Error(hits.error.detail);
       return hits.value;
     },
-    async runDeployment(name, tag, values) {
-      const resolved = await resolveRelease(deps.kv, { workspaceId, environmentId: env.id, kind: "prompt", deploymentName: name, tag });
-      if (!resolved.ok) return { error: resolved.error.detail };
-      const spec = resolved.value.release.spec as PromptSpec;
-      const bound = bindInputs(spec.input_variables, typedInputs(spec.input_variables, values), `deployment ${name}`);
-      if (!bound.ok) return { error: bound.error.detail };
-      const rendered = render(spec, bound.value, env);
-      const outcome = "outcome" in rendered ? rendered.outcome : await completePrompt(runtime, spec, rendered.messages, env);
-      return outcome.status === "FULFILLED" ? { text: outcome.text } : { error: `${outcome.error.code}: ${outcome.error.message}` };
+    runDeployment(name, tag, values) {
+      return runPromptDeployment(deps, runtime, workspaceId, env, { name, tag, values });
     },
   };
 }

@@ -3,13 +3,13 @@ import { fail, ok, type Result } from "../lib/result";
 import { findSandbox, findSandboxRevision } from "../repositories/sandboxes";
 import { bindInputs, typedInputs } from "../runtime/inputs";
 import type { ChatMessage, TokenUsage } from "../runtime/providers/types";
-import { completePrompt, render, type VellumError } from "../runtime/run-prompt";
+import type { VellumError } from "../runtime/run-prompt";
+import type { NodeResult } from "../runtime/workflow/run-workflow";
 import type { PromptSpec } from "../specs/prompt-spec";
+import type { Spec } from "../specs/validate-spec";
 import type { WorkflowSpec } from "../specs/workflow-spec";
-import { type NodeResult, runWorkflow } from "../runtime/workflow/run-workflow";
-import { workflowContext } from "./execute-workflow";
-import { runtimeContext } from "./execute-prompt";
 import { environmentConfig, invokeEnvironment } from "./invoke-environment";
+import { outputText, rejectionMessage, runSpec } from "./run-spec";
 
 export interface SandboxRunInput {
   scenario?: string | undefined;
@@ -64,32 +64,19 @@ export async function runSandbox(
   const values = bindInputs(variables, typedInputs(variables, { ...scenario?.inputs, ...input.inputs }), "body.inputs");
   if (!values.ok) return values;
   const started = deps.now().getTime();
-  if (sandbox.kind === "workflow") {
-    const outcome = await runWorkflow(draft.spec as WorkflowSpec, values.value, workflowContext(deps, principal.workspaceId, env));
-    const base = {
-      state: outcome.status,
-      sandbox: { id: sandbox.id, revision: draft.revision },
-      environment: env.name,
-      scenario: scenario?.name ?? null,
-      messages: null,
-      meta: { model_name: "workflow", latency: deps.now().getTime() - started },
-      nodes: outcome.nodes,
-    };
-    if (outcome.status === "REJECTED") return ok({ ...base, error: { code: "NODE_EXECUTION", message: `Node "${outcome.error.node_id}" failed: ${outcome.error.message}` } });
-    const text = outcome.outputs.map((o) => o.value).join("\n");
-    return ok({ ...base, outputs: outcome.outputs.map((o) => ({ type: "STRING", name: o.name, value: o.value })), expected: scenario?.expected ?? null, matches_expected: scenario?.expected === undefined ? null : scenario.expected === text });
+  const target = { kind: sandbox.kind, spec: draft.spec } as Spec;
+  const run = await runSpec(deps, principal.workspaceId, env, target, values.value);
+  const latency = deps.now().getTime() - started;
+  const base = { sandbox: { id: sandbox.id, revision: draft.revision }, environment: env.name, scenario: scenario?.name ?? null };
+  if (run.kind === "workflow") {
+    const outcome = run.outcome;
+    const result = { ...base, state: outcome.status, messages: null, meta: { model_name: "workflow", latency }, nodes: outcome.nodes };
+    if (outcome.status === "REJECTED") return ok({ ...result, error: { code: "NODE_EXECUTION", message: rejectionMessage(run)! } });
+    const text = outputText(run)!;
+    return ok({ ...result, outputs: outcome.outputs.map((o) => ({ type: "STRING", name: o.name, value: o.value })), expected: scenario?.expected ?? null, matches_expected: scenario?.expected === undefined ? null : scenario.expected === text });
   }
-  const spec = draft.spec as PromptSpec;
-  const rendered = render(spec, values.value, env);
-  const outcome = "outcome" in rendered ? rendered.outcome : await completePrompt(runtimeContext(deps), spec, rendered.messages, env);
-  const result: SandboxRunResult = {
-    state: outcome.status,
-    sandbox: { id: sandbox.id, revision: draft.revision },
-    environment: env.name,
-    scenario: scenario?.name ?? null,
-    messages: "messages" in rendered ? rendered.messages : null,
-    meta: { model_name: spec.model.name, latency: deps.now().getTime() - started },
-  };
+  const outcome = run.outcome;
+  const result: SandboxRunResult = { ...base, state: outcome.status, messages: run.messages, meta: { model_name: (draft.spec as PromptSpec).model.name, latency } };
   if (outcome.status === "REJECTED") return ok({ ...result, error: outcome.error });
   const expected = scenario?.expected;
   return ok({

@@ -89,6 +89,12 @@ class ReferenceCollector {
         return this.statements(node.body, scope);
       case "TestExpression":
         return this.node(node.operand, scope);
+      // The parser gives word operators (`in`, `not`, `and`, `or`) as Identifier tokens: they are not variables.
+      case "BinaryExpression":
+        this.node(node.left, scope);
+        return this.node(node.right, scope);
+      case "UnaryExpression":
+        return this.node(node.argument, scope);
       case "CallExpression":
         // A bare function name (`range(3)`) is a callee, not a variable to supply.
         if (!(isNode(node.callee) && node.callee.type === "Identifier" && JINJA_GLOBALS.has(node.callee.value as string))) this.node(node.callee, scope);

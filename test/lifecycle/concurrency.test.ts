@@ -4,6 +4,7 @@ import { call, createWorkspace } from "../harness";
 import { deploy, deployedWorkspace } from "./fixtures";
 
 // It asserts what 50 concurrent commands leave behind, not how fast they run: a busy machine needs more than the default 5 s.
+// Fifty serialized changes can take several seconds on a busy machine; the default 5 s is too tight.
 it("50 promotes, reverts and tag moves at once: numbers 1..N, and D1, KV and the coordinator agree", { timeout: 30_000 }, async () => {
   const ws = await createWorkspace();
   const { sandbox, deployment, releases } = await deployedWorkspace(ws);

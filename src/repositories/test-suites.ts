@@ -1,0 +1,83 @@
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { testSuiteRuns, testSuites } from "../db/schema";
+
+export type TestSuiteRow = typeof testSuites.$inferSelect;
+export type TestSuiteRunRow = typeof testSuiteRuns.$inferSelect;
+
+export async function findTestSuite(db: Database, workspaceId: string, id: string) {
+  const [row] = await db.select().from(testSuites).where(and(eq(testSuites.workspaceId, workspaceId), eq(testSuites.id, id)));
+  return row ?? null;
+}
+
+export async function findTestSuiteByName(db: Database, workspaceId: string, name: string) {
+  const [row] = await db.select().from(testSuites).where(and(eq(testSuites.workspaceId, workspaceId), eq(testSuites.name, name)));
+  return row ?? null;
+}
+
+/** A workspace's suites, newest first. */
+export function listTestSuites(db: Database, workspaceId: string, beforeId: string | undefined, limit: number) {
+  return db
+    .select()
+    .from(testSuites)
+    .where(and(eq(testSuites.workspaceId, workspaceId), beforeId ? lt(testSuites.id, beforeId) : undefined))
+    .orderBy(desc(testSuites.id))
+    .limit(limit);
+}
+
+export function insertTestSuite(db: Database, row: TestSuiteRow) {
+  return db.insert(testSuites).values(row);
+}
+
+/** Saves a new revision; changes nothing unless the suite is still at the revision it was read at (see `testSuiteAtRevision`). */
+export function updateTestSuiteFrom(db: Database, previousRevision: number, row: TestSuiteRow) {
+  const { id, workspaceId, createdAt, createdBy, ...changes } = row;
+  return db
+    .update(testSuites)
+    .set(changes)
+    .where(and(eq(testSuites.workspaceId, workspaceId), eq(testSuites.id, id), eq(testSuites.revision, previousRevision)));
+}
+
+/** SQL condition for a batch guard: the suite is still at `revision`. */
+export function testSuiteAtRevision(workspaceId: string, id: string, revision: number) {
+  return sql`EXISTS (SELECT 1 FROM ${testSuites} WHERE ${testSuites.workspaceId} = ${workspaceId} AND ${testSuites.id} = ${id} AND ${testSuites.revision} = ${revision})`;
+}
+
+export function insertTestSuiteRun(db: Database, row: TestSuiteRunRow) {
+  return db.insert(testSuiteRuns).values(row);
+}
+
+export async function findTestSuiteRun(db: Database, workspaceId: string, id: string) {
+  const [row] = await db.select().from(testSuiteRuns).where(and(eq(testSuiteRuns.workspaceId, workspaceId), eq(testSuiteRuns.id, id)));
+  return row ?? null;
+}
+
+/**
+ * A suite's runs, newest first. With `environmentId`, only the runs an
+ * environment key may see: its environment's release runs and sandbox runs.
+ */
+export function listTestSuiteRuns(
+  db: Database,
+  workspaceId: string,
+  testSuiteId: string,
+  filter: { visibleFromEnvironmentId?: string | undefined; releaseId?: string | undefined; beforeId?: string | undefined },
+  limit: number,
+) {
+  return db
+    .select()
+    .from(testSuiteRuns)
+    .where(
+      and(
+        eq(testSuiteRuns.workspaceId, workspaceId),
+        eq(testSuiteRuns.testSuiteId, testSuiteId),
+        filter.visibleFromEnvironmentId !== undefined ? or(isNull(testSuiteRuns.environmentId), eq(testSuiteRuns.environmentId, filter.visibleFromEnvironmentId)) : undefined,
+        filter.releaseId !== undefined ? eq(testSuiteRuns.releaseId, filter.releaseId) : undefined,
+        filter.beforeId !== undefined ? lt(testSuiteRuns.id, filter.beforeId) : undefined,
+      ),
+    )
+    .orderBy(desc(testSuiteRuns.id))
+    .limit(limit);
+}
+
+/** The newest completed run of a suite on a release, or null: what a promotion gate judges the release by. */
+export { latestCompletedRun } from "./test-gate-runs";

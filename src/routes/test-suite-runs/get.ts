@@ -1,0 +1,25 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { getTestSuiteRun } from "../../services/test-suite-runs";
+import { jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { TestSuiteRunSchema } from "../test-suites/schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/test-suite-runs/{id}",
+  tags: ["Test suites"],
+  summary: "Get a test suite run",
+  description: "With every case's result. A release's run needs `read` in the release's environment (elsewhere it is 404); a sandbox draft's run is visible to any key with `read`.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("read")] as const,
+  request: { params: z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) }) },
+  responses: { 200: jsonResponse(TestSuiteRunSchema, "The run"), ...problems(400, 401, 403, 404) },
+});
+
+export function registerGetTestSuiteRun(router: Router) {
+  router.openapi(route, async (c) => {
+    return c.json(unwrap(await getTestSuiteRun(c.var.deps, c.var.principal, c.req.valid("param").id)), 200);
+  });
+}

@@ -1,0 +1,27 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { getTestSuite } from "../../services/test-suites";
+import { jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { TestSuiteParams, TestSuiteSchema } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/test-suites/{id}",
+  tags: ["Test suites"],
+  summary: "Get a test suite",
+  description: "The `ETag` is the revision, for `If-Match` on PATCH.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("read")] as const,
+  request: { params: TestSuiteParams },
+  responses: { 200: jsonResponse(TestSuiteSchema, "The test suite"), ...problems(400, 401, 403, 404) },
+});
+
+export function registerGetTestSuite(router: Router) {
+  router.openapi(route, async (c) => {
+    const suite = unwrap(await getTestSuite(c.var.deps, c.var.principal, c.req.valid("param").id));
+    c.header("ETag", `"${suite.revision}"`);
+    return c.json(suite, 200);
+  });
+}

@@ -1,0 +1,26 @@
+import { createRoute } from "@hono/zod-openapi";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { listTestSuitesFor } from "../../services/test-suites";
+import { jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { TestSuiteSchema } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/test-suites",
+  tags: ["Test suites"],
+  summary: "List test suites",
+  description: "Test suites are shared by every environment; any key with `read` somewhere sees them.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("read")] as const,
+  request: { query: PaginationQuery },
+  responses: { 200: jsonResponse(pageOf(TestSuiteSchema), "A page of test suites, newest first"), ...problems(400, 401, 403) },
+});
+
+export function registerListTestSuites(router: Router) {
+  router.openapi(route, async (c) => {
+    const { cursor, limit } = c.req.valid("query");
+    return c.json(unwrap(await listTestSuitesFor(c.var.deps, c.var.principal, cursor, limit)), 200);
+  });
+}

@@ -1,0 +1,39 @@
+import { createRoute } from "@hono/zod-openapi";
+import { ApiError } from "../../lib/problem";
+import { unwrap } from "../../lib/result";
+import { authenticate, requireAnyScope } from "../../middleware/authenticate";
+import { idempotent } from "../../middleware/idempotency";
+import { parseIfMatch } from "../../services/lifecycle/resolve-targets";
+import { updateTestSuite } from "../../services/test-suites";
+import { jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
+import type { Router } from "../router";
+import { TestSuiteParams, TestSuiteSchema, UpdateTestSuiteBody } from "./schemas";
+
+const route = createRoute({
+  method: "patch",
+  path: "/v1/test-suites/{id}",
+  tags: ["Test suites"],
+  summary: "Save a new revision of a test suite",
+  description:
+    "The fields given replace the stored ones; `cases` replaces every case (send a case's `id` back to keep its identity). Send `If-Match: \"<revision>\"` to refuse the save (412) if someone saved since you read it. Needs `deploy` somewhere.",
+  security: keySecurity,
+  middleware: [authenticate, requireAnyScope("deploy"), idempotent] as const,
+  request: { params: TestSuiteParams, body: jsonBody(UpdateTestSuiteBody) },
+  responses: { 200: jsonResponse(TestSuiteSchema, "The test suite at its new revision"), ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422) },
+});
+
+function expectedRevision(header: string | undefined): number | undefined {
+  const value = parseIfMatch(header);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new ApiError("VALIDATION_FAILED", "If-Match must be a test suite revision number", [{ path: "header.if-match", message: "Not a revision" }]);
+  return Number(value);
+}
+
+export function registerUpdateTestSuite(router: Router) {
+  router.openapi(route, async (c) => {
+    const revision = expectedRevision(c.req.header("if-match"));
+    const suite = unwrap(await updateTestSuite(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("json"), revision));
+    c.header("ETag", `"${suite.revision}"`);
+    return c.json(suite, 200);
+  });
+}
