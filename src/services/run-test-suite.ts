@@ -12,6 +12,7 @@ import { outputText, rejectionMessage, runSpec } from "./run-spec";
 import { bindCases, resolveTestRunTarget, type TestRunRequest, type TestRunTarget } from "./test-run-target";
 import { type CaseResult, runSummary, testSuiteRunView, type TestSuiteRunView } from "./test-suite-runs";
 import { settlePromotions } from "./waiting-promotions";
+import { emitWebhookEvents } from "./webhook-events";
 
 /** Cases run this many at a time: enough to overlap model latency, few enough for a Worker's connection limit. */
 const CASE_CONCURRENCY = 4;
@@ -79,8 +80,9 @@ async function runCase(deps: Deps, workspaceId: string, target: TestRunTarget, t
  *
  * This is where a run completes: its evaluator scores go to the release's
  * metrics in the same commit, promotions held back by a test gate
- * on the release are settled after it, and whatever else must follow a
- * completed run (the `test_suite_run.completed` webhook) belongs there too.
+ * on the release are settled after it, and the environment it ran in gets
+ * a `test_suite_run.completed` webhook event (the summary, without the
+ * per-case results).
  */
 export async function runTestSuite(deps: Deps, principal: Principal, testSuiteId: string, request: TestRunRequest): Promise<Result<TestSuiteRunView>> {
   const suite = await findTestSuite(deps.db, principal.workspaceId, testSuiteId);
@@ -106,6 +108,14 @@ export async function runTestSuite(deps: Deps, principal: Principal, testSuiteId
     // The summary only: the per-case results stay in the run.
     after: { ...runSummary(view), ran_in_environment: target.value.env.name },
   });
+  await emitWebhookEvents(deps, [
+    {
+      type: "test_suite_run.completed",
+      workspaceId: principal.workspaceId,
+      environment: { id: target.value.env.id, name: target.value.env.name },
+      data: { test_suite: { id: suite.id, name: suite.name }, test_suite_run: runSummary(view) },
+    },
+  ]);
   if (target.value.subject.type === "release") await settleWaitingPromotions(deps, principal.workspaceId, target.value.subject.releaseId);
   return ok(view);
 }

@@ -148,4 +148,30 @@ describe("webhook delivery", { timeout: 30_000 }, () => {
     expect(payloads[5]).toMatchObject({ type: "promotion.rejected", data: { promotion_request: { id: rejectedId, status: "rejected" } } });
     expect(hook.events).toHaveLength(4);
   });
+
+  it("a completed test suite run notifies the environment it ran in, with its summary", async () => {
+    const ws = await createWorkspace();
+    await createWebhook(ws, "staging", { events: ["test_suite_run.completed"] });
+    await createWebhook(ws, "production", { events: ["test_suite_run.completed"] });
+    const received = mockReceiver();
+    const sandbox = await createSandbox(ws);
+    const staging = (await deploy(ws, sandbox.id, ["staging"])).body.releases[0];
+    const suite = await call("/v1/test-suites", {
+      key: ws.adminKey,
+      body: { name: "smoke", cases: [{ inputs: { question: "Hello?" }, assertions: [{ type: "contains", value: "Hello" }] }] },
+    });
+    const run = await call(`/v1/test-suites/${suite.body.id}/runs`, { key: ws.adminKey, body: { release_id: staging.id } });
+    expect(run.status).toBe(201);
+
+    const settled = await deliveriesSettled(ws.id, 1);
+    expect(settled.map((d) => [d.event_type, d.status])).toEqual([["test_suite_run.completed", "succeeded"]]);
+    expect(received.map((r) => r.url)).toEqual([`${RECEIVER}/staging`]);
+    const payload = JSON.parse(received[0]!.body);
+    expect(payload).toMatchObject({
+      type: "test_suite_run.completed",
+      environment: "staging",
+      data: { test_suite: { id: suite.body.id, name: "smoke" }, test_suite_run: { id: run.body.id, release_id: staging.id, pass_rate: 1 } },
+    });
+    expect(payload.data.test_suite_run.results).toBeUndefined();
+  });
 });
