@@ -1,11 +1,26 @@
 // npm run bench: Stagecraft's own overhead on the invoke path, measured
-// against a bare pass-through Worker calling the same instant stub model.
+// against a bare pass-through Worker calling the same instant stub model,
+// both Workers under the same runner.
+//
+// Two measurements per target:
+// - loaded: BENCH_CONNECTIONS (16) connections at once. The machine is
+//   saturated, so requests/s is the figure that counts (CPU per request);
+//   latency there is mostly queueing (p50 ≈ connections / requests/s).
+// - unloaded: one connection, one request at a time. Latency is then the
+//   time a request takes, and the difference between the Workers is what
+//   Stagecraft adds to a request.
+// The targets take turns over BENCH_ROUNDS rounds, so that other load on
+// the machine falls on both alike; the script prints the median of the
+// rounds and their range.
+import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { startStubModel } from "./stub-model.mjs";
-import { startBareWorker, startStagecraft } from "./workers.mjs";
+import { RUNNERS, startBareWorker, startStagecraft } from "./workers.mjs";
 
+const RUNNER = process.env.BENCH_RUNNER ?? RUNNERS[0];
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_S = 3;
 
 async function api(base, path, key, body) {
@@ -38,32 +53,116 @@ async function seed(stagecraft, stubUrl) {
   return (await api(stagecraft.url, "/v1/api-keys", api_key.key, { name: "bench", environment: "staging", scopes: ["execute"] })).key;
 }
 
-async function load(name, options) {
-  await autocannon({ ...options, connections: CONNECTIONS, duration: WARMUP_S });
-  const result = await autocannon({ ...options, connections: CONNECTIONS, duration: DURATION_S });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
-  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
+/**
+ * CPU time (ms) used so far by this process's descendants: the workerd
+ * processes and the stub, not the load generator. Linux only; null elsewhere.
+ * On a shared machine it varies far less than requests/s does.
+ */
+function descendantsCpuMs() {
+  try {
+    const procs = new Map();
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        procs.set(Number(pid), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    const descends = (pid) => {
+      for (let p = procs.get(pid)?.ppid; p; p = procs.get(p)?.ppid) if (p === process.pid) return true;
+      return false;
+    };
+    let ticks = 0;
+    for (const [pid, { ticks: t }] of procs) if (descends(pid)) ticks += t;
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+function percentile(sorted, p) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+}
+
+/** One autocannon run; latencies are kept at autocannon's full (sub-millisecond) resolution. */
+function measure(target, connections, duration) {
+  const latencies = [];
+  const cpuBefore = descendantsCpuMs();
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ ...target.options, connections, duration }, (error, result) => {
+      if (error) return reject(error);
+      if (result.non2xx > 0 || result.errors > 0) return reject(new Error(`${target.name}: ${result.non2xx} non-2xx responses, ${result.errors} errors`));
+      latencies.sort((a, b) => a - b);
+      const cpu = cpuBefore === null ? null : (descendantsCpuMs() - cpuBefore) / result.requests.total;
+      resolve({ rps: latencies.length / duration, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpu });
+    });
+    instance.on("response", (_client, status, _bytes, ms) => {
+      if (status < 300) latencies.push(ms);
+    });
+  });
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const range = (values, digits) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const fmt = (v) => v.toFixed(digits);
+  return sorted.length > 1 ? `${fmt(median(values))} (${fmt(sorted[0])}–${fmt(sorted.at(-1))})` : fmt(sorted[0]);
+};
+
+function printTable(title, targets, results, mode) {
+  console.log(`\n${title}`);
+  console.log(["target".padEnd(34), "req/s".padStart(22), "p50 ms".padStart(22), "p99 ms".padStart(22), "CPU ms/req".padStart(22)].join(" "));
+  for (const t of targets) {
+    const runs = results.map((round) => round[t.name][mode]);
+    console.log(
+      [
+        t.name.padEnd(34),
+        range(runs.map((r) => r.rps), 0).padStart(22),
+        range(runs.map((r) => r.p50), 2).padStart(22),
+        range(runs.map((r) => r.p99), 2).padStart(22),
+        (runs[0].cpu === null ? "n/a" : range(runs.map((r) => r.cpu), 2)).padStart(22),
+      ].join(" "),
+    );
+  }
 }
 
 const stub = await startStubModel();
-const bare = await startBareWorker(stub.url, 8791);
-const stagecraft = await startStagecraft(8792);
+const bare = await startBareWorker(RUNNER, stub.url, 8791);
+const stagecraft = await startStagecraft(RUNNER, 8792);
 try {
   const key = await seed(stagecraft, stub.url);
   const body = JSON.stringify({ prompt_deployment_name: "bench", inputs: [{ name: "question", type: "STRING", value: "What is the answer?" }] });
   const post = { method: "POST", headers: { "content-type": "application/json" }, body };
-  const rows = [
-    await load("stub model, direct", { url: `${stub.url}/v1/chat/completions`, ...post }),
-    await load("bare pass-through Worker", { url: `${bare.url}/`, ...post }),
-    await load("Stagecraft execute-prompt (hot)", { url: `${stagecraft.url}/v1/execute-prompt`, ...post, headers: { ...post.headers, "x-api-key": key } }),
+  const targets = [
+    { name: "stub model, direct", options: { url: `${stub.url}/v1/chat/completions`, ...post } },
+    { name: "bare pass-through Worker", options: { url: `${bare.url}/`, ...post } },
+    { name: "Stagecraft execute-prompt (hot)", options: { url: `${stagecraft.url}/v1/execute-prompt`, ...post, headers: { ...post.headers, "x-api-key": key } } },
   ];
-  const [, baseline, ours] = rows;
-  console.log(`\nStagecraft invoke benchmark: ${CONNECTIONS} connections, ${DURATION_S} s per target after ${WARMUP_S} s warm-up; both Workers on workerd under wrangler dev\n`);
-  console.log(["target".padEnd(34), "req/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8), "requests".padStart(10)].join(" "));
-  for (const r of rows) console.log([r.name.padEnd(34), r.rps.toFixed(0).padStart(9), String(r.p50).padStart(8), String(r.p99).padStart(8), String(r.requests).padStart(10)].join(" "));
+  for (const t of targets) await measure(t, CONNECTIONS, WARMUP_S);
+
+  const results = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const row = {};
+    for (const t of targets) row[t.name] = { loaded: await measure(t, CONNECTIONS, DURATION_S), unloaded: await measure(t, 1, DURATION_S) };
+    results.push(row);
+  }
+
+  const [, baseline, ours] = targets.map((t) => t.name);
   console.log(
-    `\nStagecraft over the bare Worker: ${((ours.rps / baseline.rps) * 100).toFixed(0)}% of its requests/s, ` +
-      `p50 +${(ours.p50 - baseline.p50).toFixed(1)} ms, p99 +${(ours.p99 - baseline.p99).toFixed(1)} ms`,
+    `\nStagecraft invoke benchmark, runner: ${RUNNER === "miniflare" ? "Miniflare (workerd's own socket per Worker, no proxy)" : "wrangler dev (Node proxy in front of workerd)"}; ` +
+      `${ROUNDS} round(s) of ${DURATION_S} s per target and mode after ${WARMUP_S} s warm-up; median (min–max) over the rounds`,
+  );
+  printTable(`Loaded: ${CONNECTIONS} connections`, targets, results, "loaded");
+  printTable("Unloaded: 1 connection, one request at a time", targets, results, "unloaded");
+  const per = (mode, f) => results.map((round) => f(round[ours][mode], round[baseline][mode]));
+  console.log(
+    `\nStagecraft over the bare Worker:\n` +
+      `  loaded (${CONNECTIONS} connections): ${range(per("loaded", (o, b) => (o.rps / b.rps) * 100), 0)}% of its requests/s; ` +
+      `p50 +${range(per("loaded", (o, b) => o.p50 - b.p50), 2)} ms, p99 +${range(per("loaded", (o, b) => o.p99 - b.p99), 2)} ms` +
+      (results[0][ours].loaded.cpu === null ? "\n" : `; CPU +${range(per("loaded", (o, b) => o.cpu - b.cpu), 2)} ms per request\n`) +
+      `  unloaded (1 connection): p50 +${range(per("unloaded", (o, b) => o.p50 - b.p50), 2)} ms, p99 +${range(per("unloaded", (o, b) => o.p99 - b.p99), 2)} ms`,
   );
 } finally {
   await Promise.allSettled([stagecraft.dispose(), bare.dispose(), stub.close()]);

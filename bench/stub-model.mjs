@@ -21,6 +21,8 @@ function serve() {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(0, "127.0.0.1", () => process.send({ port: server.address().port }));
+  // Never outlive the benchmark, however it ends.
+  process.on("disconnect", () => process.exit(0));
 }
 
 /** Starts the stub in a child process and returns its URL. */

@@ -1,3 +1,13 @@
+// Starts the two Workers of the benchmark, both the same way, under one of
+// two runners:
+//
+// - "miniflare" (the default): each Worker is bundled by wrangler exactly as
+//   for a deploy, and run by Miniflare on workerd with the bindings wrangler
+//   derives from its config file. Requests reach workerd's own socket for the
+//   Worker, with no proxy in front, as on Cloudflare's edge.
+// - "wrangler-dev": `wrangler dev`, which puts a Node proxy in front of
+//   workerd (it exists for live reload); that proxy costs more per request
+//   than a small Worker does, so it hides most of what separates two Workers.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
@@ -7,8 +17,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 const ROOT = path.resolve(import.meta.dirname, "..");
 // Run wrangler's entry point with this very Node, whatever `node` the PATH finds.
 const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
-const STATE = path.join(ROOT, "bench", ".build", "state");
-const QUIET_ENV = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+const BUILD = path.join(ROOT, "bench", ".build");
+const STATE = path.join(BUILD, "state");
+const QUIET_ENV = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error" };
+
+export const RUNNERS = ["miniflare", "wrangler-dev"];
+
+function wrangler(args) {
+  const result = spawnSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: QUIET_ENV });
+  if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed`);
+}
 
 async function waitForServer(url, child) {
   for (let i = 0; i < 600; i++) {
@@ -23,44 +41,68 @@ async function waitForServer(url, child) {
   throw new Error(`${url} did not come up`);
 }
 
-/**
- * Starts a Worker with `wrangler dev` on a port of its own. Both Workers of
- * the benchmark run this same way, behind the same local proxy, so the
- * comparison is like with like.
- */
-async function startWranglerDev(args, port) {
-  const child = spawn(process.execPath, [WRANGLER, "dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--log-level", "error", ...args], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "ignore"],
-    env: QUIET_ENV,
-  });
+async function startWranglerDev(config, vars, port, persist) {
+  const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const persistArgs = persist ? ["--persist-to", STATE] : [];
+  const child = spawn(
+    process.execPath,
+    [WRANGLER, "dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--log-level", "error", ...persistArgs, ...varArgs],
+    { cwd: ROOT, stdio: ["ignore", "ignore", "ignore"], env: QUIET_ENV },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitForServer(url, child);
-  return { url, dispose: () => child.kill("SIGTERM") };
+  return { url, dispose: async () => child.kill("SIGTERM") };
 }
 
-export function startBareWorker(stubUrl, port) {
-  return startWranglerDev(["--config", path.join(ROOT, "bench", "bare-worker.toml"), "--var", `STUB_URL:${stubUrl}`], port);
+/**
+ * The Worker as `wrangler deploy` would upload it, on workerd through
+ * Miniflare, with its config's bindings (local D1, KV, Durable Objects and
+ * Queues persisted under bench/.build/state, where the migrations went).
+ */
+async function startMiniflare(config, name, vars, persist) {
+  process.env.WRANGLER_LOG ??= "error";
+  const [{ Miniflare, convertV4MiniflareOptions }, { unstable_getMiniflareWorkerOptions }] = await Promise.all([import("miniflare"), import("wrangler")]);
+  const outdir = path.join(BUILD, name);
+  wrangler(["deploy", "--dry-run", "--config", config, "--outdir", outdir]);
+  const { workerOptions, main } = unstable_getMiniflareWorkerOptions(config);
+  // The bundle keeps the entry point's base name, as .js.
+  const entry = path.join(outdir, `${path.basename(main, path.extname(main))}.js`);
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      ...(persist ? { resourcePersistencePath: path.join(STATE, "v3") } : {}),
+      workers: [
+        {
+          ...workerOptions,
+          name,
+          modulesRoot: outdir,
+          modules: [{ type: "ESModule", path: entry }],
+          bindings: { ...workerOptions.bindings, ...vars },
+          // workerd's own socket for this Worker, bypassing Miniflare's entry Worker; any free port.
+          unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+        },
+      ],
+    }),
+  );
+  const url = String(await mf.unsafeGetDirectURL(name)).replace(/\/$/, "");
+  return { url, dispose: () => mf.dispose() };
+}
+
+function start(runner, config, name, vars, port, persist = false) {
+  if (runner === "wrangler-dev") return startWranglerDev(config, vars, port, persist);
+  if (runner === "miniflare") return startMiniflare(config, name, vars, persist);
+  throw new Error(`unknown runner "${runner}"; use one of ${RUNNERS.join(", ")}`);
+}
+
+export function startBareWorker(runner, stubUrl, port) {
+  return start(runner, path.join(ROOT, "bench", "bare-worker.toml"), "bare", { STUB_URL: stubUrl }, port);
 }
 
 /** Stagecraft on a fresh local state: migrations applied, secrets of its own. */
-export async function startStagecraft(port) {
+export async function startStagecraft(runner, port) {
   rmSync(STATE, { recursive: true, force: true });
-  const migrated = spawnSync(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: QUIET_ENV });
-  if (migrated.status !== 0) throw new Error("could not apply the migrations");
+  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE]);
   const bootstrapToken = randomBytes(24).toString("base64url");
-  const server = await startWranglerDev(
-    [
-      "--persist-to",
-      STATE,
-      "--var",
-      `BOOTSTRAP_TOKEN:${bootstrapToken}`,
-      "--var",
-      `MASTER_KEY:${randomBytes(32).toString("base64")}`,
-      "--var",
-      "STAGE:production",
-    ],
-    port,
-  );
+  const vars = { BOOTSTRAP_TOKEN: bootstrapToken, MASTER_KEY: randomBytes(32).toString("base64"), STAGE: "production" };
+  const server = await start(runner, path.join(ROOT, "wrangler.toml"), "stagecraft", vars, port, true);
   return { ...server, bootstrapToken };
 }

@@ -7,6 +7,27 @@ import { type CachedKey, readCachedKey, toCachedKey, writeCachedKey } from "./ke
 /** Why a key was refused; the response says only "unauthenticated", the log may say more. */
 export type AuthRefusal = "missing" | "malformed" | "unknown" | "revoked" | "expired";
 
+/**
+ * SHA-256 of well-formed keys this isolate has seen, by key. A key's shape,
+ * checksum and hash never change, so an isolate need not recompute them (two
+ * digests) on every request with the same key. Bounded; cleared when full.
+ * Only keys whose checksum is right get in, so garbage cannot churn it.
+ * The keys stay in isolate memory only, as they do while a request runs.
+ */
+const MAX_REMEMBERED_HASHES = 1_000;
+const keyHashes = new Map<string, string>();
+
+/** The key's hash when its shape and checksum are right, or null. */
+async function hashOfWellFormedKey(token: string): Promise<string | null> {
+  const known = keyHashes.get(token);
+  if (known) return known;
+  if (!(await parseApiKeyToken(token))) return null;
+  const keyHash = await sha256Hex(token);
+  if (keyHashes.size >= MAX_REMEMBERED_HASHES) keyHashes.clear();
+  keyHashes.set(token, keyHash);
+  return keyHash;
+}
+
 export function isKeyUsable(key: CachedKey, now: Date): "ok" | "revoked" | "expired" {
   if (key.revoked_at !== null) return "revoked";
   if (key.expires_at !== null && Date.parse(key.expires_at) <= now.getTime()) return "expired";
@@ -32,8 +53,8 @@ export async function authenticateKey(
   readThrough = true,
 ): Promise<{ ok: true; principal: Principal; keyHash: string } | { ok: false; reason: AuthRefusal }> {
   if (!token) return { ok: false, reason: "missing" };
-  if (!(await parseApiKeyToken(token))) return { ok: false, reason: "malformed" };
-  const keyHash = await sha256Hex(token);
+  const keyHash = await hashOfWellFormedKey(token);
+  if (!keyHash) return { ok: false, reason: "malformed" };
   let key = await (beforeLookup?.(keyHash) ?? readCachedKey(deps.kv, keyHash));
   if (!key) {
     if (!readThrough) return { ok: false, reason: "unknown" };

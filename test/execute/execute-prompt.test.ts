@@ -65,6 +65,23 @@ describe("execute-prompt", () => {
     expect(next.headers.get("x-release-id")).toBe(reverted.body.release.id);
   });
 
+  it("after a promote returns, the next invoke in the target environment serves the promoted release", async () => {
+    const ws = await createWorkspace();
+    const sandbox = await createSandbox(ws, "faq", promptSpec("first: {{ question }}"));
+    const first = (await deploy(ws, sandbox.id, ["staging"])).body.releases[0];
+    await call(`/v1/releases/${first.id}/promote`, { key: ws.adminKey, body: { environments: ["production"] } });
+    const key = (await ws.key({ environment: "production", scopes: ["execute"] })).key;
+    // Served twice, so that this isolate has every cache of the invoke path warm.
+    for (let i = 0; i < 2; i++) expect((await call("/v1/execute-prompt", { key, body: ask("q") })).body.outputs[0].value).toBe("first: q");
+    await saveSandbox(ws, sandbox.id, promptSpec("second: {{ question }}"));
+    const second = (await deploy(ws, sandbox.id, ["staging"])).body.releases[0];
+    const promoted = await call(`/v1/releases/${second.id}/promote`, { key: ws.adminKey, body: { environments: ["production"] } });
+    expect(promoted.status).toBe(201);
+    const next = await call("/v1/execute-prompt", { key, body: ask("q") });
+    expect(next.body.outputs[0].value).toBe("second: q");
+    expect(next.headers.get("x-release-id")).toBe(promoted.body.results[0].release.id);
+  });
+
   it("pins a release tag, or a release id of the key's own environment", async () => {
     const ws = await createWorkspace();
     const sandbox = await createSandbox(ws, "faq", promptSpec("v1: {{ question }}"));
