@@ -81,7 +81,17 @@ async function ensureDemoWorkspace(bootstrapToken) {
   return demo;
 }
 
-/** A prompt on the built-in echo model, deployed to development and staging and promoted to production. */
+async function patch(path, key, body) {
+  const res = await fetch(`${BASE_URL}${path}`, { method: "PATCH", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/**
+ * A prompt on the built-in echo model, deployed to development and staging,
+ * tested on staging by the `faq smoke` suite that production's test gate
+ * requires, and promoted to production.
+ */
 async function seedDemoDeployment(adminKey) {
   const sandbox = await api("/v1/sandboxes", adminKey, {
     name: "faq",
@@ -106,6 +116,13 @@ async function seedDemoDeployment(adminKey) {
     description: "First version",
   });
   const staging = deployed.releases.find((r) => r.environment === "staging");
+  const suite = await api("/v1/test-suites", adminKey, {
+    name: "faq smoke",
+    description: "What production's test gate requires of every release promoted into it",
+    cases: [{ name: "roll back", inputs: { question: "How do I roll back?" }, assertions: [{ type: "contains", value: "roll back" }] }],
+  });
+  await patch("/v1/environments/production", adminKey, { required_test_suite: suite.id, min_pass_rate: 1 });
+  await api(`/v1/test-suites/${suite.id}/runs`, adminKey, { release_id: staging.id });
   await api(`/v1/releases/${staging.id}/promote`, adminKey, { environments: ["production"], release_tags: ["v1.0.0"] });
 }
 
