@@ -9,6 +9,22 @@ export interface PolicyRefusal {
   reason: string;
 }
 
+/**
+ * Whether releases reach the environment only by promotion: a protected one,
+ * and one whose promotions are gated (approvals or a test suite), since a
+ * direct deploy would walk around the gate.
+ */
+export function takesPromotionsOnly(env: Pick<EnvironmentRow, "protected" | "requiredApprovals" | "requiredTestSuiteId">): boolean {
+  return env.protected || env.requiredApprovals > 0 || env.requiredTestSuiteId !== null;
+}
+
+/** A refusal of a direct deploy into an environment that takes promotions only. */
+export function directDeployRefusal(env: EnvironmentRow): { code: "ENVIRONMENT_PROTECTED"; reason: string } | null {
+  if (!takesPromotionsOnly(env)) return null;
+  const why = env.protected ? "is protected" : "gates its promotions (approvals or a test suite)";
+  return { code: "ENVIRONMENT_PROTECTED", reason: `${env.name} ${why}: deploy elsewhere, then promote the tested release into it` };
+}
+
 /** The freeze window in force at `now`, if any. */
 export function activeFreeze(env: Pick<EnvironmentRow, "freezeWindows">, now: Date): FreezeWindow | null {
   const at = now.getTime();

@@ -17,7 +17,7 @@ import {
   versionIsNext,
 } from "../repositories/releases";
 import type { Actor, AuditEntry } from "./audit-log";
-import { freezeRefusal, type PolicyRefusal, testGateRefusal } from "./promotion-policy";
+import { directDeployRefusal, freezeRefusal, type PolicyRefusal, testGateRefusal } from "./promotion-policy";
 import { checkTagMove, tagKind } from "./release-tags-rules";
 
 /**
@@ -177,8 +177,9 @@ export async function planDeploy(deps: CommandDeps, cmd: DeployCommand): Promise
   for (const env of cmd.targets) {
     const policy = await currentPolicy(deps, ctx.workspaceId, env);
     if (!policy.ok) return policy;
-    const frozen = freezeRefusal(policy.value, deps.now());
-    if (frozen) return refused(frozen);
+    // Checked again here, where it cannot race a change of policy.
+    const refusal = directDeployRefusal(policy.value) ?? freezeRefusal(policy.value, deps.now());
+    if (refusal) return fail(refusal.code, refusal.reason);
     const made = await newRelease(
       deps,
       ctx,

@@ -143,4 +143,21 @@ describe("environment policy", () => {
     await settle(ws.id);
     expect((await call("/v1/audit-events?action=promotion.expired", { key: ws.adminKey })).body.data).toHaveLength(1);
   });
+
+  it("an environment that gates its promotions takes no direct deploys, even unprotected, so the gate cannot be walked around", async () => {
+    const ws = await createWorkspace();
+    const { sandbox } = await deployedWorkspace(ws);
+    await setPolicy(ws.adminKey, "production", { protected: false, required_approvals: 1 });
+    const ci = (await ws.key({ environment: null, scopes: ["read", "deploy", "promote"] })).key;
+    const before = await storageSnapshot();
+    for (const key of [ws.adminKey, ci]) {
+      const refused = await deploy(ws, sandbox.id, ["staging", "production"], {}, key);
+      const problem = expectProblem(refused, 409, "ENVIRONMENT_PROTECTED");
+      expect(problem.detail).toContain("production gates its promotions");
+      expect(problem.errors).toEqual([expect.objectContaining({ path: "body.environments[1]" })]);
+    }
+    expect(await storageSnapshot()).toEqual(before);
+    await setPolicy(ws.adminKey, "production", { required_approvals: 0 });
+    expect((await deploy(ws, sandbox.id, ["production"])).status).toBe(201);
+  });
 });

@@ -5,6 +5,7 @@ import { contentHash, type Spec } from "../../specs/validate-spec";
 import { actorOf } from "../audit-log";
 import { coordinatorFor } from "../coordinator-client";
 import { releaseViews, type ReleaseView } from "../release-views";
+import { directDeployRefusal } from "../promotion-policy";
 import { resolveTargets } from "./resolve-targets";
 
 export interface DeployInput {
@@ -23,18 +24,16 @@ export interface DeployResult {
 /**
  * Deploys a sandbox revision (default: the latest) to several environments
  * at once: one release in each, or none anywhere. Needs `deploy` in every
- * target; a protected environment takes releases only by promotion.
+ * target; a protected or gated environment takes releases only by promotion.
  */
 export async function deploySandbox(deps: Deps, principal: Principal, sandboxId: string, input: DeployInput): Promise<Result<DeployResult>> {
   const sandbox = await findSandbox(deps.db, principal.workspaceId, sandboxId);
   if (!sandbox) return fail("NOT_FOUND", `No sandbox with id "${sandboxId}"`);
   const targets = await resolveTargets(deps, principal, input.environments, "deploy");
   if (!targets.ok) return targets;
-  const protectedTarget = targets.value.find((env) => env.protected);
-  if (protectedTarget) {
-    return fail("ENVIRONMENT_PROTECTED", `${protectedTarget.name} is protected: deploy elsewhere, then promote the tested release into it`, [
-      { path: `body.environments[${input.environments.indexOf(protectedTarget.name)}]`, message: "Protected" },
-    ]);
+  for (const env of targets.value) {
+    const refusal = directDeployRefusal(env);
+    if (refusal) return fail(refusal.code, refusal.reason, [{ path: `body.environments[${input.environments.indexOf(env.name)}]`, message: "Takes releases by promotion only" }]);
   }
   let revision = { revision: sandbox.revision, spec: sandbox.spec };
   if (input.sandbox_revision !== undefined && input.sandbox_revision !== sandbox.revision) {
