@@ -80,4 +80,20 @@ export function listTestSuiteRuns(
 }
 
 /** The newest completed run of a suite on a release, or null: what a promotion gate judges the release by. */
-export { latestCompletedRun } from "./test-gate-runs";
+/** The newest completed run of a suite on one release: the evidence a test gate judges. */
+export async function latestCompletedRun(db: Database, workspaceId: string, testSuiteId: string, releaseId: string) {
+  const [row] = await db
+    .select()
+    .from(testSuiteRuns)
+    .where(
+      and(
+        eq(testSuiteRuns.workspaceId, workspaceId),
+        eq(testSuiteRuns.testSuiteId, testSuiteId),
+        eq(testSuiteRuns.releaseId, releaseId),
+        eq(testSuiteRuns.status, "completed"),
+      ),
+    )
+    .orderBy(desc(testSuiteRuns.createdAt), desc(testSuiteRuns.id))
+    .limit(1);
+  return row ?? null;
+}

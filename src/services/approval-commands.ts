@@ -2,7 +2,7 @@ import { fail, ok, type Result } from "../lib/result";
 import { type DeploymentRow, findDeployment } from "../repositories/deployments";
 import { findPromotionRequest, type PromotionRequestRow, updatePromotionRequest } from "../repositories/promotion-requests";
 import { findRelease } from "../repositories/releases";
-import { promotionRefusal } from "./promotion-policy";
+import { type PolicyRefusal, promotionRefusal } from "./promotion-policy";
 import { type CommandContext, type CommandDeps, currentPolicy, newRelease, type Plan, refused } from "./release-commands";
 
 export interface DecideCommand {
@@ -48,7 +48,14 @@ export async function planDecision(deps: CommandDeps, cmd: DecideCommand): Promi
   const approvals = [...request.approvals, { approver, comment: cmd.comment, at: now }];
   const approved: PromotionRequestRow = { ...request, approvals, updatedAt: now };
   if (approvals.length < request.requiredApprovals) return ok(decisionPlan(deps, approved, request, deployment, "promotion.approved", cmd.comment));
-  return landOrWait(deps, cmd, approved, request, deployment, cmd.comment);
+  const refusal = await policyRefusal(deps, cmd, request.releaseId);
+  if (!refusal.ok) return refusal;
+  if (refusal.value) {
+    // Every approval is in; the policy still holds the release back, so the request says why and waits.
+    const waiting: PromotionRequestRow = { ...approved, status: "approved", blockedReason: refusal.value.reason };
+    return ok(decisionPlan(deps, waiting, request, deployment, "promotion.approved", cmd.comment));
+  }
+  return land(deps, cmd, approved, request, deployment, cmd.comment);
 }
 
 /**
@@ -66,11 +73,17 @@ export async function planSettle(deps: CommandDeps, cmd: SettleCommand): Promise
     return ok(decisionPlan(deps, { ...request, status: "expired", updatedAt: deps.now().toISOString() }, request, deployment, "promotion.expired"));
   }
   if (request.status === "pending") return fail("PROMOTION_REQUEST_CLOSED", "The promotion request still waits for approvals");
+  const refusal = await policyRefusal(deps, cmd, request.releaseId);
+  if (!refusal.ok) return refusal;
+  if (refusal.value) return refused(refusal.value);
+  return land(deps, cmd, { ...request, updatedAt: deps.now().toISOString() }, request, deployment);
+}
+
+/** What the target environment's policy, as stored now, says against landing the release. */
+async function policyRefusal(deps: CommandDeps, cmd: DecideCommand | SettleCommand, releaseId: string): Promise<Result<PolicyRefusal | null>> {
   const policy = await currentPolicy(deps, cmd.context.workspaceId, cmd.environment);
   if (!policy.ok) return policy;
-  const refusal = await promotionRefusal(deps.db, policy.value, request.releaseId, deps.now());
-  if (refusal) return refused(refusal);
-  return landOrWait(deps, cmd, { ...request, updatedAt: deps.now().toISOString() }, request, deployment);
+  return ok(await promotionRefusal(deps.db, policy.value, releaseId, deps.now()));
 }
 
 async function loadRequest(deps: CommandDeps, cmd: { context: CommandContext; promotionRequestId: string; environment: { id: string } }) {
@@ -85,8 +98,8 @@ function isExpired(request: PromotionRequestRow, deps: CommandDeps) {
   return Date.parse(request.expiresAt) <= deps.now().getTime();
 }
 
-/** The request has every approval: land it if the policy allows now, else record what it waits for. */
-async function landOrWait(
+/** The request has every approval and the policy allows it: the promotion's release, and the request executed. */
+async function land(
   deps: CommandDeps,
   cmd: DecideCommand | SettleCommand,
   approved: PromotionRequestRow,
@@ -95,13 +108,6 @@ async function landOrWait(
   comment?: string,
 ): Promise<Result<Plan>> {
   const ctx = cmd.context;
-  const policy = await currentPolicy(deps, ctx.workspaceId, cmd.environment);
-  if (!policy.ok) return policy;
-  const refusal = await promotionRefusal(deps.db, policy.value, approved.releaseId, deps.now());
-  if (refusal) {
-    const waiting: PromotionRequestRow = { ...approved, status: "approved", blockedReason: refusal.reason };
-    return ok(decisionPlan(deps, waiting, before, deployment, "promotion.approved", comment));
-  }
   const origin = await findRelease(deps.db, ctx.workspaceId, approved.releaseId);
   if (!origin) return fail("NOT_FOUND", `The release ${approved.releaseId} no longer exists`);
   const made = await newRelease(

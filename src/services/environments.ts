@@ -22,7 +22,7 @@ import { deleteEnvironmentSecrets } from "../repositories/environment-secrets";
 import { deleteEnvironmentDocuments } from "../repositories/documents";
 import { deleteEnvironmentWebhooks } from "../repositories/webhooks";
 import type { FreezeWindow, ModelPrice } from "../db/schema";
-import { findTestSuiteName } from "../repositories/test-gate-runs";
+import { findTestSuite } from "../repositories/test-suites";
 
 /** How long a new environment keeps its executions unless told otherwise (the column's default too). */
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -85,7 +85,7 @@ export function newEnvironmentRow(deps: Deps, workspaceId: string, name: string,
 
 /** A test gate must name a suite of this workspace; a pass rate alone gates nothing. */
 async function checkPolicy(deps: Deps, row: EnvironmentRow): Promise<Result<null>> {
-  if (row.requiredTestSuiteId && !(await findTestSuiteName(deps.db, row.workspaceId, row.requiredTestSuiteId))) {
+  if (row.requiredTestSuiteId && !(await findTestSuite(deps.db, row.workspaceId, row.requiredTestSuiteId))) {
     return fail("VALIDATION_FAILED", `No test suite with id "${row.requiredTestSuiteId}"`, [{ path: "body.required_test_suite", message: "Unknown test suite" }]);
   }
   if (row.minPassRate !== null && !row.requiredTestSuiteId) {

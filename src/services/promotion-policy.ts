@@ -1,7 +1,7 @@
 import type { Database } from "../db/client";
 import type { FreezeWindow } from "../db/schema";
 import type { EnvironmentRow } from "../repositories/environments";
-import { findTestSuiteName, latestCompletedRun } from "../repositories/test-gate-runs";
+import { findTestSuite, latestCompletedRun } from "../repositories/test-suites";
 
 /** Why an environment's policy keeps a change out right now. */
 export interface PolicyRefusal {
@@ -46,7 +46,7 @@ export function freezeRefusal(env: Pick<EnvironmentRow, "name" | "freezeWindows"
  */
 export async function testGateRefusal(db: Database, env: EnvironmentRow, releaseId: string): Promise<PolicyRefusal | null> {
   if (!env.requiredTestSuiteId) return null;
-  const suiteName = (await findTestSuiteName(db, env.workspaceId, env.requiredTestSuiteId)) ?? env.requiredTestSuiteId;
+  const suiteName = (await findTestSuite(db, env.workspaceId, env.requiredTestSuiteId))?.name ?? env.requiredTestSuiteId;
   const minimum = env.minPassRate ?? 1;
   const run = await latestCompletedRun(db, env.workspaceId, env.requiredTestSuiteId, releaseId);
   if (!run) {
