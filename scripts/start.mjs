@@ -51,9 +51,9 @@ async function waitUntilUp(child) {
   throw new Error(`the server did not come up on ${BASE_URL}`);
 }
 
-async function api(path, key, body) {
+async function api(path, key, body, method = body ? "POST" : "GET") {
   const res = await fetch(`${BASE_URL}${path}`, {
-    method: body ? "POST" : "GET",
+    method,
     headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
@@ -79,12 +79,6 @@ async function ensureDemoWorkspace(bootstrapToken) {
   mkdirSync(".stagecraft", { recursive: true });
   writeFileSync(DEMO_FILE, JSON.stringify(demo, null, 2), { mode: 0o600 });
   return demo;
-}
-
-async function patch(path, key, body) {
-  const res = await fetch(`${BASE_URL}${path}`, { method: "PATCH", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
 }
 
 /**
@@ -121,7 +115,7 @@ async function seedDemoDeployment(adminKey) {
     description: "What production's test gate requires of every release promoted into it",
     cases: [{ name: "roll back", inputs: { question: "How do I roll back?" }, assertions: [{ type: "contains", value: "roll back" }] }],
   });
-  await patch("/v1/environments/production", adminKey, { required_test_suite: suite.id, min_pass_rate: 1 });
+  await api("/v1/environments/production", adminKey, { required_test_suite: suite.id, min_pass_rate: 1 }, "PATCH");
   await api(`/v1/test-suites/${suite.id}/runs`, adminKey, { release_id: staging.id });
   await api(`/v1/releases/${staging.id}/promote`, adminKey, { environments: ["production"], release_tags: ["v1.0.0"] });
 }
