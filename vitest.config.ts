@@ -22,6 +22,8 @@ export default defineConfig(async () => {
             UPSTREAM_TIMEOUT_MS: "500",
             // Failed webhook deliveries retry at once, so tests need not wait out the backoff.
             WEBHOOK_RETRY_BASE_SECONDS: "0",
+            // The invoke path's cache on, as in production, with a bound short enough that a change's wait costs little.
+            EDGE_CACHE_MS: "20",
             TEST_MIGRATIONS: migrations,
           },
         },

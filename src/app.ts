@@ -5,6 +5,7 @@ import { loadConfig } from "./config";
 import type { AppEnv, Deps } from "./context";
 import { openDatabase } from "./db/client";
 import { newId } from "./lib/ids";
+import { EdgeChanges, edgeReads } from "./runtime/edge-cache";
 import { ServerTiming } from "./lib/server-timing";
 import { ApiError } from "./lib/problem";
 import { handleError, handleNotFound } from "./middleware/error-handler";
@@ -46,17 +47,22 @@ export function createApp(overrides: AppOverrides = {}) {
   app.use(
     createMiddleware<AppEnv>(async (c, next) => {
       c.set("timing", new ServerTiming());
+      const config = loadConfig(c.env);
+      const changes = new EdgeChanges();
       c.set("deps", {
         db: openDatabase(c.env.DB),
         kv: c.env.EDGE,
+        edge: edgeReads(c.env.EDGE, config.edgeCacheMs, (work) => c.executionCtx.waitUntil(work)),
+        edgeChanged: () => changes.changed(),
         events: c.env.EVENTS,
         coordinators: c.env.DEPLOYMENT_COORDINATOR,
-        config: loadConfig(c.env),
+        config,
         now: overrides.now ?? (() => new Date()),
         newId: overrides.newId ?? newId,
         requestId: c.var.requestId,
       });
       await next();
+      await changes.settle(config.edgeCacheMs);
     }),
   );
   app.use(

@@ -7,6 +7,7 @@ const configSchema = z.object({
   MASTER_KEY: z.string().refine(isAes256Key, "MASTER_KEY must be base64 of 32 random bytes (openssl rand -base64 32)"),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
+  EDGE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
 });
 
 export type Config = {
@@ -18,6 +19,12 @@ export type Config = {
   upstreamTimeoutMs: number;
   /** The wait before a failed webhook delivery's first retry; each later wait is four times longer. */
   webhookRetryBaseSeconds: number;
+  /**
+   * How long an isolate may serve a key entry, tag pointer or environment
+   * config it read from KV, and so how long a change to one of them holds
+   * its answer (see runtime/edge-cache.ts). 0: no cache, no wait.
+   */
+  edgeCacheMs: number;
 };
 
 const parsed = new WeakMap<object, Config>();
@@ -40,6 +47,7 @@ export function loadConfig(env: Env): Config {
     masterKey: result.data.MASTER_KEY,
     upstreamTimeoutMs: result.data.UPSTREAM_TIMEOUT_MS,
     webhookRetryBaseSeconds: result.data.WEBHOOK_RETRY_BASE_SECONDS,
+    edgeCacheMs: result.data.EDGE_CACHE_MS,
   };
   parsed.set(env, config);
   return config;

@@ -4,6 +4,7 @@ import type { Database } from "./db/client";
 import type { IdGenerator } from "./lib/ids";
 import type { ServerTiming } from "./lib/server-timing";
 import type { InvokeLookups } from "./services/invoke-prefetch";
+import type { EdgeReads } from "./runtime/edge-cache";
 import type { ExecutionRecord } from "./runtime/execution-record";
 import type { WebhookEventMessage, WebhookDeliverMessage } from "./services/webhook-events";
 
@@ -32,6 +33,10 @@ export interface Principal {
 export interface Deps {
   db: Database;
   kv: KVNamespace;
+  /** The invoke path's reads of KV, cached in this isolate within `config.edgeCacheMs`. */
+  edge: EdgeReads;
+  /** Marks that this request changed an entry `edge` reads; its answer then waits out every isolate's copy. */
+  edgeChanged: () => void;
   events: Queue<QueueMessage>;
   coordinators: DurableObjectNamespace<DeploymentCoordinator>;
   config: Config;

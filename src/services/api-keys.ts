@@ -136,7 +136,7 @@ export async function createKey(
     before: null,
     after: apiKeyView(row),
   });
-  await writeCachedKey(deps.kv, row.keyHash, toCachedKey(row));
+  await writeCachedKey(deps, row.keyHash, toCachedKey(row));
   return ok({ ...apiKeyView(row), key: token });
 }
 
@@ -194,8 +194,8 @@ export async function rotateKey(
     throw error;
   }
   await Promise.all([
-    writeCachedKey(deps.kv, replacement.keyHash, toCachedKey(replacement)),
-    writeCachedKey(deps.kv, retired.keyHash, toCachedKey(retired)),
+    writeCachedKey(deps, replacement.keyHash, toCachedKey(replacement)),
+    writeCachedKey(deps, retired.keyHash, toCachedKey(retired)),
   ]);
   return ok({ ...apiKeyView(replacement), key: token, previous_key: apiKeyView(retired) });
 }
@@ -227,7 +227,7 @@ export async function revokeKey(deps: Deps, principal: Principal, id: string): P
     if (isGuardViolation(error)) return getKey(deps, principal, id);
     throw error;
   }
-  await writeCachedKey(deps.kv, key.keyHash, toCachedKey(revoked));
+  await writeCachedKey(deps, key.keyHash, toCachedKey(revoked));
   return ok(apiKeyView(revoked));
 }
 

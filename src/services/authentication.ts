@@ -41,7 +41,7 @@ export function isKeyUsable(key: CachedKey, now: Date): "ok" | "revoked" | "expi
  * written to the cache when it is created, so that is rare).
  */
 export async function authenticateKey(
-  deps: Pick<Deps, "db" | "kv" | "now">,
+  deps: Pick<Deps, "db" | "kv" | "edge" | "edgeChanged" | "now">,
   token: string | undefined,
   /**
    * Called with the key's hash before it is looked up. It may start work that
@@ -55,13 +55,13 @@ export async function authenticateKey(
   if (!token) return { ok: false, reason: "missing" };
   const keyHash = await hashOfWellFormedKey(token);
   if (!keyHash) return { ok: false, reason: "malformed" };
-  let key = await (beforeLookup?.(keyHash) ?? readCachedKey(deps.kv, keyHash));
+  let key = await (beforeLookup?.(keyHash) ?? readCachedKey(deps.edge, keyHash));
   if (!key) {
     if (!readThrough) return { ok: false, reason: "unknown" };
     const row = await findApiKeyByHash(deps.db, keyHash);
     if (!row) return { ok: false, reason: "unknown" };
     key = toCachedKey(row);
-    await writeCachedKey(deps.kv, keyHash, key);
+    await writeCachedKey(deps, keyHash, key);
   }
   const usable = isKeyUsable(key, deps.now());
   if (usable !== "ok") return { ok: false, reason: usable };

@@ -1,4 +1,5 @@
 import type { Deps } from "../context";
+import type { EdgeReads } from "../runtime/edge-cache";
 import type { ModelPrice } from "../db/schema";
 import { listSecrets } from "../repositories/environment-secrets";
 import { findEnvironmentById } from "../repositories/environments";
@@ -24,13 +25,16 @@ export const environmentNameKey = (workspaceId: string, name: string) => `enviro
 
 /**
  * Rewrites an environment's KV entries from D1; called after every change to
- * its settings or secrets. Visible here at once, elsewhere within about 60 s.
+ * its settings or secrets. Visible here to the first request after the
+ * caller's answer (which waits out the isolates' caches), elsewhere within
+ * about 60 s.
  * For a deleted environment, removes its config (the caller removes its name).
  */
-export async function publishEnvironment(deps: Pick<Deps, "db" | "kv">, workspaceId: string, environmentId: string): Promise<void> {
+export async function publishEnvironment(deps: Pick<Deps, "db" | "kv" | "edgeChanged">, workspaceId: string, environmentId: string): Promise<void> {
   const env = await findEnvironmentById(deps.db, workspaceId, environmentId);
   if (!env) {
     await deps.kv.delete(environmentConfigKey(environmentId));
+    deps.edgeChanged();
     return;
   }
   const secrets = await listSecrets(deps.db, workspaceId, environmentId);
@@ -46,8 +50,9 @@ export async function publishEnvironment(deps: Pick<Deps, "db" | "kv">, workspac
     deps.kv.put(environmentConfigKey(environmentId), JSON.stringify(config)),
     deps.kv.put(environmentNameKey(workspaceId, env.name), env.id),
   ]);
+  deps.edgeChanged();
 }
 
-export function readEnvironmentConfig(kv: KVNamespace, environmentId: string): Promise<EnvironmentConfig | null> {
-  return kv.get<EnvironmentConfig>(environmentConfigKey(environmentId), "json");
+export function readEnvironmentConfig(edge: EdgeReads, environmentId: string): Promise<EnvironmentConfig | null> {
+  return edge.get<EnvironmentConfig>(environmentConfigKey(environmentId));
 }

@@ -241,7 +241,7 @@ export async function removeEnvironment(deps: Deps, principal: Principal, name: 
   }
   // The keys are gone from D1; drop their cache entries so they stop working here at once.
   await Promise.all([
-    ...keyHashes.map(({ keyHash }) => forgetCachedKey(deps.kv, keyHash)),
+    ...keyHashes.map(({ keyHash }) => forgetCachedKey(deps, keyHash)),
     publishEnvironment(deps, principal.workspaceId, env.id),
     deps.kv.delete(environmentNameKey(principal.workspaceId, env.name)),
   ]);

@@ -42,7 +42,7 @@ export function runtimeContext(deps: Pick<Deps, "config">): RuntimeContext {
  * inputs checked against the release's variables, templates rendered. No D1.
  */
 export async function preparePrompt(
-  deps: Pick<Deps, "kv" | "newId" | "now">,
+  deps: Pick<Deps, "kv" | "edge" | "newId" | "now">,
   principal: Principal,
   environmentName: string | undefined,
   request: ExecutePromptRequest,
@@ -65,7 +65,7 @@ export async function preparePrompt(
   // Started during authentication when possible; otherwise the two reads share one KV round trip.
   const prefetched = await matchingLookups(lookups, query);
   const [resolved, env] = await Promise.all([
-    prefetched?.release ?? resolveRelease(deps.kv, query),
+    prefetched?.release ?? resolveRelease(deps.edge, query),
     prefetched?.config ?? environmentConfig(deps, principal.workspaceId, ref.value),
   ]);
   if (!resolved.ok) return resolved;

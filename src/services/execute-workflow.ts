@@ -22,7 +22,7 @@ export interface ExecuteWorkflowRequest extends InvocationRequest {
  * prompt deployments (by name and tag, from KV), its document indexes, its
  * secrets, the network.
  */
-export function workflowContext(deps: Pick<Deps, "db" | "kv" | "config">, workspaceId: string, env: EnvironmentConfig): WorkflowContext {
+export function workflowContext(deps: Pick<Deps, "db" | "edge" | "config">, workspaceId: string, env: EnvironmentConfig): WorkflowContext {
   const runtime = runtimeContext(deps);
   return {
     runtime,
@@ -46,7 +46,7 @@ export interface PreparedWorkflow extends PreparedInvocation {
 
 /** The release a workflow execution runs, from KV, with its inputs checked. */
 export async function prepareWorkflow(
-  deps: Pick<Deps, "kv" | "newId" | "now">,
+  deps: Pick<Deps, "kv" | "edge" | "newId" | "now">,
   principal: Principal,
   environmentName: string | undefined,
   request: ExecuteWorkflowRequest,
@@ -57,7 +57,7 @@ export async function prepareWorkflow(
   const ref = await invokeEnvironment(deps, principal, environmentName);
   if (!ref.ok) return ref;
   const [resolved, env] = await Promise.all([
-    resolveRelease(deps.kv, {
+    resolveRelease(deps.edge, {
       workspaceId: principal.workspaceId,
       environmentId: ref.value.id,
       kind: "workflow",

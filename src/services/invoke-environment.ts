@@ -24,6 +24,6 @@ export async function invokeEnvironment(deps: Pick<Deps, "kv">, principal: Princ
 }
 
 /** The environment's variables, prices and sealed secrets; one that has none yet reads as empty. */
-export async function environmentConfig(deps: Pick<Deps, "kv">, workspaceId: string, ref: EnvironmentRef): Promise<EnvironmentConfig> {
-  return (await readEnvironmentConfig(deps.kv, ref.id)) ?? emptyEnvironmentConfig(workspaceId, ref);
+export async function environmentConfig(deps: Pick<Deps, "edge">, workspaceId: string, ref: EnvironmentRef): Promise<EnvironmentConfig> {
+  return (await readEnvironmentConfig(deps.edge, ref.id)) ?? emptyEnvironmentConfig(workspaceId, ref);
 }

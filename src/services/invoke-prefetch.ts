@@ -6,13 +6,14 @@ import { type EnvironmentConfig, environmentConfigKey } from "./environment-edge
 import { type CachedKey, cacheKeyName, readCachedKey } from "./key-cache";
 
 /**
- * One KV round trip for the invoke path.
+ * At most one KV round trip for the invoke path (none while this isolate's
+ * cache holds everything, see edge-cache.ts).
  *
  * A key's workspace and environment never change, so once this isolate has
  * authenticated a key it knows where that key acts. The next request with
  * the key reads, in one bulk KV get, the key's entry (revocation and expiry
  * are still checked on every request), the release pointer it asks for, and
- * the environment's config. The release and config are used only after the
+ * the environment's config, fetching together whatever the cache lacks. The release and config are used only after the
  * key is authenticated, and only if they match what the request needs.
  */
 const MAX_KEYS = 10_000;
@@ -52,16 +53,16 @@ export function emptyEnvironmentConfig(workspaceId: string, ref: EnvironmentRef)
 }
 
 /** Starts the bulk read, or returns null when this isolate does not know the key yet. */
-export function startInvokeLookups(deps: Pick<Deps, "kv">, keyHash: string, readBody: () => Promise<unknown>, environment: string | undefined) {
+export function startInvokeLookups(deps: Pick<Deps, "edge">, keyHash: string, readBody: () => Promise<unknown>, environment: string | undefined) {
   const binding = keyBindings.get(keyHash);
   if (!binding || (environment !== undefined && environment !== binding.environment.name)) return null;
   const configKey = environmentConfigKey(binding.environment.id);
   const fetched = (async () => {
     // A body that is not JSON is the validator's to refuse; here it only means nothing to prefetch.
     const query = queryFrom(binding, await readBody().catch(() => null));
-    const pointerKey = query && pointerKeyFor(query);
+    const pointerKey = query && pointerKeyFor(deps.edge, query);
     const keys = [cacheKeyName(keyHash), configKey, ...(pointerKey ? [pointerKey] : [])];
-    const values = (await deps.kv.get(keys, "json")) as Map<string, unknown>;
+    const values = await deps.edge.getMany(keys);
     return { query, pointerKey, values };
   })();
   const lookups = fetched
@@ -69,7 +70,7 @@ export function startInvokeLookups(deps: Pick<Deps, "kv">, keyHash: string, read
       query
         ? {
             query,
-            release: resolveRelease(deps.kv, query, pointerKey ? ((values.get(pointerKey) as TagPointer | null) ?? null) : undefined),
+            release: resolveRelease(deps.edge, query, pointerKey ? ((values.get(pointerKey) as TagPointer | null) ?? null) : undefined),
             config: Promise.resolve((values.get(configKey) as EnvironmentConfig | null) ?? emptyEnvironmentConfig(binding.workspaceId, binding.environment)),
           }
         : null,
@@ -77,7 +78,7 @@ export function startInvokeLookups(deps: Pick<Deps, "kv">, keyHash: string, read
     .catch(() => null);
   return {
     // Should the bulk read fail, the key is read on its own as usual.
-    key: fetched.then(({ values }) => (values.get(cacheKeyName(keyHash)) as CachedKey | null) ?? null).catch(() => readCachedKey(deps.kv, keyHash)),
+    key: fetched.then(({ values }) => (values.get(cacheKeyName(keyHash)) as CachedKey | null) ?? null).catch(() => readCachedKey(deps.edge, keyHash)),
     lookups,
   };
 }

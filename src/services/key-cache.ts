@@ -1,4 +1,5 @@
-import type { EnvironmentRef, Scope } from "../context";
+import type { Deps, EnvironmentRef, Scope } from "../context";
+import type { EdgeReads } from "../runtime/edge-cache";
 import type { ApiKeyWithEnvironment } from "../repositories/api-keys";
 
 /**
@@ -30,20 +31,23 @@ export function toCachedKey(row: ApiKeyWithEnvironment): CachedKey {
   };
 }
 
-export function readCachedKey(kv: KVNamespace, keyHash: string): Promise<CachedKey | null> {
-  return kv.get<CachedKey>(cacheKeyName(keyHash), "json");
+export function readCachedKey(edge: EdgeReads, keyHash: string): Promise<CachedKey | null> {
+  return edge.get<CachedKey>(cacheKeyName(keyHash));
 }
 
 /**
- * Writes the entry. A put is visible at once in this location and within
- * about 60 s elsewhere, so a revocation is immediate here and eventually
- * consistent globally.
+ * Writes the entry. A put is visible in this location to the first request
+ * after the writer's answer (which waits out the isolates' caches) and
+ * within about 60 s elsewhere, so a revocation is immediate here and
+ * eventually consistent globally.
  */
-export function writeCachedKey(kv: KVNamespace, keyHash: string, key: CachedKey): Promise<void> {
+export async function writeCachedKey(deps: Pick<Deps, "kv" | "edgeChanged">, keyHash: string, key: CachedKey): Promise<void> {
   const dead = key.revoked_at !== null;
-  return kv.put(cacheKeyName(keyHash), JSON.stringify(key), dead ? { expirationTtl: DEAD_KEY_TTL_SECONDS } : {});
+  await deps.kv.put(cacheKeyName(keyHash), JSON.stringify(key), dead ? { expirationTtl: DEAD_KEY_TTL_SECONDS } : {});
+  deps.edgeChanged();
 }
 
-export function forgetCachedKey(kv: KVNamespace, keyHash: string): Promise<void> {
-  return kv.delete(cacheKeyName(keyHash));
+export async function forgetCachedKey(deps: Pick<Deps, "kv" | "edgeChanged">, keyHash: string): Promise<void> {
+  await deps.kv.delete(cacheKeyName(keyHash));
+  deps.edgeChanged();
 }

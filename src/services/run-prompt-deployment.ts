@@ -15,13 +15,13 @@ export type DeploymentAnswer = { text: string } | { error: string };
  * caller can offer more than a given prompt uses.
  */
 export async function runPromptDeployment(
-  deps: Pick<Deps, "kv">,
+  deps: Pick<Deps, "edge">,
   runtime: RuntimeContext,
   workspaceId: string,
   env: EnvironmentConfig,
   request: { name: string; tag?: string | undefined; values: Record<string, unknown>; declaredOnly?: boolean },
 ): Promise<DeploymentAnswer> {
-  const resolved = await resolveRelease(deps.kv, { workspaceId, environmentId: env.id, kind: "prompt", deploymentName: request.name, tag: request.tag });
+  const resolved = await resolveRelease(deps.edge, { workspaceId, environmentId: env.id, kind: "prompt", deploymentName: request.name, tag: request.tag });
   if (!resolved.ok) return { error: resolved.error.detail };
   const spec = resolved.value.release.spec as PromptSpec;
   const declared = new Set(spec.input_variables.map((v) => v.key));

@@ -16,7 +16,7 @@ export type SpecRun = { kind: "prompt"; messages: ChatMessage[] | null; outcome:
  * runtime the invoke routes use. It records nothing: sandbox runs and test
  * suite runs are not production traffic.
  */
-export async function runSpec(deps: Pick<Deps, "db" | "kv" | "config">, workspaceId: string, env: EnvironmentConfig, target: Spec, values: Record<string, unknown>): Promise<SpecRun> {
+export async function runSpec(deps: Pick<Deps, "db" | "edge" | "config">, workspaceId: string, env: EnvironmentConfig, target: Spec, values: Record<string, unknown>): Promise<SpecRun> {
   if (target.kind === "workflow") return { kind: "workflow", outcome: await runWorkflow(target.spec, values, workflowContext(deps, workspaceId, env)) };
   const rendered = render(target.spec, values, env);
   const outcome = "outcome" in rendered ? rendered.outcome : await completePrompt(runtimeContext(deps), target.spec, rendered.messages, env);

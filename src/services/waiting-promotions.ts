@@ -15,7 +15,7 @@ const BATCH = 50;
  * Returns the ids of the requests that landed.
  */
 export async function settlePromotions(
-  deps: Pick<Deps, "db" | "coordinators" | "requestId" | "now">,
+  deps: Pick<Deps, "db" | "coordinators" | "requestId" | "now"> & Partial<Pick<Deps, "edgeChanged">>,
   filter: { workspaceId?: string; releaseId?: string } = {},
 ): Promise<string[]> {
   const unsettled = await listUnsettledPromotionRequests(deps.db, { ...filter, now: deps.now().toISOString(), limit: BATCH });

@@ -57,6 +57,6 @@ export async function bootstrapWorkspace(deps: Deps, name: string): Promise<Boot
       after: { workspace: created.workspace, environments: created.environments, api_key: apiKeyView(key) },
     },
   );
-  await Promise.all([writeCachedKey(deps.kv, key.keyHash, toCachedKey(key)), ...environments.map((env) => publishEnvironment(deps, workspace.id, env.id))]);
+  await Promise.all([writeCachedKey(deps, key.keyHash, toCachedKey(key)), ...environments.map((env) => publishEnvironment(deps, workspace.id, env.id))]);
   return created;
 }

@@ -1,0 +1,135 @@
+/**
+ * What the invoke path reads from KV, kept in this isolate's memory.
+ *
+ * - Entries that never change once written (release snapshots, deployment
+ *   names) are kept until evicted. An absent one is not remembered: it may
+ *   be written later.
+ * - Entries that change (API key entries, tag pointers, environment config)
+ *   are served for at most `maxAgeMs` after the read that fetched them began.
+ *   Every request that changes one of them answers only once that time has
+ *   passed since its last write (see {@link EdgeChanges}). So when a promote,
+ *   revert, revocation or secret change returns, no isolate anywhere still
+ *   holds a value read before it, and the next request in that location
+ *   reads the new one from KV.
+ *
+ * Under steady traffic a changing entry past half its age is read again in
+ * the background while the cached value is still served, so requests do not
+ * wait for KV at all. `maxAgeMs` 0 turns the cache of changing entries off:
+ * every read goes to KV and no change waits.
+ */
+const MAX_ENTRIES = 10_000;
+
+interface ChangingEntry {
+  value: Promise<unknown>;
+  /** When the read that produced `value` began (this isolate's clock). */
+  readAt: number;
+  refreshing: boolean;
+}
+
+const changing = new Map<string, ChangingEntry>();
+const immutable = new Map<string, unknown>();
+
+function keep<T>(cache: Map<string, T>, key: string, value: T) {
+  cache.delete(key);
+  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+}
+
+export interface EdgeReads {
+  /** JSON values of entries that change (null when absent), none older than the bound; one KV round trip for those not cached. */
+  getMany(keys: string[]): Promise<Map<string, unknown>>;
+  get<T>(key: string): Promise<T | null>;
+  /** A JSON entry that never changes once written. */
+  getImmutable<T>(key: string): Promise<T | null>;
+  /** An immutable entry this isolate already holds, without any I/O. */
+  peekImmutable<T>(key: string): T | undefined;
+}
+
+export function edgeReads(kv: KVNamespace, maxAgeMs: number, waitUntil: (work: Promise<unknown>) => void): EdgeReads {
+  /** Reads `keys` in one bulk get and caches each value as of the moment the read began. */
+  function read(keys: string[]) {
+    const readAt = Date.now();
+    const bulk = kv.get(keys, "json");
+    for (const key of keys) {
+      const entry: ChangingEntry = { value: bulk.then((values) => values.get(key) ?? null), readAt, refreshing: false };
+      // A failed read is not kept: the next request tries again.
+      entry.value.catch(() => changing.get(key) === entry && changing.delete(key));
+      keep(changing, key, entry);
+    }
+  }
+
+  function refresh(keys: string[]) {
+    const readAt = Date.now();
+    for (const key of keys) changing.get(key)!.refreshing = true;
+    const done = kv.get(keys, "json").then(
+      (values) => {
+        for (const key of keys) {
+          const current = changing.get(key);
+          if (!current || current.readAt < readAt) keep(changing, key, { value: Promise.resolve(values.get(key) ?? null), readAt, refreshing: false });
+        }
+      },
+      () => {
+        for (const key of keys) {
+          const current = changing.get(key);
+          if (current) current.refreshing = false;
+        }
+      },
+    );
+    waitUntil(done);
+  }
+
+  async function getMany(keys: string[]): Promise<Map<string, unknown>> {
+    if (maxAgeMs === 0) return kv.get(keys, "json");
+    const now = Date.now();
+    const stale: string[] = [];
+    const aging: string[] = [];
+    for (const key of keys) {
+      const entry = changing.get(key);
+      const age = entry ? now - entry.readAt : Number.POSITIVE_INFINITY;
+      if (age >= maxAgeMs || age < 0) stale.push(key);
+      else if (age >= maxAgeMs / 2 && !entry!.refreshing) aging.push(key);
+    }
+    if (stale.length > 0) read(stale);
+    if (aging.length > 0) refresh(aging);
+    const values = await Promise.all(keys.map((key) => changing.get(key)!.value));
+    return new Map(keys.map((key, i) => [key, values[i]]));
+  }
+
+  return {
+    getMany,
+    async get<T>(key: string) {
+      return ((await getMany([key])).get(key) as T | null) ?? null;
+    },
+    async getImmutable<T>(key: string) {
+      if (immutable.has(key)) return immutable.get(key) as T;
+      const loaded = await kv.get<T>(key, "json");
+      if (loaded !== null) keep(immutable, key, loaded);
+      return loaded;
+    },
+    peekImmutable<T>(key: string) {
+      return immutable.get(key) as T | undefined;
+    },
+  };
+}
+
+/**
+ * The other half of the cache's promise: a request that changed what the
+ * invoke path reads holds its answer until every isolate's copy of the old
+ * value has expired.
+ */
+export class EdgeChanges {
+  #lastChangeAt: number | null = null;
+
+  /** Call after a write to KV of an entry the invoke path reads (or after a coordinator wrote some). */
+  changed() {
+    this.#lastChangeAt = Date.now();
+  }
+
+  /** Resolves once `maxAgeMs` has passed since the last change (at once if there was none). */
+  async settle(maxAgeMs: number): Promise<void> {
+    if (this.#lastChangeAt === null || maxAgeMs === 0) return;
+    // One millisecond more, so that clock granularity cannot leave an entry exactly at its limit.
+    const wait = this.#lastChangeAt + maxAgeMs + 1 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
