@@ -35,7 +35,7 @@ export type AppOverrides = Partial<Pick<Deps, "now" | "newId">>;
 
 /**
  * Builds the HTTP application. Everything a handler touches reaches it
- * through `c.var.deps`, built here per request from the bindings.
+ * through `c.get("deps")`, built here per request from the bindings.
  *
  * @example
  * const app = createApp({ now: () => new Date("2030-01-01T00:00:00Z") });
@@ -59,7 +59,7 @@ export function createApp(overrides: AppOverrides = {}) {
         config,
         now: overrides.now ?? (() => new Date()),
         newId: overrides.newId ?? newId,
-        requestId: c.var.requestId,
+        requestId: c.get("requestId"),
       });
       await next();
       await changes.settle(config.edgeCacheMs);

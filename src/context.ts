@@ -48,7 +48,7 @@ export interface Deps {
 /** Messages on the events queue, discriminated by `type`. */
 export type QueueMessage =
   | { type: "api_key.used"; workspace_id: string; key_id: string; at: string }
-  | { type: "execution.recorded"; execution: ExecutionRecord }
+  | { type: "executions.recorded"; executions: ExecutionRecord[] }
   | WebhookEventMessage
   | WebhookDeliverMessage;
 

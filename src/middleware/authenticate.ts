@@ -39,7 +39,7 @@ function authenticateWith(beforeLookup?: (c: Context<AppEnv>, keyHash: string) =
     }
     c.set("principal", result.principal);
     rememberKeyBinding(result.keyHash, result.principal);
-    c.var.timing.lap("auth");
+    c.get("timing").lap("auth");
     c.executionCtx.waitUntil(recordKeyUse(deps, result.principal));
     await next();
   });
@@ -54,7 +54,7 @@ export const authenticate = authenticateWith();
  * A key missing from KV is refused here without a look in D1.
  */
 export const authenticateInvoke = authenticateWith((c, keyHash) => {
-  const started = startInvokeLookups(c.var.deps, keyHash, () => c.req.json(), c.req.query("environment"));
+  const started = startInvokeLookups(c.get("deps"), keyHash, () => c.req.json(), c.req.query("environment"));
   if (!started) return undefined;
   c.set("invokeLookups", started.lookups);
   return started.key;

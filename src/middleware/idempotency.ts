@@ -49,8 +49,8 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
     throw new ApiError("VALIDATION_FAILED", "Idempotency-Key must be 1–255 visible ASCII characters", [{ path: "header.idempotency-key", message: "Invalid" }]);
   }
-  const { db, now } = c.var.deps;
-  const principal = c.var.principal;
+  const { db, now } = c.get("deps");
+  const principal = c.get("principal");
   const print = await fingerprint(c.req.method, new URL(c.req.url).pathname + new URL(c.req.url).search, principal.keyId, await c.req.text());
   const claim: IdempotencyRecordRow = { workspaceId: principal.workspaceId, idempotencyKey: key, fingerprint: print, status: null, body: null, createdAt: now().toISOString() };
 

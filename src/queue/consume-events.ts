@@ -29,8 +29,8 @@ export async function consumeEvents(batch: MessageBatch<QueueMessage>, env: Env)
         if (!seen || seen.at < body.at) latestUse.set(body.key_id, { workspaceId: body.workspace_id, at: body.at });
         break;
       }
-      case "execution.recorded":
-        records.push(body.execution);
+      case "executions.recorded":
+        records.push(...body.executions);
         break;
     }
   }

@@ -1,40 +1,48 @@
-import { and, desc, eq, gte, inArray, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { executions } from "../db/schema";
 import type { ExecutionRecord } from "../runtime/execution-record";
 
 export type ExecutionRow = typeof executions.$inferSelect;
 
-/** Inserts records; one already written (a queue redelivery) is left as it is. */
+/** Records travel to SQLite as one JSON text per statement, at most this long (D1 caps a value at 2 MB). */
+const MAX_JSON_CHARS = 500_000;
+
+/**
+ * Every column, in the table's order, read from one record of `json_each`:
+ * JSON columns as JSON text (NULL for JSON null), the others as SQL values.
+ * Columns a record does not carry (quality and actuals) come out NULL.
+ */
+const columnsFromRecord = sql.join(
+  Object.values(getTableColumns(executions)).map((column) =>
+    column.dataType === "json" ? sql.raw(`nullif(value -> '$.${column.name}', 'null')`) : sql.raw(`value ->> '$.${column.name}'`),
+  ),
+  sql.raw(", "),
+);
+
+/**
+ * Inserts records, a few hundred per statement: the batch travels as one
+ * JSON parameter that SQLite unpacks with `json_each` (D1 allows only 100
+ * bound parameters per statement, four records' worth as plain values).
+ * A record already written (a queue redelivery) is left as it is.
+ */
 export function insertExecutions(db: Database, records: ExecutionRecord[]) {
-  return records.map((r) =>
+  const chunks: string[][] = [];
+  let chars = Number.POSITIVE_INFINITY;
+  for (const r of records) {
+    const json = JSON.stringify({ ...r, created_at: new Date(r.started_at).toISOString() });
+    if (chars + json.length > MAX_JSON_CHARS) {
+      chunks.push([]);
+      chars = 0;
+    }
+    chunks.at(-1)!.push(json);
+    chars += json.length + 1;
+  }
+  return chunks.map((chunk) =>
     db
       .insert(executions)
-      .values({
-        id: r.id,
-        workspaceId: r.workspace_id,
-        environmentId: r.environment_id,
-        deploymentId: r.deployment_id,
-        releaseId: r.release_id,
-        releaseTag: r.release_tag,
-        kind: r.kind,
-        status: r.status,
-        errorCode: r.error_code,
-        errorMessage: r.error_message,
-        modelProvider: r.model_provider,
-        modelName: r.model_name,
-        inputTokens: r.input_tokens,
-        outputTokens: r.output_tokens,
-        costUsd: r.cost_usd,
-        latencyMs: r.latency_ms,
-        externalId: r.external_id,
-        metadata: r.metadata,
-        inputs: r.inputs,
-        outputs: r.outputs,
-        nodes: r.nodes,
-        startedAt: r.started_at,
-        createdAt: new Date(r.started_at).toISOString(),
-      })
+      // `WHERE true` tells SQLite's parser that the ON CONFLICT clause belongs to the INSERT.
+      .select(sql`SELECT ${columnsFromRecord} FROM json_each(${`[${chunk.join(",")}]`}) WHERE true`)
       .onConflictDoNothing(),
   );
 }

@@ -26,31 +26,50 @@ export interface ExecutionRecord {
   started_at: number;
 }
 
-/** Queue messages are capped at 128 KB; inputs and outputs beyond this are summarized. */
-const MAX_PAYLOAD_CHARS = 32_000;
+/**
+ * A queue message is capped at 128 KB. Inputs, outputs and metadata beyond
+ * these lengths are summarized, so that one record, even of two-byte
+ * characters, always fits a message.
+ */
+const MAX_PAYLOAD_CHARS = 24_000;
+const MAX_METADATA_CHARS = 8_000;
+/** Records share a message up to this many characters of JSON (at most 2 bytes each as the queue encodes them). */
+const MESSAGE_BUDGET_CHARS = 60_000;
 
-export function clip(value: unknown): unknown {
+function clip(value: unknown, limit: number): unknown {
   const text = JSON.stringify(value ?? null);
-  return text.length <= MAX_PAYLOAD_CHARS ? value : { truncated: true, preview: text.slice(0, MAX_PAYLOAD_CHARS) };
+  return text.length <= limit ? value : { truncated: true, preview: text.slice(0, limit) };
 }
 
-/** Records waiting to be sent, shared by the requests of this isolate. */
-const pending: { body: QueueMessage }[] = [];
+/** Records waiting to be sent, shared by the requests of this isolate, with their size. */
+const pending: { record: ExecutionRecord; chars: number }[] = [];
 let flush: Promise<void> | null = null;
-/** How long a record may wait for others to share its queue send. */
+/** How long a record may wait for others to share its queue message. */
 const FLUSH_DELAY_MS = 20;
-/** The most messages one sendBatch takes. */
-const MAX_BATCH = 100;
+
+/** Packs records into as few messages as the size budget allows, in order. */
+export function packRecords(records: { record: ExecutionRecord; chars: number }[]): QueueMessage[] {
+  const messages: { type: "executions.recorded"; executions: ExecutionRecord[] }[] = [];
+  let chars = Number.POSITIVE_INFINITY;
+  for (const item of records) {
+    if (chars + item.chars > MESSAGE_BUDGET_CHARS) {
+      messages.push({ type: "executions.recorded", executions: [] });
+      chars = 0;
+    }
+    messages.at(-1)!.executions.push(item.record);
+    chars += item.chars;
+  }
+  return messages;
+}
 
 async function flushSoon(queue: Queue<QueueMessage>): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS));
   // Records arriving from now on start the next flush.
   flush = null;
-  const batch = pending.splice(0, pending.length);
-  for (let i = 0; i < batch.length; i += MAX_BATCH) {
-    const chunk = batch.slice(i, i + MAX_BATCH);
-    await queue.sendBatch(chunk).catch((error: unknown) => {
-      console.error(JSON.stringify({ level: "error", message: "could not enqueue execution records", count: chunk.length, error: String(error) }));
+  for (const message of packRecords(pending.splice(0, pending.length))) {
+    await queue.send(message).catch((error: unknown) => {
+      const count = message.type === "executions.recorded" ? message.executions.length : 0;
+      console.error(JSON.stringify({ level: "error", message: "could not enqueue execution records", count, error: String(error) }));
     });
   }
 }
@@ -59,12 +78,18 @@ async function flushSoon(queue: Queue<QueueMessage>): Promise<void> {
  * Hands the record to the queue without delaying the response: the queue
  * consumer writes it to D1, so the invoke path itself never touches D1.
  *
- * Under load, the records of one isolate's concurrent requests share a
- * queue send (one sendBatch per ~20 ms instead of one send per request);
+ * The records of one isolate's requests within ~20 ms share a queue
+ * message (usually one send per 20 ms under load, not one per request);
  * every request waits on that send, so none is lost when its request ends.
  */
 export function enqueueExecution(deps: Pick<Deps, "events">, ctx: Pick<ExecutionContext, "waitUntil">, record: ExecutionRecord) {
-  pending.push({ body: { type: "execution.recorded", execution: { ...record, inputs: clip(record.inputs), outputs: clip(record.outputs) } } });
+  const clipped: ExecutionRecord = {
+    ...record,
+    inputs: clip(record.inputs, MAX_PAYLOAD_CHARS),
+    outputs: clip(record.outputs, MAX_PAYLOAD_CHARS),
+    metadata: clip(record.metadata, MAX_METADATA_CHARS) as ExecutionRecord["metadata"],
+  };
+  pending.push({ record: clipped, chars: JSON.stringify(clipped).length });
   flush ??= flushSoon(deps.events);
   ctx.waitUntil(flush);
 }

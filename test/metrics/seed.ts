@@ -35,14 +35,15 @@ export function executionRecord(fields: Partial<ExecutionRecord> & Pick<Executio
   };
 }
 
-/** Delivers records through the real queue consumer, as the events queue would, 100 to a batch. */
+/** Delivers records through the real queue consumer, as the events queue would: 20 records to a message, 100 messages to a batch. */
 export async function deliver(records: ExecutionRecord[]): Promise<void> {
-  for (let i = 0; i < records.length; i += 100) {
-    const messages = records.slice(i, i + 100).map((execution, j) => ({
-      id: `msg-${i + j}-${execution.id}`,
+  for (let i = 0; i < records.length; i += 2_000) {
+    const chunk = records.slice(i, i + 2_000);
+    const messages = Array.from({ length: Math.ceil(chunk.length / 20) }, (_, j) => ({
+      id: `msg-${i}-${j}`,
       timestamp: new Date(),
       attempts: 1,
-      body: { type: "execution.recorded", execution } satisfies QueueMessage,
+      body: { type: "executions.recorded", executions: chunk.slice(j * 20, j * 20 + 20) } satisfies QueueMessage,
     }));
     const batch = createMessageBatch<QueueMessage>("stagecraft-events", messages);
     const ctx = createExecutionContext();

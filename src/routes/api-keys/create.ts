@@ -20,6 +20,6 @@ const route = createRoute({
 
 export function registerCreateApiKey(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await createKey(c.var.deps, c.var.principal, c.req.valid("json"))), 201);
+    return c.json(unwrap(await createKey(c.get("deps"), c.get("principal"), c.req.valid("json"))), 201);
   });
 }

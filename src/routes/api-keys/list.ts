@@ -20,6 +20,6 @@ const route = createRoute({
 
 export function registerListApiKeys(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await listKeysFor(c.var.deps, c.var.principal, c.req.valid("query"))), 200);
+    return c.json(unwrap(await listKeysFor(c.get("deps"), c.get("principal"), c.req.valid("query"))), 200);
   });
 }

@@ -20,6 +20,6 @@ const route = createRoute({
 
 export function registerRevokeApiKey(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await revokeKey(c.var.deps, c.var.principal, c.req.valid("param").id)), 200);
+    return c.json(unwrap(await revokeKey(c.get("deps"), c.get("principal"), c.req.valid("param").id)), 200);
   });
 }

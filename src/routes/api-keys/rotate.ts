@@ -21,6 +21,6 @@ const route = createRoute({
 export function registerRotateApiKey(router: Router) {
   router.openapi(route, async (c) => {
     const { grace_period_seconds } = c.req.valid("json");
-    return c.json(unwrap(await rotateKey(c.var.deps, c.var.principal, c.req.valid("param").id, grace_period_seconds)), 201);
+    return c.json(unwrap(await rotateKey(c.get("deps"), c.get("principal"), c.req.valid("param").id, grace_period_seconds)), 201);
   });
 }

@@ -26,6 +26,6 @@ const route = createRoute({
 
 export function registerListAuditEvents(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await listAuditEventsFor(c.var.deps, c.var.principal, c.req.valid("query"))), 200);
+    return c.json(unwrap(await listAuditEventsFor(c.get("deps"), c.get("principal"), c.req.valid("query"))), 200);
   });
 }

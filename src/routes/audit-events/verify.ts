@@ -19,6 +19,6 @@ const route = createRoute({
 
 export function registerVerifyAuditEvents(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await verifyWorkspaceAudit(c.var.deps, c.var.principal)), 200);
+    return c.json(unwrap(await verifyWorkspaceAudit(c.get("deps"), c.get("principal"))), 200);
   });
 }

@@ -21,6 +21,6 @@ const route = createRoute({
 
 export function registerDeploymentHistory(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await deploymentHistory(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("query"))), 200);
+    return c.json(unwrap(await deploymentHistory(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("query"))), 200);
   });
 }

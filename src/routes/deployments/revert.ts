@@ -26,8 +26,8 @@ export function registerRevertDeployment(router: Router) {
   router.openapi(route, async (c) => {
     const release = unwrap(
       await revertDeployment(
-        c.var.deps,
-        c.var.principal,
+        c.get("deps"),
+        c.get("principal"),
         c.req.valid("param").id,
         c.req.valid("query").environment,
         c.req.valid("json").release_id,

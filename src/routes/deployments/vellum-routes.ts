@@ -45,7 +45,7 @@ export function registerVellumDeploymentRoutes(router: Router, kind: DeploymentK
       request: { query: OffsetPaginationQuery.merge(EnvironmentQuery) },
       responses: { 200: jsonResponse(offsetPageOf(VellumDeploymentSchema), "A page, newest first"), ...problems(400, 401, 403, 404) },
     }),
-    async (c) => c.json(unwrap(await listVellumDeployments(c.var.deps, c.var.principal, kind, c.req.valid("query"), pageUrlFor(c.req.url))), 200),
+    async (c) => c.json(unwrap(await listVellumDeployments(c.get("deps"), c.get("principal"), kind, c.req.valid("query"), pageUrlFor(c.req.url))), 200),
   );
 
   router.openapi(
@@ -59,7 +59,7 @@ export function registerVellumDeploymentRoutes(router: Router, kind: DeploymentK
       request: { params: DeploymentParams, query: EnvironmentQuery },
       responses: { 200: jsonResponse(VellumDeploymentSchema, "The deployment"), ...problems(400, 401, 403, 404) },
     }),
-    async (c) => c.json(unwrap(await getVellumDeployment(c.var.deps, c.var.principal, kind, c.req.valid("param").id, c.req.valid("query").environment)), 200),
+    async (c) => c.json(unwrap(await getVellumDeployment(c.get("deps"), c.get("principal"), kind, c.req.valid("param").id, c.req.valid("query").environment)), 200),
   );
 
   router.openapi(
@@ -73,7 +73,7 @@ export function registerVellumDeploymentRoutes(router: Router, kind: DeploymentK
       responses: { 200: jsonResponse(offsetPageOf(VellumReleaseTagSchema), "The environment's tags"), ...problems(400, 401, 403, 404) },
     }),
     async (c) =>
-      c.json(unwrap(await listVellumReleaseTags(c.var.deps, c.var.principal, kind, c.req.valid("param").id, c.req.valid("query"), pageUrlFor(c.req.url))), 200),
+      c.json(unwrap(await listVellumReleaseTags(c.get("deps"), c.get("principal"), kind, c.req.valid("param").id, c.req.valid("query"), pageUrlFor(c.req.url))), 200),
   );
 
   router.openapi(
@@ -88,7 +88,7 @@ export function registerVellumDeploymentRoutes(router: Router, kind: DeploymentK
     }),
     async (c) => {
       const { id, name } = c.req.valid("param");
-      const found = unwrap(await getVellumReleaseTag(c.var.deps, c.var.principal, kind, id, name, c.req.valid("query").environment));
+      const found = unwrap(await getVellumReleaseTag(c.get("deps"), c.get("principal"), kind, id, name, c.req.valid("query").environment));
       c.header("ETag", `"${found.release.id}"`);
       return c.json(found, 200);
     },
@@ -109,7 +109,7 @@ export function registerVellumDeploymentRoutes(router: Router, kind: DeploymentK
     async (c) => {
       const { id, name } = c.req.valid("param");
       const moved = unwrap(
-        await moveVellumReleaseTag(c.var.deps, c.var.principal, kind, id, name, {
+        await moveVellumReleaseTag(c.get("deps"), c.get("principal"), kind, id, name, {
           environment: c.req.valid("query").environment,
           releaseId: c.req.valid("json").history_item_id ?? undefined,
           ifMatch: parseIfMatch(c.req.header("if-match")),
@@ -132,7 +132,7 @@ export function registerVellumDeploymentRoutes(router: Router, kind: DeploymentK
     }),
     async (c) => {
       const { id, release_id_or_release_tag } = c.req.valid("param");
-      return c.json(unwrap(await getVellumRelease(c.var.deps, c.var.principal, kind, id, release_id_or_release_tag, c.req.valid("query").environment)), 200);
+      return c.json(unwrap(await getVellumRelease(c.get("deps"), c.get("principal"), kind, id, release_id_or_release_tag, c.req.valid("query").environment)), 200);
     },
   );
 }

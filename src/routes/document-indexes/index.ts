@@ -139,19 +139,19 @@ const searchRoute = createRoute({
 });
 
 export function registerDocumentIndexRoutes(router: Router) {
-  router.openapi(listRoute, async (c) => c.json(unwrap(await listDocumentIndexesFor(c.var.deps, c.var.principal, c.req.valid("query"))), 200));
+  router.openapi(listRoute, async (c) => c.json(unwrap(await listDocumentIndexesFor(c.get("deps"), c.get("principal"), c.req.valid("query"))), 200));
   router.openapi(createIndexRoute, async (c) =>
-    c.json(unwrap(await createDocumentIndex(c.var.deps, c.var.principal, c.req.valid("query").environment, c.req.valid("json").name)), 201),
+    c.json(unwrap(await createDocumentIndex(c.get("deps"), c.get("principal"), c.req.valid("query").environment, c.req.valid("json").name)), 201),
   );
   router.openapi(getRoute, async (c) =>
-    c.json(unwrap(await getDocumentIndex(c.var.deps, c.var.principal, c.req.valid("query").environment, c.req.valid("param").id)), 200),
+    c.json(unwrap(await getDocumentIndex(c.get("deps"), c.get("principal"), c.req.valid("query").environment, c.req.valid("param").id)), 200),
   );
   router.openapi(addRoute, async (c) =>
-    c.json(unwrap(await addDocument(c.var.deps, c.var.principal, c.req.valid("query").environment, c.req.valid("param").id, c.req.valid("json"))), 201),
+    c.json(unwrap(await addDocument(c.get("deps"), c.get("principal"), c.req.valid("query").environment, c.req.valid("param").id, c.req.valid("json"))), 201),
   );
   router.openapi(deleteRoute, async (c) => {
     const { id, document_id } = c.req.valid("param");
-    return c.json(unwrap(await removeDocument(c.var.deps, c.var.principal, c.req.valid("query").environment, id, document_id)), 200);
+    return c.json(unwrap(await removeDocument(c.get("deps"), c.get("principal"), c.req.valid("query").environment, id, document_id)), 200);
   });
-  router.openapi(searchRoute, async (c) => c.json(unwrap(await searchIndex(c.var.deps, c.var.principal, c.req.valid("query").environment, c.req.valid("json"))), 200));
+  router.openapi(searchRoute, async (c) => c.json(unwrap(await searchIndex(c.get("deps"), c.get("principal"), c.req.valid("query").environment, c.req.valid("json"))), 200));
 }

@@ -20,6 +20,6 @@ const route = createRoute({
 
 export function registerCreateEnvironment(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await createEnvironment(c.var.deps, c.var.principal, c.req.valid("json"))), 201);
+    return c.json(unwrap(await createEnvironment(c.get("deps"), c.get("principal"), c.req.valid("json"))), 201);
   });
 }

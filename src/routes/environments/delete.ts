@@ -20,6 +20,6 @@ const route = createRoute({
 
 export function registerDeleteEnvironment(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await removeEnvironment(c.var.deps, c.var.principal, c.req.valid("param").name)), 200);
+    return c.json(unwrap(await removeEnvironment(c.get("deps"), c.get("principal"), c.req.valid("param").name)), 200);
   });
 }

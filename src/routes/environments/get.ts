@@ -19,6 +19,6 @@ const route = createRoute({
 
 export function registerGetEnvironment(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await getEnvironment(c.var.deps, c.var.principal, c.req.valid("param").name)), 200);
+    return c.json(unwrap(await getEnvironment(c.get("deps"), c.get("principal"), c.req.valid("param").name)), 200);
   });
 }

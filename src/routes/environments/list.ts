@@ -21,6 +21,6 @@ const route = createRoute({
 export function registerListEnvironments(router: Router) {
   router.openapi(route, async (c) => {
     const { cursor, limit } = c.req.valid("query");
-    return c.json(unwrap(await listEnvironmentsFor(c.var.deps, c.var.principal, cursor, limit)), 200);
+    return c.json(unwrap(await listEnvironmentsFor(c.get("deps"), c.get("principal"), cursor, limit)), 200);
   });
 }

@@ -50,11 +50,11 @@ const deleteRoute = createRoute({
 export function registerSecretRoutes(router: Router) {
   router.openapi(putRoute, async (c) => {
     const { name, key } = c.req.valid("param");
-    return c.json(unwrap(await setSecret(c.var.deps, c.var.principal, name, key, c.req.valid("json").value)), 200);
+    return c.json(unwrap(await setSecret(c.get("deps"), c.get("principal"), name, key, c.req.valid("json").value)), 200);
   });
-  router.openapi(listRoute, async (c) => c.json(unwrap(await listSecretNames(c.var.deps, c.var.principal, c.req.valid("param").name)), 200));
+  router.openapi(listRoute, async (c) => c.json(unwrap(await listSecretNames(c.get("deps"), c.get("principal"), c.req.valid("param").name)), 200));
   router.openapi(deleteRoute, async (c) => {
     const { name, key } = c.req.valid("param");
-    return c.json(unwrap(await removeSecret(c.var.deps, c.var.principal, name, key)), 200);
+    return c.json(unwrap(await removeSecret(c.get("deps"), c.get("principal"), name, key)), 200);
   });
 }

@@ -21,6 +21,6 @@ const route = createRoute({
 export function registerUpdateEnvironment(router: Router) {
   router.openapi(route, async (c) => {
     const { name } = c.req.valid("param");
-    return c.json(unwrap(await updateEnvironmentSettings(c.var.deps, c.var.principal, name, c.req.valid("json"))), 200);
+    return c.json(unwrap(await updateEnvironmentSettings(c.get("deps"), c.get("principal"), name, c.req.valid("json"))), 200);
   });
 }

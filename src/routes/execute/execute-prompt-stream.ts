@@ -29,11 +29,11 @@ const route = createRoute({
 export function registerExecutePromptStream(router: Router) {
   router.openapi(route, async (c) => {
     const request = c.req.valid("json");
-    const prepared = unwrap(await preparePrompt(c.var.deps, c.var.principal, c.req.valid("query").environment, request, c.var.timing, c.var.invokeLookups));
-    const events = "outcome" in prepared.rendered ? null : streamPrompt(runtimeContext(c.var.deps), prepared.spec, prepared.rendered.messages, prepared.env);
+    const prepared = unwrap(await preparePrompt(c.get("deps"), c.get("principal"), c.req.valid("query").environment, request, c.get("timing"), c.get("invokeLookups")));
+    const events = "outcome" in prepared.rendered ? null : streamPrompt(runtimeContext(c.get("deps")), prepared.spec, prepared.rendered.messages, prepared.env);
     // Wait for the first event before committing to a 200: a rate limit still becomes a 429.
     const first = events ? (await events.next()).value : { outcome: (prepared.rendered as { outcome: PromptOutcome }).outcome };
-    const latency = () => c.var.deps.now().getTime() - prepared.startedAt;
+    const latency = () => c.get("deps").now().getTime() - prepared.startedAt;
     if (first && "outcome" in first) finishExecution(c, prepared, request, first.outcome, latency());
     invokeHeaders(c, prepared);
 
@@ -49,7 +49,7 @@ export function registerExecutePromptStream(router: Router) {
         const meta = executionMeta(prepared, outcome, latency());
         if (outcome.status === "FULFILLED") send({ state: "FULFILLED", execution_id: id, outputs: [{ type: "STRING", value: outcome.text }], meta });
         else send({ state: "REJECTED", execution_id: id, error: outcome.error, meta });
-        if (item !== first) enqueueExecution(c.var.deps, c.executionCtx, promptExecutionRecord(c.var.principal, prepared, request, outcome, latency()));
+        if (item !== first) enqueueExecution(c.get("deps"), c.executionCtx, promptExecutionRecord(c.get("principal"), prepared, request, outcome, latency()));
         break;
       }
     });

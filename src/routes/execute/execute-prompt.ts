@@ -24,10 +24,10 @@ const route = createRoute({
 export function registerExecutePrompt(router: Router) {
   router.openapi(route, async (c) => {
     const request = c.req.valid("json");
-    const prepared = unwrap(await preparePrompt(c.var.deps, c.var.principal, c.req.valid("query").environment, request, c.var.timing, c.var.invokeLookups));
-    const outcome = "outcome" in prepared.rendered ? prepared.rendered.outcome : await completePrompt(runtimeContext(c.var.deps), prepared.spec, prepared.rendered.messages, prepared.env);
-    c.var.timing.lap("model");
-    const latency = c.var.deps.now().getTime() - prepared.startedAt;
+    const prepared = unwrap(await preparePrompt(c.get("deps"), c.get("principal"), c.req.valid("query").environment, request, c.get("timing"), c.get("invokeLookups")));
+    const outcome = "outcome" in prepared.rendered ? prepared.rendered.outcome : await completePrompt(runtimeContext(c.get("deps")), prepared.spec, prepared.rendered.messages, prepared.env);
+    c.get("timing").lap("model");
+    const latency = c.get("deps").now().getTime() - prepared.startedAt;
     finishExecution(c, prepared, request, outcome, latency);
     invokeHeaders(c, prepared);
     const common = { execution_id: prepared.executionId, meta: executionMeta(prepared, outcome, latency), release: releaseServed(prepared) };

@@ -51,22 +51,22 @@ function resultEvent(prepared: PreparedWorkflow, outcome: WorkflowOutcome, ts: s
 }
 
 function finish(c: Context<AppEnv>, prepared: PreparedWorkflow, request: ExecuteWorkflowRequest, outcome: WorkflowOutcome) {
-  const latency = c.var.deps.now().getTime() - prepared.startedAt;
-  enqueueExecution(c.var.deps, c.executionCtx, workflowExecutionRecord(c.var.principal, prepared, request, outcome, latency));
+  const latency = c.get("deps").now().getTime() - prepared.startedAt;
+  enqueueExecution(c.get("deps"), c.executionCtx, workflowExecutionRecord(c.get("principal"), prepared, request, outcome, latency));
 }
 
 export function registerExecuteWorkflow(router: Router) {
   router.openapi(route, async (c) => {
     const request = c.req.valid("json");
-    const prepared = unwrap(await prepareWorkflow(c.var.deps, c.var.principal, c.req.valid("query").environment, request));
-    const outcome = await runWorkflow(prepared.spec, prepared.values, workflowContext(c.var.deps, c.var.principal.workspaceId, prepared.env));
+    const prepared = unwrap(await prepareWorkflow(c.get("deps"), c.get("principal"), c.req.valid("query").environment, request));
+    const outcome = await runWorkflow(prepared.spec, prepared.values, workflowContext(c.get("deps"), c.get("principal").workspaceId, prepared.env));
     finish(c, prepared, request, outcome);
     c.header("X-Release-Id", prepared.release.id);
     return c.json(
       {
         execution_id: prepared.executionId,
         external_id: request.external_id ?? null,
-        data: resultEvent(prepared, outcome, c.var.deps.now().toISOString()),
+        data: resultEvent(prepared, outcome, c.get("deps").now().toISOString()),
         release: releaseServed(prepared),
         nodes: nodeTimings(outcome.nodes),
       },
@@ -76,13 +76,13 @@ export function registerExecuteWorkflow(router: Router) {
 
   router.openapi(streamRoute, async (c) => {
     const request = c.req.valid("json");
-    const prepared = unwrap(await prepareWorkflow(c.var.deps, c.var.principal, c.req.valid("query").environment, request));
+    const prepared = unwrap(await prepareWorkflow(c.get("deps"), c.get("principal"), c.req.valid("query").environment, request));
     const withNodes = request.event_types?.includes("NODE") ?? false;
-    const now = () => c.var.deps.now().toISOString();
+    const now = () => c.get("deps").now().toISOString();
     const envelope = (type: "WORKFLOW" | "NODE", data: unknown) => ({ execution_id: prepared.executionId, external_id: request.external_id ?? null, type, data });
     const body = ndjsonStream(async (send) => {
       send(envelope("WORKFLOW", { id: `${prepared.executionId}:initiated`, state: "INITIATED", ts: now() }));
-      const ctx = workflowContext(c.var.deps, c.var.principal.workspaceId, prepared.env);
+      const ctx = workflowContext(c.get("deps"), c.get("principal").workspaceId, prepared.env);
       if (withNodes) {
         ctx.onNode = (node) => {
           const base = { id: `${prepared.executionId}:${node.id}:${node.status}`, node_id: node.id, node_result_id: `${prepared.executionId}:${node.id}`, state: node.status, ts: now() };

@@ -8,7 +8,7 @@ import { type ExecutePromptRequest, type PreparedPrompt, promptExecutionRecord }
 /** Headers every invoke response carries: which release served it, and where the time went. */
 export function invokeHeaders(c: Context<AppEnv>, prepared: PreparedPrompt) {
   c.header("X-Release-Id", prepared.release.id);
-  c.header("Server-Timing", c.var.timing.header());
+  c.header("Server-Timing", c.get("timing").header());
 }
 
 /**
@@ -16,7 +16,7 @@ export function invokeHeaders(c: Context<AppEnv>, prepared: PreparedPrompt) {
  * limited the call, answers 429 with its Retry-After instead of a result.
  */
 export function finishExecution(c: Context<AppEnv>, prepared: PreparedPrompt, request: ExecutePromptRequest, outcome: PromptOutcome, latencyMs: number) {
-  enqueueExecution(c.var.deps, c.executionCtx, promptExecutionRecord(c.var.principal, prepared, request, outcome, latencyMs));
+  enqueueExecution(c.get("deps"), c.executionCtx, promptExecutionRecord(c.get("principal"), prepared, request, outcome, latencyMs));
   if (outcome.status === "REJECTED" && outcome.rateLimited) {
     invokeHeaders(c, prepared);
     if (outcome.retryAfter) c.header("Retry-After", outcome.retryAfter);

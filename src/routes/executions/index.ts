@@ -99,11 +99,11 @@ const actualsRoute = createRoute({
 });
 
 export function registerExecutionRoutes(router: Router) {
-  router.openapi(listRoute, async (c) => c.json(unwrap(await listExecutionsFor(c.var.deps, c.var.principal, c.req.valid("query"))), 200));
+  router.openapi(listRoute, async (c) => c.json(unwrap(await listExecutionsFor(c.get("deps"), c.get("principal"), c.req.valid("query"))), 200));
   router.openapi(getRoute, async (c) =>
-    c.json(unwrap(await getExecution(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("query").environment)), 200),
+    c.json(unwrap(await getExecution(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("query").environment)), 200),
   );
   router.openapi(actualsRoute, async (c) =>
-    c.json(unwrap(await submitActuals(c.var.deps, c.var.principal, c.req.valid("query").environment, c.req.valid("json"))), 200),
+    c.json(unwrap(await submitActuals(c.get("deps"), c.get("principal"), c.req.valid("query").environment, c.req.valid("json"))), 200),
   );
 }

@@ -21,5 +21,5 @@ const route = createRoute({
 });
 
 export function registerGetMetrics(router: Router) {
-  router.openapi(route, async (c) => c.json(unwrap(await getMetrics(c.var.deps, c.var.principal, c.req.valid("query"))), 200));
+  router.openapi(route, async (c) => c.json(unwrap(await getMetrics(c.get("deps"), c.get("principal"), c.req.valid("query"))), 200));
 }

@@ -55,10 +55,10 @@ const decisionRoute = (decision: "approve" | "reject") =>
 export function registerPromotionRequestRoutes(router: Router) {
   for (const decision of ["approve", "reject"] as const) {
     router.openapi(decisionRoute(decision), async (c) => {
-      const result = unwrap(await decidePromotion(c.var.deps, c.var.principal, c.req.valid("param").id, decision, c.req.valid("json").comment ?? ""));
+      const result = unwrap(await decidePromotion(c.get("deps"), c.get("principal"), c.req.valid("param").id, decision, c.req.valid("json").comment ?? ""));
       return c.json(result, result.status === "executed" ? 201 : 200);
     });
   }
-  router.openapi(listRoute, async (c) => c.json(unwrap(await listPromotionRequestsFor(c.var.deps, c.var.principal, c.req.valid("query"))), 200));
-  router.openapi(getRoute, async (c) => c.json(unwrap(await getPromotionRequest(c.var.deps, c.var.principal, c.req.valid("param").id)), 200));
+  router.openapi(listRoute, async (c) => c.json(unwrap(await listPromotionRequestsFor(c.get("deps"), c.get("principal"), c.req.valid("query"))), 200));
+  router.openapi(getRoute, async (c) => c.json(unwrap(await getPromotionRequest(c.get("deps"), c.get("principal"), c.req.valid("param").id)), 200));
 }

@@ -31,6 +31,6 @@ const route = createRoute({
 
 export function registerCompareReleases(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await compareReleases(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("query").to)), 200);
+    return c.json(unwrap(await compareReleases(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("query").to)), 200);
   });
 }

@@ -19,6 +19,6 @@ const route = createRoute({
 
 export function registerGetRelease(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await getRelease(c.var.deps, c.var.principal, c.req.valid("param").id)), 200);
+    return c.json(unwrap(await getRelease(c.get("deps"), c.get("principal"), c.req.valid("param").id)), 200);
   });
 }

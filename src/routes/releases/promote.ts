@@ -28,7 +28,7 @@ const route = createRoute({
 export function registerPromoteRelease(router: Router) {
   router.openapi(route, async (c) => {
     const { results, pending } = unwrap(
-      await promoteRelease(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("json"), parseIfMatch(c.req.header("if-match"))),
+      await promoteRelease(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json"), parseIfMatch(c.req.header("if-match"))),
     );
     return c.json({ results }, pending ? 202 : 201);
   });

@@ -22,6 +22,6 @@ const route = createRoute({
 
 export function registerCreateSandbox(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await createSandbox(c.var.deps, c.var.principal, c.req.valid("json"))), 201);
+    return c.json(unwrap(await createSandbox(c.get("deps"), c.get("principal"), c.req.valid("json"))), 201);
   });
 }

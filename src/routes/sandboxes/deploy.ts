@@ -30,6 +30,6 @@ const route = createRoute({
 
 export function registerDeploySandbox(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await deploySandbox(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("json"))), 201);
+    return c.json(unwrap(await deploySandbox(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json"))), 201);
   });
 }

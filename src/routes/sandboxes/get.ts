@@ -20,7 +20,7 @@ const route = createRoute({
 
 export function registerGetSandbox(router: Router) {
   router.openapi(route, async (c) => {
-    const sandbox = unwrap(await getSandbox(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("query").revision));
+    const sandbox = unwrap(await getSandbox(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("query").revision));
     c.header("ETag", `"${sandbox.revision}"`);
     return c.json(sandbox, 200);
   });

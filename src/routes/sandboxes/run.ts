@@ -47,6 +47,6 @@ const route = createRoute({
 
 export function registerRunSandbox(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await runSandbox(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("query").environment, c.req.valid("json"))), 200);
+    return c.json(unwrap(await runSandbox(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("query").environment, c.req.valid("json"))), 200);
   });
 }

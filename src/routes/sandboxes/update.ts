@@ -31,7 +31,7 @@ function expectedRevision(header: string | undefined): number | undefined {
 export function registerUpdateSandbox(router: Router) {
   router.openapi(route, async (c) => {
     const revision = expectedRevision(c.req.header("if-match"));
-    const sandbox = unwrap(await updateSandbox(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("json"), revision));
+    const sandbox = unwrap(await updateSandbox(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json"), revision));
     c.header("ETag", `"${sandbox.revision}"`);
     return c.json(sandbox, 200);
   });

@@ -22,7 +22,7 @@ const route = createRoute({
 
 export function registerCreateTestSuite(router: Router) {
   router.openapi(route, async (c) => {
-    const suite = unwrap(await createTestSuite(c.var.deps, c.var.principal, c.req.valid("json")));
+    const suite = unwrap(await createTestSuite(c.get("deps"), c.get("principal"), c.req.valid("json")));
     c.header("ETag", `"${suite.revision}"`);
     return c.json(suite, 201);
   });

@@ -20,7 +20,7 @@ const route = createRoute({
 
 export function registerGetTestSuite(router: Router) {
   router.openapi(route, async (c) => {
-    const suite = unwrap(await getTestSuite(c.var.deps, c.var.principal, c.req.valid("param").id));
+    const suite = unwrap(await getTestSuite(c.get("deps"), c.get("principal"), c.req.valid("param").id));
     c.header("ETag", `"${suite.revision}"`);
     return c.json(suite, 200);
   });

@@ -20,6 +20,6 @@ const route = createRoute({
 
 export function registerListTestSuiteRuns(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await listRunsOfSuite(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("query"))), 200);
+    return c.json(unwrap(await listRunsOfSuite(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("query"))), 200);
   });
 }

@@ -24,7 +24,7 @@ const route = createRoute({
 
 export function registerRunTestSuite(router: Router) {
   router.openapi(route, async (c) => {
-    const run = unwrap(await runTestSuite(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("json")));
+    const run = unwrap(await runTestSuite(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json")));
     c.header("Location", `/v1/test-suite-runs/${run.id}`);
     return c.json(run, 201);
   });

@@ -32,7 +32,7 @@ function expectedRevision(header: string | undefined): number | undefined {
 export function registerUpdateTestSuite(router: Router) {
   router.openapi(route, async (c) => {
     const revision = expectedRevision(c.req.header("if-match"));
-    const suite = unwrap(await updateTestSuite(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("json"), revision));
+    const suite = unwrap(await updateTestSuite(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json"), revision));
     c.header("ETag", `"${suite.revision}"`);
     return c.json(suite, 200);
   });

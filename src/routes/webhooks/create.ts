@@ -22,6 +22,6 @@ const route = createRoute({
 
 export function registerCreateWebhook(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await createWebhook(c.var.deps, c.var.principal, c.req.valid("query").environment, c.req.valid("json"))), 201);
+    return c.json(unwrap(await createWebhook(c.get("deps"), c.get("principal"), c.req.valid("query").environment, c.req.valid("json"))), 201);
   });
 }

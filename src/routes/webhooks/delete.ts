@@ -20,6 +20,6 @@ const route = createRoute({
 
 export function registerDeleteWebhook(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await removeWebhook(c.var.deps, c.var.principal, c.req.valid("param").id)), 200);
+    return c.json(unwrap(await removeWebhook(c.get("deps"), c.get("principal"), c.req.valid("param").id)), 200);
   });
 }

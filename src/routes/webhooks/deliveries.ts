@@ -34,10 +34,10 @@ const redeliverRoute = createRoute({
 
 export function registerDeliveryRoutes(router: Router) {
   router.openapi(listRoute, async (c) => {
-    return c.json(unwrap(await listDeliveriesFor(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("query"))), 200);
+    return c.json(unwrap(await listDeliveriesFor(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("query"))), 200);
   });
   router.openapi(redeliverRoute, async (c) => {
     const { id, delivery_id } = c.req.valid("param");
-    return c.json(unwrap(await redeliver(c.var.deps, c.var.principal, id, delivery_id)), 202);
+    return c.json(unwrap(await redeliver(c.get("deps"), c.get("principal"), id, delivery_id)), 202);
   });
 }

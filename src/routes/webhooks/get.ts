@@ -19,6 +19,6 @@ const route = createRoute({
 
 export function registerGetWebhook(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await getWebhook(c.var.deps, c.var.principal, c.req.valid("param").id)), 200);
+    return c.json(unwrap(await getWebhook(c.get("deps"), c.get("principal"), c.req.valid("param").id)), 200);
   });
 }

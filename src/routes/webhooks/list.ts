@@ -19,6 +19,6 @@ const route = createRoute({
 
 export function registerListWebhooks(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await listWebhooksFor(c.var.deps, c.var.principal, c.req.valid("query"))), 200);
+    return c.json(unwrap(await listWebhooksFor(c.get("deps"), c.get("principal"), c.req.valid("query"))), 200);
   });
 }

@@ -21,6 +21,6 @@ const route = createRoute({
 
 export function registerUpdateWebhook(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(unwrap(await changeWebhook(c.var.deps, c.var.principal, c.req.valid("param").id, c.req.valid("json"))), 200);
+    return c.json(unwrap(await changeWebhook(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json"))), 200);
   });
 }

@@ -12,7 +12,7 @@ import type { Router } from "../router";
 /** Only the holder of the BOOTSTRAP_TOKEN secret may create workspaces. */
 const requireBootstrapToken = createMiddleware<AppEnv>(async (c, next) => {
   const presented = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? "";
-  if (!(await secretsEqual(presented, c.var.deps.config.bootstrapToken))) {
+  if (!(await secretsEqual(presented, c.get("deps").config.bootstrapToken))) {
     throw new ApiError("UNAUTHENTICATED", "Creating a workspace needs the bootstrap token as `Authorization: Bearer <token>`", [
       { path: "header.authorization", message: presented ? "Invalid" : "Missing" },
     ]);
@@ -45,6 +45,6 @@ const route = createRoute({
 
 export function registerCreateWorkspace(router: Router) {
   router.openapi(route, async (c) => {
-    return c.json(await bootstrapWorkspace(c.var.deps, c.req.valid("json").name), 201);
+    return c.json(await bootstrapWorkspace(c.get("deps"), c.req.valid("json").name), 201);
   });
 }

@@ -1,0 +1,112 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { type ExecutionRecord, packRecords } from "../../src/runtime/execution-record";
+import { call, createWorkspace } from "../harness";
+import { createSandbox, deploy, promptSpec } from "../lifecycle/fixtures";
+import { deliver, executionRecord } from "../metrics/seed";
+import { executionsRecorded } from "./upstream";
+
+/** The most bytes a queue message may hold. */
+const QUEUE_MESSAGE_LIMIT = 128 * 1024;
+
+describe("how execution records travel", () => {
+  it("packs many records into few messages, in order, each within the queue's message limit", () => {
+    const small = Array.from({ length: 300 }, (_, i) => executionRecord({ workspace_id: "ws", environment_id: "env", started_at: i, inputs: [{ name: "q", type: "STRING", value: "x".repeat(100) }] }));
+    const big = executionRecord({ workspace_id: "ws", environment_id: "env", started_at: 999, inputs: [{ name: "q", type: "STRING", value: "é".repeat(23_000) }] });
+    const sized = (r: ExecutionRecord) => ({ record: r, chars: JSON.stringify(r).length });
+    const messages = packRecords([...small.slice(0, 150), big, ...small.slice(150)].map(sized));
+
+    const carried = messages.flatMap((m) => (m.type === "executions.recorded" ? m.executions.map((e) => e.id) : []));
+    expect(carried).toEqual([...small.slice(0, 150), big, ...small.slice(150)].map((r) => r.id));
+    // 300 records of about 700 characters share a handful of messages rather than one each.
+    expect(messages.length).toBeLessThanOrEqual(6);
+    for (const m of messages) expect(new TextEncoder().encode(JSON.stringify(m)).length).toBeLessThan(QUEUE_MESSAGE_LIMIT);
+  });
+
+  it("the consumer writes every field as it was recorded, and a redelivered message changes nothing", async () => {
+    const ws = await createWorkspace();
+    const environmentId = ws.environments.staging!.id;
+    const startedAt = Date.UTC(2026, 10, 20, 9, 30, 15, 123);
+    const fulfilled = executionRecord({
+      workspace_id: ws.id,
+      environment_id: environmentId,
+      started_at: startedAt,
+      deployment_id: "dep_x",
+      release_id: "rel_x",
+      model_provider: "openai",
+      model_name: "gpt-4o-mini",
+      input_tokens: 12,
+      output_tokens: 5,
+      cost_usd: 0.000123,
+      latency_ms: 17.5,
+      external_id: "ticket-7",
+      metadata: { user: "ünïcode ✓", nested: { n: 1, flags: [true, false] } },
+      inputs: [{ name: "question", type: "JSON", value: { a: [1, "two", null] } }],
+      outputs: [{ type: "STRING", value: 'say "hi"\n' }],
+      nodes: [{ id: "n1", latency_ms: 3 }],
+    });
+    const rejected = executionRecord({
+      workspace_id: ws.id,
+      environment_id: environmentId,
+      started_at: startedAt + 1,
+      status: "REJECTED",
+      error_code: "PROVIDER_ERROR",
+      error_message: "The model provider answered HTTP 500",
+      outputs: null,
+    });
+    await deliver([fulfilled, rejected]);
+    await deliver([fulfilled, rejected]);
+
+    const key = (await ws.key({ environment: "staging", scopes: ["read"] })).key;
+    const one = (await call(`/v1/executions/${fulfilled.id}`, { key })).body;
+    expect(one).toMatchObject({
+      id: fulfilled.id,
+      deployment_id: "dep_x",
+      release_id: "rel_x",
+      release_tag: "LATEST",
+      kind: "prompt",
+      status: "FULFILLED",
+      error: null,
+      model: { provider: "openai", name: "gpt-4o-mini" },
+      usage: { input_tokens: 12, output_tokens: 5 },
+      cost_usd: 0.000123,
+      latency_ms: 17.5,
+      external_id: "ticket-7",
+      metadata: fulfilled.metadata,
+      inputs: fulfilled.inputs,
+      outputs: fulfilled.outputs,
+      nodes: fulfilled.nodes,
+      quality_score: null,
+      actual: null,
+      created_at: "2026-11-20T09:30:15.123Z",
+    });
+    const two = (await call(`/v1/executions/${rejected.id}`, { key })).body;
+    expect(two).toMatchObject({ status: "REJECTED", error: { code: "PROVIDER_ERROR", message: "The model provider answered HTTP 500" }, outputs: null, metadata: null, nodes: null, usage: null, cost_usd: null });
+
+    const rows = await env.DB.prepare("SELECT count(*) AS n FROM executions WHERE workspace_id = ?").bind(ws.id).first<{ n: number }>();
+    expect(rows?.n).toBe(2);
+    const rollup = await env.DB.prepare("SELECT sum(executions) AS executions, sum(errors) AS errors FROM execution_rollups WHERE workspace_id = ?").bind(ws.id).first();
+    expect(rollup).toEqual({ executions: 2, errors: 1 });
+  });
+
+  it("an invoke with oversized inputs and metadata is recorded with both summarized", async () => {
+    const ws = await createWorkspace();
+    const sandbox = await createSandbox(ws, "faq", promptSpec("{{ question }}"));
+    await deploy(ws, sandbox.id, ["staging"]);
+    const key = (await ws.key({ environment: "staging", scopes: ["execute", "read"] })).key;
+    const question = "q".repeat(30_000);
+    const res = await call("/v1/execute-prompt", {
+      key,
+      body: { prompt_deployment_name: "faq", inputs: [{ name: "question", type: "STRING", value: question }], metadata: { note: "m".repeat(9_000) } },
+    });
+    expect(res.status).toBe(200);
+    await executionsRecorded(ws.id, 1);
+    const row = (await call(`/v1/executions/${res.body.execution_id}`, { key })).body;
+    expect(row.inputs).toMatchObject({ truncated: true });
+    expect(row.inputs.preview).toHaveLength(24_000);
+    expect(row.outputs).toMatchObject({ truncated: true });
+    expect(row.metadata).toMatchObject({ truncated: true });
+    expect(row.metadata.preview).toHaveLength(8_000);
+    expect(row.metadata.preview.startsWith('{"note":"mmm')).toBe(true);
+  });
+});
