@@ -40,7 +40,8 @@ function authenticateWith(beforeLookup?: (c: Context<AppEnv>, keyHash: string) =
     c.set("principal", result.principal);
     rememberKeyBinding(result.keyHash, result.principal);
     c.get("timing").lap("auth");
-    c.executionCtx.waitUntil(recordKeyUse(deps, result.principal));
+    const reported = recordKeyUse(deps, result.principal);
+    if (reported) c.executionCtx.waitUntil(reported);
     await next();
   });
 }

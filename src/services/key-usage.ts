@@ -9,14 +9,19 @@ const lastReported = new Map<string, number>();
  * Notes that a key was used. `last_used_at` is a coarse hint, so rather than
  * write D1 on every request (the invoke path must not touch D1) each isolate
  * enqueues at most one message per key per minute, and the queue consumer
- * writes them in batches. The figure can lag by about a minute.
+ * writes them in batches. The figure can lag by about a minute. Returns
+ * the send to wait for, or null when this use needs no report.
  */
-export async function recordKeyUse(deps: Pick<Deps, "events" | "now">, principal: Principal): Promise<void> {
+export function recordKeyUse(deps: Pick<Deps, "events" | "now">, principal: Principal): Promise<void> | null {
   const now = deps.now().getTime();
   const previous = lastReported.get(principal.keyId);
-  if (previous !== undefined && now - previous < REPORT_INTERVAL_MS) return;
+  if (previous !== undefined && now - previous < REPORT_INTERVAL_MS) return null;
   if (lastReported.size >= MAX_TRACKED_KEYS) lastReported.clear();
   lastReported.set(principal.keyId, now);
+  return report(deps, principal, now);
+}
+
+async function report(deps: Pick<Deps, "events">, principal: Principal, now: number): Promise<void> {
   try {
     await deps.events.send({ type: "api_key.used", workspace_id: principal.workspaceId, key_id: principal.keyId, at: new Date(now).toISOString() });
   } catch (error) {
