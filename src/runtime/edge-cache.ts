@@ -20,12 +20,15 @@
 const MAX_ENTRIES = 10_000;
 
 interface ChangingEntry {
-  value: Promise<unknown>;
+  value: unknown;
   /** When the read that produced `value` began (this isolate's clock). */
   readAt: number;
   refreshing: boolean;
 }
 
+// Values only, never pending reads: workerd ties a promise to the request
+// that created it, and a request must not wait on another's I/O (if that
+// request were cancelled, the waiting one would hang).
 const changing = new Map<string, ChangingEntry>();
 const immutable = new Map<string, unknown>();
 
@@ -33,6 +36,14 @@ function keep<T>(cache: Map<string, T>, key: string, value: T) {
   cache.delete(key);
   if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, value);
+}
+
+/** Keeps what a read that began at `readAt` found, unless a later read already brought something newer. */
+function remember(keys: string[], values: Map<string, unknown>, readAt: number) {
+  for (const key of keys) {
+    const current = changing.get(key);
+    if (!current || current.readAt <= readAt) keep(changing, key, { value: values.get(key) ?? null, readAt, refreshing: false });
+  }
 }
 
 export interface EdgeReads {
@@ -46,28 +57,11 @@ export interface EdgeReads {
 }
 
 export function edgeReads(kv: KVNamespace, maxAgeMs: number, waitUntil: (work: Promise<unknown>) => void): EdgeReads {
-  /** Reads `keys` in one bulk get and caches each value as of the moment the read began. */
-  function read(keys: string[]) {
-    const readAt = Date.now();
-    const bulk = kv.get(keys, "json");
-    for (const key of keys) {
-      const entry: ChangingEntry = { value: bulk.then((values) => values.get(key) ?? null), readAt, refreshing: false };
-      // A failed read is not kept: the next request tries again.
-      entry.value.catch(() => changing.get(key) === entry && changing.delete(key));
-      keep(changing, key, entry);
-    }
-  }
-
   function refresh(keys: string[]) {
     const readAt = Date.now();
     for (const key of keys) changing.get(key)!.refreshing = true;
     const done = kv.get(keys, "json").then(
-      (values) => {
-        for (const key of keys) {
-          const current = changing.get(key);
-          if (!current || current.readAt < readAt) keep(changing, key, { value: Promise.resolve(values.get(key) ?? null), readAt, refreshing: false });
-        }
-      },
+      (values) => remember(keys, values, readAt),
       () => {
         for (const key of keys) {
           const current = changing.get(key);
@@ -81,18 +75,26 @@ export function edgeReads(kv: KVNamespace, maxAgeMs: number, waitUntil: (work: P
   async function getMany(keys: string[]): Promise<Map<string, unknown>> {
     if (maxAgeMs === 0) return kv.get(keys, "json");
     const now = Date.now();
+    const found = new Map<string, unknown>();
     const stale: string[] = [];
     const aging: string[] = [];
     for (const key of keys) {
       const entry = changing.get(key);
       const age = entry ? now - entry.readAt : Number.POSITIVE_INFINITY;
-      if (age >= maxAgeMs || age < 0) stale.push(key);
-      else if (age >= maxAgeMs / 2 && !entry!.refreshing) aging.push(key);
+      if (age >= maxAgeMs || age < 0) {
+        stale.push(key);
+        continue;
+      }
+      found.set(key, entry!.value);
+      if (age >= maxAgeMs / 2 && !entry!.refreshing) aging.push(key);
     }
-    if (stale.length > 0) read(stale);
     if (aging.length > 0) refresh(aging);
-    const values = await Promise.all(keys.map((key) => changing.get(key)!.value));
-    return new Map(keys.map((key, i) => [key, values[i]]));
+    if (stale.length > 0) {
+      const values = await kv.get(stale, "json");
+      remember(stale, values, now);
+      for (const key of stale) found.set(key, values.get(key) ?? null);
+    }
+    return found;
   }
 
   return {
