@@ -43,7 +43,8 @@ function clip(value: unknown, limit: number): unknown {
 
 /** Records waiting to be sent, shared by the requests of this isolate, with their size. */
 const pending: { record: ExecutionRecord; chars: number }[] = [];
-let flush: Promise<void> | null = null;
+/** Whether a request has a send of `pending` scheduled. */
+let flushScheduled = false;
 /** How long a record may wait for others to share its queue message. */
 const FLUSH_DELAY_MS = 20;
 
@@ -65,7 +66,7 @@ export function packRecords(records: { record: ExecutionRecord; chars: number }[
 async function flushSoon(queue: Queue<QueueMessage>): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS));
   // Records arriving from now on start the next flush.
-  flush = null;
+  flushScheduled = false;
   for (const message of packRecords(pending.splice(0, pending.length))) {
     await queue.send(message).catch((error: unknown) => {
       const count = message.type === "executions.recorded" ? message.executions.length : 0;
@@ -79,8 +80,10 @@ async function flushSoon(queue: Queue<QueueMessage>): Promise<void> {
  * consumer writes it to D1, so the invoke path itself never touches D1.
  *
  * The records of one isolate's requests within ~20 ms share a queue
- * message (usually one send per 20 ms under load, not one per request);
- * every request waits on that send, so none is lost when its request ends.
+ * message (usually one send per 20 ms under load, not one per request).
+ * The request that schedules the send keeps itself alive for it with
+ * waitUntil; the others only add their records. No request waits on
+ * another's promise: workerd ties each promise to the request that made it.
  */
 export function enqueueExecution(deps: Pick<Deps, "events">, ctx: Pick<ExecutionContext, "waitUntil">, record: ExecutionRecord) {
   const clipped: ExecutionRecord = {
@@ -90,6 +93,7 @@ export function enqueueExecution(deps: Pick<Deps, "events">, ctx: Pick<Execution
     metadata: clip(record.metadata, MAX_METADATA_CHARS) as ExecutionRecord["metadata"],
   };
   pending.push({ record: clipped, chars: JSON.stringify(clipped).length });
-  flush ??= flushSoon(deps.events);
-  ctx.waitUntil(flush);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  ctx.waitUntil(flushSoon(deps.events));
 }
