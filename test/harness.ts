@@ -50,6 +50,14 @@ export async function call(path: string, options: CallOptions = {}): Promise<Api
   return toApiResponse(await exports.default.fetch(`https://stagecraft.test${path}`, toRequestInit(options)));
 }
 
+/** Calls an app built in the test through its fetch handler, with `bindings`, waiting for its waitUntil work. */
+async function callApp(app: ReturnType<typeof createApp>, bindings: Env, path: string, options: CallOptions): Promise<ApiResponse> {
+  const ctx = createExecutionContext();
+  const res = await app.request(`https://stagecraft.test${path}`, toRequestInit(options), bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return toApiResponse(res);
+}
+
 /**
  * An app with a hand-set clock, for behaviour that depends on time passing
  * (expiry, grace periods). Same bindings as the Worker.
@@ -62,13 +70,15 @@ export function appWithClock(start: Date) {
     advance(seconds: number) {
       now += seconds * 1000;
     },
-    async call(path: string, options: CallOptions = {}): Promise<ApiResponse> {
-      const ctx = createExecutionContext();
-      const res = await app.request(`https://stagecraft.test${path}`, toRequestInit(options), env, ctx);
-      await waitOnExecutionContext(ctx);
-      return toApiResponse(res);
-    },
+    call: (path: string, options: CallOptions = {}) => callApp(app, env, path, options),
   };
+}
+
+/** The Worker's app with some of its variables set otherwise (the same D1, KV and queue). */
+export function appWithVariables(variables: Partial<Record<keyof Env, string>>) {
+  const app = createApp();
+  const bindings = { ...env, ...variables } as Env;
+  return { call: (path: string, options: CallOptions = {}) => callApp(app, bindings, path, options) };
 }
 
 export interface TestWorkspace {

@@ -1,0 +1,95 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { appWithVariables, createWorkspace, expectProblem } from "../harness";
+import { createSandbox, deploy, promptSpec } from "../lifecycle/fixtures";
+
+/** The bound these tests run the invoke path's cache with. */
+const BOUND_MS = 400;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ask = { prompt_deployment_name: "faq", inputs: [{ name: "question", type: "STRING", value: "q" }] };
+
+async function timed<T>(work: Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = Date.now();
+  const result = await work;
+  return { result, ms: Date.now() - started };
+}
+
+/** A workspace with "faq" deployed twice to staging (v1, then v2 live), a staging key, and an app with the cache bound set. */
+async function setUp() {
+  const app = appWithVariables({ EDGE_CACHE_MS: String(BOUND_MS) });
+  const ws = await createWorkspace();
+  const sandbox = await createSandbox(ws, "faq", promptSpec("{{ env.greeting }} {{ question }}"));
+  const first = (await deploy(ws, sandbox.id, ["staging"])).body;
+  const second = (await deploy(ws, sandbox.id, ["staging"])).body;
+  const key = (await ws.key({ environment: "staging", scopes: ["execute"] })).key;
+  return { app, ws, key, deploymentId: first.deployment.id as string, v1: first.releases[0].id as string, v2: second.releases[0].id as string };
+}
+
+const pointerKey = (environmentId: string, deploymentId: string) => `pointer:${environmentId}:${deploymentId}:LATEST`;
+
+describe("the invoke path's cache of what changes in KV", () => {
+  it("serves a pointer from memory for at most the bound, then reads KV again", async () => {
+    const { app, ws, key, deploymentId, v1, v2 } = await setUp();
+    expect((await app.call("/v1/execute-prompt", { key, body: ask })).headers.get("x-release-id")).toBe(v2);
+
+    // Moved behind the service's back: nothing waits out the cache, so this isolate keeps serving what it read.
+    await env.EDGE.put(pointerKey(ws.environments.staging!.id, deploymentId), JSON.stringify({ release_id: v1, version: 1 }));
+    expect((await app.call("/v1/execute-prompt", { key, body: ask })).headers.get("x-release-id")).toBe(v2);
+
+    await sleep(BOUND_MS + 10);
+    expect((await app.call("/v1/execute-prompt", { key, body: ask })).headers.get("x-release-id")).toBe(v1);
+  });
+
+  it("refreshes an entry past half its bound in the background, so a steady caller sees a change before the bound", async () => {
+    const { app, ws, key, deploymentId, v1, v2 } = await setUp();
+    const warmedAt = Date.now();
+    expect((await app.call("/v1/execute-prompt", { key, body: ask })).headers.get("x-release-id")).toBe(v2);
+    await env.EDGE.put(pointerKey(ws.environments.staging!.id, deploymentId), JSON.stringify({ release_id: v1, version: 1 }));
+
+    await sleep(warmedAt + BOUND_MS * 0.6 - Date.now());
+    // Still the cached value, but this request reads KV again after answering.
+    expect((await app.call("/v1/execute-prompt", { key, body: ask })).headers.get("x-release-id")).toBe(v2);
+    const next = await app.call("/v1/execute-prompt", { key, body: ask });
+    expect(Date.now() - warmedAt).toBeLessThan(BOUND_MS);
+    expect(next.headers.get("x-release-id")).toBe(v1);
+  });
+
+  it("a revert, a promote, a revocation and a variable change answer only after the bound, and the next request sees each", async () => {
+    const { app, ws, key, deploymentId, v1, v2 } = await setUp();
+    const production = (await ws.key({ environment: "production", scopes: ["execute"] })).key;
+    for (const k of [key, production]) await app.call("/v1/execute-prompt", { key: k, body: ask }); // warm both environments
+
+    const revert = await timed(app.call(`/v1/deployments/${deploymentId}/revert?environment=staging`, { key: ws.adminKey, method: "POST" }));
+    expect(revert.result.status).toBe(201);
+    expect(revert.ms).toBeGreaterThanOrEqual(BOUND_MS);
+    expect(revert.result.body.release.source).toEqual({ type: "revert", release_id: v1 });
+    expect((await app.call("/v1/execute-prompt", { key, body: ask })).headers.get("x-release-id")).toBe(revert.result.body.release.id);
+
+    const promote = await timed(app.call(`/v1/releases/${v2}/promote`, { key: ws.adminKey, body: { environments: ["production"] } }));
+    expect(promote.result.status).toBe(201);
+    expect(promote.ms).toBeGreaterThanOrEqual(BOUND_MS);
+    const promoted = promote.result.body.results[0].release.id;
+    expect((await app.call("/v1/execute-prompt", { key: production, body: ask })).headers.get("x-release-id")).toBe(promoted);
+
+    const change = await timed(app.call("/v1/environments/staging", { method: "PATCH", key: ws.adminKey, body: { variables: { greeting: "Hello" } } }));
+    expect(change.result.status).toBe(200);
+    expect(change.ms).toBeGreaterThanOrEqual(BOUND_MS);
+    expect((await app.call("/v1/execute-prompt", { key, body: ask })).body.outputs[0].value).toBe("Hello q");
+
+    const keyId = (await app.call("/v1/api-keys", { key: ws.adminKey })).body.data.find((k: { environment: string | null; scopes: string[] }) => k.environment === "staging" && k.scopes.join() === "execute").id;
+    const revoke = await timed(app.call(`/v1/api-keys/${keyId}`, { method: "DELETE", key: ws.adminKey }));
+    expect(revoke.result.status).toBe(200);
+    expect(revoke.ms).toBeGreaterThanOrEqual(BOUND_MS);
+    expectProblem(await app.call("/v1/execute-prompt", { key, body: ask }), 401, "UNAUTHENTICATED");
+  });
+
+  it("a request that changes nothing the invoke path reads answers without waiting", async () => {
+    const { app, ws } = await setUp();
+    const created = await timed(app.call("/v1/sandboxes", { key: ws.adminKey, body: { name: "other", kind: "prompt", spec: promptSpec() } }));
+    expect(created.result.status).toBe(201);
+    const listed = await timed(app.call("/v1/executions", { key: ws.adminKey, headers: {}, method: "GET" }));
+    expect(listed.result.status).toBe(400);
+    expect(created.ms).toBeLessThan(BOUND_MS);
+    expect(listed.ms).toBeLessThan(BOUND_MS);
+  });
+});
