@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { loadConfig } from "./config";
 import type { QueueMessage } from "./context";
 import { openDatabase } from "./db/client";
 import { consumeEvents } from "./queue/consume-events";
@@ -18,6 +19,6 @@ export default {
     const db = openDatabase(env.DB);
     const now = () => new Date(controller.scheduledTime);
     ctx.waitUntil(runHousekeeping({ db, now }));
-    ctx.waitUntil(settlePromotions({ db, now, coordinators: env.DEPLOYMENT_COORDINATOR, requestId: `scheduled-${controller.scheduledTime}` }));
+    ctx.waitUntil(settlePromotions({ db, now, coordinators: env.DEPLOYMENT_COORDINATOR, requestId: `scheduled-${controller.scheduledTime}`, config: loadConfig(env) }));
   },
 } satisfies ExportedHandler<Env, QueueMessage>;

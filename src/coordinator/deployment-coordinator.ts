@@ -105,11 +105,15 @@ export class DeploymentCoordinator extends DurableObject<Env> {
       return planned;
     });
     if (!committed.ok) return committed;
-    // After the copy, so that a receiver reacting to the event finds the new release; outside the
-    // serialized section, so that announcing one change does not hold up the next. Best effort:
-    // an event is lost if this object dies first (the change itself is not).
-    await emitCommandEvents({ ...deps, events: this.env.EVENTS }, context.workspaceId, committed.value.audit.action, committed.value.outcome);
-    return ok(committed.value.outcome);
+    const { outcome } = committed.value;
+    // Isolates serve pointers from memory for up to the edge cache's bound (see runtime/edge-cache.ts).
+    // Waiting it out before answering and announcing means that the caller's next request, and a
+    // receiver reacting to the event, find the new release.
+    if (context.edgeCacheMs > 0 && (outcome.releases.length > 0 || outcome.tags.length > 0)) await new Promise((resolve) => setTimeout(resolve, context.edgeCacheMs + 1));
+    // Outside the serialized section, so that announcing one change does not hold up the next.
+    // Best effort: an event is lost if this object dies first (the change itself is not).
+    await emitCommandEvents({ ...deps, events: this.env.EVENTS }, context.workspaceId, committed.value.audit.action, outcome);
+    return ok(outcome);
   }
 
   async #enqueue(environmentIds: string[]) {

@@ -7,7 +7,8 @@
  * - Entries that change (API key entries, tag pointers, environment config)
  *   are served for at most `maxAgeMs` after the read that fetched them began.
  *   Every request that changes one of them answers only once that time has
- *   passed since its last write (see {@link EdgeChanges}). So when a promote,
+ *   passed since its last write (see {@link EdgeChanges}; a deployment's
+ *   coordinator does the same before it answers a command that moved tags). So when a promote,
  *   revert, revocation or secret change returns, no isolate anywhere still
  *   holds a value read before it, and the next request in that location
  *   reads the new one from KV.
@@ -122,7 +123,7 @@ export function edgeReads(kv: KVNamespace, maxAgeMs: number, waitUntil: (work: P
 export class EdgeChanges {
   #lastChangeAt: number | null = null;
 
-  /** Call after a write to KV of an entry the invoke path reads (or after a coordinator wrote some). */
+  /** Call after a write to KV of an entry the invoke path reads. (A deployment's coordinator waits out the bound itself.) */
   changed() {
     this.#lastChangeAt = Date.now();
   }

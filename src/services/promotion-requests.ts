@@ -3,8 +3,7 @@ import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
 import { findPromotionRequest, listPromotionRequests, type PromotionRequestRow } from "../repositories/promotion-requests";
 import { canSee, requireScope, resolveListScope } from "./access";
-import { actorOf } from "./audit-log";
-import { coordinatorFor } from "./coordinator-client";
+import { commandContext, coordinatorFor } from "./coordinator-client";
 import { environmentNames, promotionRequestView, type PromotionRequestView, releaseViews, type ReleaseView } from "./release-views";
 
 export async function listPromotionRequestsFor(
@@ -49,7 +48,7 @@ export async function decidePromotion(
   const names = await environmentNames(deps.db, principal.workspaceId);
   const environment = { id: row.environmentId, name: names.get(row.environmentId) ?? "" };
   const outcome = await coordinatorFor(deps, principal.workspaceId, row.deploymentId).decide({
-    context: { workspaceId: principal.workspaceId, deploymentId: row.deploymentId, actor: actorOf(principal), requestId: deps.requestId },
+    context: commandContext(deps, principal, row.deploymentId),
     promotionRequestId: id,
     environment,
     decision,

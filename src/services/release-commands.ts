@@ -36,6 +36,12 @@ export interface CommandContext {
   deploymentId: string;
   actor: Actor;
   requestId: string;
+  /**
+   * The caller's edge cache bound (config.edgeCacheMs): a command that moved
+   * tags answers, and announces itself, only once this long has passed
+   * after its copy to KV, so that no isolate still serves the old pointer.
+   */
+  edgeCacheMs: number;
 }
 
 export interface EnvironmentTarget {

@@ -7,8 +7,7 @@ import { findSandbox } from "../repositories/sandboxes";
 import type { InputVariable, PromptSpec } from "../specs/prompt-spec";
 import type { WorkflowSpec } from "../specs/workflow-spec";
 import { requireScope, resolveEnvironment } from "./access";
-import { actorOf } from "./audit-log";
-import { coordinatorFor } from "./coordinator-client";
+import { commandContext, coordinatorFor } from "./coordinator-client";
 import { releaseView } from "./release-views";
 
 /**
@@ -176,7 +175,7 @@ export async function moveVellumReleaseTag(
   const access = requireScope(principal, "promote", env.id);
   if (!access.ok) return access;
   const outcome = await coordinatorFor(deps, principal.workspaceId, deployment.id).moveTag({
-    context: { workspaceId: principal.workspaceId, deploymentId: deployment.id, actor: actorOf(principal), requestId: deps.requestId },
+    context: commandContext(deps, principal, deployment.id),
     environment: { id: env.id, name: env.name },
     tag: name,
     releaseId: input.releaseId,

@@ -15,7 +15,7 @@ const BATCH = 50;
  * Returns the ids of the requests that landed.
  */
 export async function settlePromotions(
-  deps: Pick<Deps, "db" | "coordinators" | "requestId" | "now"> & Partial<Pick<Deps, "edgeChanged">>,
+  deps: Pick<Deps, "db" | "coordinators" | "requestId" | "now" | "config">,
   filter: { workspaceId?: string; releaseId?: string } = {},
 ): Promise<string[]> {
   const unsettled = await listUnsettledPromotionRequests(deps.db, { ...filter, now: deps.now().toISOString(), limit: BATCH });
@@ -23,7 +23,7 @@ export async function settlePromotions(
   for (const request of unsettled) {
     const names = await environmentNames(deps.db, request.workspaceId);
     const outcome = await coordinatorFor(deps, request.workspaceId, request.deploymentId).settlePromotion({
-      context: { workspaceId: request.workspaceId, deploymentId: request.deploymentId, actor: { type: "system" }, requestId: deps.requestId },
+      context: { workspaceId: request.workspaceId, deploymentId: request.deploymentId, actor: { type: "system" }, requestId: deps.requestId, edgeCacheMs: deps.config.edgeCacheMs },
       promotionRequestId: request.id,
       environment: { id: request.environmentId, name: names.get(request.environmentId) ?? "" },
     });

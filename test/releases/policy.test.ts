@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config";
 import { openDatabase } from "../../src/db/client";
 import { settlePromotions } from "../../src/services/waiting-promotions";
 import { call, createWorkspace, expectProblem, storageSnapshot } from "../harness";
@@ -13,7 +14,7 @@ const windowAround = (now: number, reason = "Holidays") => ({
 });
 
 const settle = (workspaceId: string) =>
-  settlePromotions({ db: openDatabase(env.DB), coordinators: env.DEPLOYMENT_COORDINATOR, requestId: "scheduled", now: () => new Date() }, { workspaceId });
+  settlePromotions({ db: openDatabase(env.DB), coordinators: env.DEPLOYMENT_COORDINATOR, requestId: "scheduled", now: () => new Date(), config: loadConfig(env) }, { workspaceId });
 
 function setPolicy(adminKey: string, environment: string, body: Record<string, unknown>) {
   return call(`/v1/environments/${environment}`, { method: "PATCH", key: adminKey, body });

@@ -2,8 +2,7 @@ import type { Deps, Principal } from "../../context";
 import { fail, ok, type Result } from "../../lib/result";
 import { findSandbox, findSandboxRevision } from "../../repositories/sandboxes";
 import { contentHash, type Spec } from "../../specs/validate-spec";
-import { actorOf } from "../audit-log";
-import { coordinatorFor } from "../coordinator-client";
+import { commandContext, coordinatorFor } from "../coordinator-client";
 import { releaseViews, type ReleaseView } from "../release-views";
 import { directDeployRefusal } from "../promotion-policy";
 import { resolveTargets } from "./resolve-targets";
@@ -43,7 +42,7 @@ export async function deploySandbox(deps: Deps, principal: Principal, sandboxId:
   }
   const spec = { kind: sandbox.kind, spec: revision.spec } as Spec;
   const outcome = await coordinatorFor(deps, principal.workspaceId, sandbox.deploymentId).deploy({
-    context: { workspaceId: principal.workspaceId, deploymentId: sandbox.deploymentId, actor: actorOf(principal), requestId: deps.requestId },
+    context: commandContext(deps, principal, sandbox.deploymentId),
     deploymentName: input.deployment_name,
     sandbox: { id: sandbox.id, revision: revision.revision, kind: sandbox.kind, spec: revision.spec, contentHash: await contentHash(spec) },
     targets: targets.value.map((t) => ({ id: t.id, name: t.name })),

@@ -2,8 +2,7 @@ import type { Deps, Principal } from "../../context";
 import { fail, ok, type Result } from "../../lib/result";
 import { findRelease } from "../../repositories/releases";
 import { canSee, requireScope } from "../access";
-import { actorOf } from "../audit-log";
-import { coordinatorFor } from "../coordinator-client";
+import { commandContext, coordinatorFor } from "../coordinator-client";
 import { environmentNames, promotionRequestView, type PromotionRequestView, releaseViews, type ReleaseView } from "../release-views";
 import { resolveTargets } from "./resolve-targets";
 
@@ -44,7 +43,7 @@ export async function promoteRelease(
   const targets = await resolveTargets(deps, principal, input.environments, "promote");
   if (!targets.ok) return targets;
   const outcome = await coordinatorFor(deps, principal.workspaceId, origin.deploymentId).promote({
-    context: { workspaceId: principal.workspaceId, deploymentId: origin.deploymentId, actor: actorOf(principal), requestId: deps.requestId },
+    context: commandContext(deps, principal, origin.deploymentId),
     releaseId: origin.id,
     targets: targets.value.map((t) => ({ id: t.id, name: t.name })),
     releaseTags: input.release_tags ?? [],

@@ -2,8 +2,7 @@ import type { Deps, Principal } from "../../context";
 import { fail, ok, type Result } from "../../lib/result";
 import { findDeploymentByIdOrName } from "../../repositories/deployments";
 import { requireScope, resolveEnvironment } from "../access";
-import { actorOf } from "../audit-log";
-import { coordinatorFor } from "../coordinator-client";
+import { commandContext, coordinatorFor } from "../coordinator-client";
 import { releaseViews, type ReleaseView } from "../release-views";
 
 /**
@@ -26,7 +25,7 @@ export async function revertDeployment(
   const access = requireScope(principal, "promote", env.value.id);
   if (!access.ok) return access;
   const outcome = await coordinatorFor(deps, principal.workspaceId, deployment.id).revert({
-    context: { workspaceId: principal.workspaceId, deploymentId: deployment.id, actor: actorOf(principal), requestId: deps.requestId },
+    context: commandContext(deps, principal, deployment.id),
     environment: { id: env.value.id, name: env.value.name },
     releaseId,
     ifMatch,
