@@ -1,5 +1,6 @@
 import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { chunkBySize } from "../lib/chunk-by-size";
 import { executions } from "../db/schema";
 import type { ExecutionRecord } from "../runtime/execution-record";
 
@@ -27,18 +28,8 @@ const columnsFromRecord = sql.join(
  * A record already written (a queue redelivery) is left as it is.
  */
 export function insertExecutions(db: Database, records: ExecutionRecord[]) {
-  const chunks: string[][] = [];
-  let chars = Number.POSITIVE_INFINITY;
-  for (const r of records) {
-    const json = JSON.stringify({ ...r, created_at: new Date(r.started_at).toISOString() });
-    if (chars + json.length > MAX_JSON_CHARS) {
-      chunks.push([]);
-      chars = 0;
-    }
-    chunks.at(-1)!.push(json);
-    chars += json.length + 1;
-  }
-  return chunks.map((chunk) =>
+  const rows = records.map((r) => JSON.stringify({ ...r, created_at: new Date(r.started_at).toISOString() }));
+  return chunkBySize(rows, (json) => json.length + 1, MAX_JSON_CHARS).map((chunk) =>
     db
       .insert(executions)
       // `WHERE true` tells SQLite's parser that the ON CONFLICT clause belongs to the INSERT.

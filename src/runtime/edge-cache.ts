@@ -8,10 +8,10 @@
  *   are served for at most `maxAgeMs` after the read that fetched them began.
  *   Every request that changes one of them answers only once that time has
  *   passed since its last write (see {@link EdgeChanges}; a deployment's
- *   coordinator does the same before it answers a command that moved tags). So when a promote,
- *   revert, revocation or secret change returns, no isolate anywhere still
- *   holds a value read before it, and the next request in that location
- *   reads the new one from KV.
+ *   coordinator does the same before it answers a command that moved tags).
+ *   So when a promote, revert, revocation or secret change returns, no
+ *   isolate anywhere still holds a value read before it, and the next
+ *   request in that location reads the new one from KV.
  *
  * Under steady traffic a changing entry past half its age is read again in
  * the background while the cached value is still served, so requests do not

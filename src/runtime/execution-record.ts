@@ -1,4 +1,5 @@
 import type { Deps, QueueMessage } from "../context";
+import { chunkBySize } from "../lib/chunk-by-size";
 
 /** One invocation, as the queue carries it to D1. */
 export interface ExecutionRecord {
@@ -48,19 +49,11 @@ let flushScheduled = false;
 /** How long a record may wait for others to share its queue message. */
 const FLUSH_DELAY_MS = 20;
 
+type RecordsMessage = Extract<QueueMessage, { type: "executions.recorded" }>;
+
 /** Packs records into as few messages as the size budget allows, in order. */
-export function packRecords(records: { record: ExecutionRecord; chars: number }[]): QueueMessage[] {
-  const messages: { type: "executions.recorded"; executions: ExecutionRecord[] }[] = [];
-  let chars = Number.POSITIVE_INFINITY;
-  for (const item of records) {
-    if (chars + item.chars > MESSAGE_BUDGET_CHARS) {
-      messages.push({ type: "executions.recorded", executions: [] });
-      chars = 0;
-    }
-    messages.at(-1)!.executions.push(item.record);
-    chars += item.chars;
-  }
-  return messages;
+export function packRecords(records: { record: ExecutionRecord; chars: number }[]): RecordsMessage[] {
+  return chunkBySize(records, (r) => r.chars, MESSAGE_BUDGET_CHARS).map((chunk) => ({ type: "executions.recorded", executions: chunk.map((r) => r.record) }));
 }
 
 async function flushSoon(queue: Queue<QueueMessage>): Promise<void> {
@@ -69,8 +62,7 @@ async function flushSoon(queue: Queue<QueueMessage>): Promise<void> {
   flushScheduled = false;
   for (const message of packRecords(pending.splice(0, pending.length))) {
     await queue.send(message).catch((error: unknown) => {
-      const count = message.type === "executions.recorded" ? message.executions.length : 0;
-      console.error(JSON.stringify({ level: "error", message: "could not enqueue execution records", count, error: String(error) }));
+      console.error(JSON.stringify({ level: "error", message: "could not enqueue execution records", count: message.executions.length, error: String(error) }));
     });
   }
 }

@@ -11,10 +11,11 @@ import { type CachedKey, cacheKeyName, readCachedKey } from "./key-cache";
  *
  * A key's workspace and environment never change, so once this isolate has
  * authenticated a key it knows where that key acts. The next request with
- * the key reads, in one bulk KV get, the key's entry (revocation and expiry
- * are still checked on every request), the release pointer it asks for, and
- * the environment's config, fetching together whatever the cache lacks. The release and config are used only after the
- * key is authenticated, and only if they match what the request needs.
+ * the key asks the cache, at once, for the key's entry (revocation and
+ * expiry are still checked on every request), the release pointer it asks
+ * for, and the environment's config; whatever the cache lacks comes in one
+ * bulk KV get. The release and config are used only after the key is
+ * authenticated, and only if they match what the request needs.
  */
 const MAX_KEYS = 10_000;
 const keyBindings = new Map<string, { workspaceId: string; environment: EnvironmentRef }>();
