@@ -5,7 +5,6 @@ import type { IdGenerator } from "./lib/ids";
 import type { ServerTiming } from "./lib/server-timing";
 import type { InvokeLookups } from "./services/invoke-prefetch";
 import type { EdgeReads } from "./runtime/edge-cache";
-import type { ExecutionRecord } from "./runtime/execution-record";
 import type { WebhookEventMessage, WebhookDeliverMessage } from "./services/webhook-events";
 
 export const scopes = ["execute", "read", "deploy", "promote", "approve", "admin"] as const;
@@ -48,7 +47,8 @@ export interface Deps {
 /** Messages on the events queue, discriminated by `type`. */
 export type QueueMessage =
   | { type: "api_key.used"; workspace_id: string; key_id: string; at: string }
-  | { type: "executions.recorded"; executions: ExecutionRecord[] }
+  /** `records`: each execution record's JSON, as recordJson writes it. */
+  | { type: "executions.recorded"; records: string[] }
   | WebhookEventMessage
   | WebhookDeliverMessage;
 

@@ -5,7 +5,6 @@ import { openDatabase } from "../db/client";
 import { newId } from "../lib/ids";
 import { touchApiKey } from "../repositories/api-keys";
 import { insertExecutions } from "../repositories/executions";
-import type { ExecutionRecord } from "../runtime/execution-record";
 import { consumeWebhookMessages, isWebhookMessage } from "./webhook-messages";
 
 /**
@@ -21,7 +20,7 @@ import { consumeWebhookMessages, isWebhookMessage } from "./webhook-messages";
 export async function consumeEvents(batch: MessageBatch<QueueMessage>, env: Env): Promise<void> {
   const db = openDatabase(env.DB);
   const latestUse = new Map<string, { workspaceId: string; at: string }>();
-  const records: ExecutionRecord[] = [];
+  const records: string[] = [];
   for (const { body } of batch.messages) {
     switch (body.type) {
       case "api_key.used": {
@@ -30,7 +29,7 @@ export async function consumeEvents(batch: MessageBatch<QueueMessage>, env: Env)
         break;
       }
       case "executions.recorded":
-        records.push(...body.executions);
+        records.push(...body.records);
         break;
     }
   }

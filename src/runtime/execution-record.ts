@@ -42,8 +42,24 @@ function clip(value: unknown, limit: number): unknown {
   return text.length <= limit ? value : { truncated: true, preview: text.slice(0, limit) };
 }
 
-/** Records waiting to be sent, shared by the requests of this isolate, with their size. */
-const pending: { record: ExecutionRecord; chars: number }[] = [];
+/**
+ * The record as the queue carries it: its JSON text, written once here and
+ * handed by the consumer to SQLite as it is.
+ */
+export function recordJson(record: ExecutionRecord): string {
+  const json = JSON.stringify(record);
+  // No field of a record this short can be over either limit.
+  if (json.length <= MAX_METADATA_CHARS) return json;
+  return JSON.stringify({
+    ...record,
+    inputs: clip(record.inputs, MAX_PAYLOAD_CHARS),
+    outputs: clip(record.outputs, MAX_PAYLOAD_CHARS),
+    metadata: clip(record.metadata, MAX_METADATA_CHARS),
+  });
+}
+
+/** Records waiting to be sent, as JSON, shared by the requests of this isolate. */
+const pending: string[] = [];
 /** Whether a request has a send of `pending` scheduled. */
 let flushScheduled = false;
 /** How long a record may wait for others to share its queue message. */
@@ -51,9 +67,9 @@ const FLUSH_DELAY_MS = 20;
 
 type RecordsMessage = Extract<QueueMessage, { type: "executions.recorded" }>;
 
-/** Packs records into as few messages as the size budget allows, in order. */
-export function packRecords(records: { record: ExecutionRecord; chars: number }[]): RecordsMessage[] {
-  return chunkBySize(records, (r) => r.chars, MESSAGE_BUDGET_CHARS).map((chunk) => ({ type: "executions.recorded", executions: chunk.map((r) => r.record) }));
+/** Packs records (as JSON) into as few messages as the size budget allows, in order. */
+export function packRecords(records: string[]): RecordsMessage[] {
+  return chunkBySize(records, (json) => json.length, MESSAGE_BUDGET_CHARS).map((chunk) => ({ type: "executions.recorded", records: chunk }));
 }
 
 async function flushSoon(queue: Queue<QueueMessage>): Promise<void> {
@@ -62,7 +78,7 @@ async function flushSoon(queue: Queue<QueueMessage>): Promise<void> {
   flushScheduled = false;
   for (const message of packRecords(pending.splice(0, pending.length))) {
     await queue.send(message).catch((error: unknown) => {
-      console.error(JSON.stringify({ level: "error", message: "could not enqueue execution records", count: message.executions.length, error: String(error) }));
+      console.error(JSON.stringify({ level: "error", message: "could not enqueue execution records", count: message.records.length, error: String(error) }));
     });
   }
 }
@@ -78,13 +94,7 @@ async function flushSoon(queue: Queue<QueueMessage>): Promise<void> {
  * another's promise: workerd ties each promise to the request that made it.
  */
 export function enqueueExecution(deps: Pick<Deps, "events">, ctx: Pick<ExecutionContext, "waitUntil">, record: ExecutionRecord) {
-  const clipped: ExecutionRecord = {
-    ...record,
-    inputs: clip(record.inputs, MAX_PAYLOAD_CHARS),
-    outputs: clip(record.outputs, MAX_PAYLOAD_CHARS),
-    metadata: clip(record.metadata, MAX_METADATA_CHARS) as ExecutionRecord["metadata"],
-  };
-  pending.push({ record: clipped, chars: JSON.stringify(clipped).length });
+  pending.push(recordJson(record));
   if (flushScheduled) return;
   flushScheduled = true;
   ctx.waitUntil(flushSoon(deps.events));

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type ExecutionRecord, packRecords } from "../../src/runtime/execution-record";
+import { packRecords, recordJson } from "../../src/runtime/execution-record";
 import { call, createWorkspace } from "../harness";
 import { createSandbox, deploy, promptSpec } from "../lifecycle/fixtures";
 import { deliver, executionRecord } from "../metrics/seed";
@@ -13,10 +13,9 @@ describe("how execution records travel", () => {
   it("packs many records into few messages, in order, each within the queue's message limit", () => {
     const small = Array.from({ length: 300 }, (_, i) => executionRecord({ workspace_id: "ws", environment_id: "env", started_at: i, inputs: [{ name: "q", type: "STRING", value: "x".repeat(100) }] }));
     const big = executionRecord({ workspace_id: "ws", environment_id: "env", started_at: 999, inputs: [{ name: "q", type: "STRING", value: "é".repeat(23_000) }] });
-    const sized = (r: ExecutionRecord) => ({ record: r, chars: JSON.stringify(r).length });
-    const messages = packRecords([...small.slice(0, 150), big, ...small.slice(150)].map(sized));
+    const messages = packRecords([...small.slice(0, 150), big, ...small.slice(150)].map(recordJson));
 
-    const carried = messages.flatMap((m) => (m.type === "executions.recorded" ? m.executions.map((e) => e.id) : []));
+    const carried = messages.flatMap((m) => m.records.map((json) => JSON.parse(json).id));
     expect(carried).toEqual([...small.slice(0, 150), big, ...small.slice(150)].map((r) => r.id));
     // 300 records of about 700 characters share a handful of messages rather than one each.
     expect(messages.length).toBeLessThanOrEqual(6);

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { QueueMessage } from "../../src/context";
 import { consumeEvents } from "../../src/queue/consume-events";
-import type { ExecutionRecord } from "../../src/runtime/execution-record";
+import { type ExecutionRecord, recordJson } from "../../src/runtime/execution-record";
 import { call } from "../harness";
 
 let sequence = 0;
@@ -43,7 +43,7 @@ export async function deliver(records: ExecutionRecord[]): Promise<void> {
       id: `msg-${i}-${j}`,
       timestamp: new Date(),
       attempts: 1,
-      body: { type: "executions.recorded", executions: chunk.slice(j * 20, j * 20 + 20) } satisfies QueueMessage,
+      body: { type: "executions.recorded", records: chunk.slice(j * 20, j * 20 + 20).map(recordJson) } satisfies QueueMessage,
     }));
     const batch = createMessageBatch<QueueMessage>("stagecraft-events", messages);
     const ctx = createExecutionContext();
