@@ -68,7 +68,7 @@ const pending: string[] = [];
 /** Whether a request has a send of `pending` scheduled. */
 let flushScheduled = false;
 /** How long a record may wait for others to share its queue message. */
-const FLUSH_DELAY_MS = 20;
+const FLUSH_DELAY_MS = 50;
 
 type RecordsMessage = Extract<QueueMessage, { type: "executions.recorded" }>;
 
@@ -92,8 +92,8 @@ async function flushSoon(queue: Queue<QueueMessage>): Promise<void> {
  * Hands the record to the queue without delaying the response: the queue
  * consumer writes it to D1, so the invoke path itself never touches D1.
  *
- * The records of one isolate's requests within ~20 ms share a queue
- * message (usually one send per 20 ms under load, not one per request).
+ * The records of one isolate's requests within ~50 ms share a queue
+ * message (usually one send per 50 ms under load, not one per request).
  * The request that schedules the send keeps itself alive for it with
  * waitUntil; the others only add their records. No request waits on
  * another's promise: workerd ties each promise to the request that made it.

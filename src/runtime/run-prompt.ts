@@ -65,30 +65,20 @@ export function render(spec: Pick<PromptSpec, "blocks">, values: Record<string, 
 }
 
 /**
- * The call's deadline: its signal aborts after the upstream timeout. The
- * timer is cleared as soon as the call ends, so that finished calls leave
- * no timers behind to fire (and abort nothing) much later.
+ * One call's parameters. Its signal aborts the call after the upstream
+ * timeout; the timer behind it belongs to the request and ends with it.
  */
-function deadline(timeoutMs: number) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException("The model provider did not answer in time", "TimeoutError")), timeoutMs);
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
-
-function modelCall(ctx: RuntimeContext, spec: Pick<PromptSpec, "model">, messages: ChatMessage[], env: EnvironmentConfig, signal: AbortSignal): ModelCall {
-  return { model: spec.model, messages, secret: secretReader(ctx, env), signal, fetch: ctx.fetch };
+function modelCall(ctx: RuntimeContext, spec: Pick<PromptSpec, "model">, messages: ChatMessage[], env: EnvironmentConfig): ModelCall {
+  return { model: spec.model, messages, secret: secretReader(ctx, env), signal: AbortSignal.timeout(ctx.timeoutMs), fetch: ctx.fetch };
 }
 
 /** Calls the model once for a whole answer. Never throws for provider trouble: that is a REJECTED outcome. */
 export async function completePrompt(ctx: RuntimeContext, spec: Pick<PromptSpec, "model">, messages: ChatMessage[], env: EnvironmentConfig): Promise<PromptOutcome> {
-  const timeout = deadline(ctx.timeoutMs);
   try {
-    const result = await providerFor(spec.model).complete(modelCall(ctx, spec, messages, env, timeout.signal));
+    const result = await providerFor(spec.model).complete(modelCall(ctx, spec, messages, env));
     return { status: "FULFILLED", ...result, cost: costOf(spec.model.provider, spec.model.name, result.usage, env.model_prices) };
   } catch (error) {
     return asRejection(error);
-  } finally {
-    timeout.clear();
   }
 }
 
@@ -100,9 +90,8 @@ export async function* streamPrompt(
   env: EnvironmentConfig,
 ): AsyncGenerator<{ delta: string } | { outcome: PromptOutcome }> {
   let text = "";
-  const timeout = deadline(ctx.timeoutMs);
   try {
-    for await (const chunk of providerFor(spec.model).stream(modelCall(ctx, spec, messages, env, timeout.signal)) as AsyncGenerator<ModelChunk>) {
+    for await (const chunk of providerFor(spec.model).stream(modelCall(ctx, spec, messages, env)) as AsyncGenerator<ModelChunk>) {
       if ("delta" in chunk) {
         text += chunk.delta;
         yield chunk;
@@ -115,7 +104,5 @@ export async function* streamPrompt(
     yield { outcome: { status: "REJECTED", error: { code: "PROVIDER_ERROR", message: "The model provider's stream ended without an answer" } } };
   } catch (error) {
     yield { outcome: asRejection(error) };
-  } finally {
-    timeout.clear();
   }
 }
