@@ -42,9 +42,16 @@ const MAX_METADATA_CHARS = 8_000;
  */
 const MESSAGE_BUDGET_CHARS = 60_000;
 
+/** The value, or a summary of it whose JSON takes at most `limit` characters. */
 function clip(value: unknown, limit: number): unknown {
   const text = JSON.stringify(value ?? null);
-  return text.length <= limit ? value : { truncated: true, preview: text.slice(0, limit) };
+  if (text.length <= limit) return value;
+  // The preview is itself written as JSON, which escapes its quotes and backslashes.
+  let preview = text.slice(0, limit);
+  for (let written = JSON.stringify(preview).length; written > limit; written = JSON.stringify(preview).length) {
+    preview = preview.slice(0, preview.length - (written - limit));
+  }
+  return { truncated: true, preview };
 }
 
 /**
