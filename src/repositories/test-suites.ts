@@ -79,8 +79,7 @@ export function listTestSuiteRuns(
     .limit(limit);
 }
 
-/** The newest completed run of a suite on a release, or null: what a promotion gate judges the release by. */
-/** The newest completed run of a suite on one release: the evidence a test gate judges. */
+/** The newest completed run of a suite on one release, or null: the evidence a test gate judges. */
 export async function latestCompletedRun(db: Database, workspaceId: string, testSuiteId: string, releaseId: string) {
   const [row] = await db
     .select()
