@@ -1,11 +1,11 @@
 import type { Config } from "./config";
-import type { DeploymentCoordinator } from "./coordinator/deployment-coordinator";
+import type { DeploymentCoordinator } from "./releases/deployment-coordinator";
 import type { Database } from "./db/client";
 import type { IdGenerator } from "./lib/ids";
 import type { ServerTiming } from "./lib/server-timing";
-import type { InvokeLookups } from "./services/invoke-prefetch";
-import type { EdgeReads } from "./runtime/edge-cache";
-import type { WebhookEventMessage, WebhookDeliverMessage } from "./services/webhook-events";
+import type { InvokeLookups } from "./edge/prefetch";
+import type { EdgeReads } from "./edge/cache";
+import type { WebhookEventMessage, WebhookDeliverMessage } from "./webhooks/events";
 
 export const scopes = ["execute", "read", "deploy", "promote", "approve", "admin"] as const;
 export type Scope = (typeof scopes)[number];

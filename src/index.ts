@@ -2,11 +2,11 @@ import { createApp } from "./app";
 import { loadConfig } from "./config";
 import type { QueueMessage } from "./context";
 import { openDatabase } from "./db/client";
-import { consumeEvents } from "./queue/consume-events";
+import { consumeEvents } from "./queue/consume";
 import { runHousekeeping } from "./scheduled/housekeeping";
-import { settlePromotions } from "./services/waiting-promotions";
+import { settlePromotions } from "./releases/settle-promotions";
 
-export { DeploymentCoordinator } from "./coordinator/deployment-coordinator";
+export { DeploymentCoordinator } from "./releases/deployment-coordinator";
 
 const app = createApp();
 

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "../services/environment-edge";
+import type { EnvironmentConfig } from "../edge/environment-sync";
 import { openSecretBox, type SecretBox, secretBinding } from "../lib/secret-box";
 import type { PromptSpec } from "../specs/prompt-spec";
 import { costOf } from "./prices";

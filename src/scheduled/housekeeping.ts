@@ -1,10 +1,10 @@
 import type { Database } from "../db/client";
-import { IDEMPOTENCY_RETENTION_MS } from "../middleware/idempotency";
-import { type EnvironmentRow, listEnvironments } from "../repositories/environments";
-import { deleteHistogramBefore, deleteRollupsBefore, rollupHour } from "../repositories/execution-rollups";
-import { deleteExecutionsBefore } from "../repositories/executions";
-import { deleteIdempotencyRecordsBefore } from "../repositories/idempotency-records";
-import { listWorkspaceIds } from "../repositories/workspaces";
+import { IDEMPOTENCY_RETENTION_MS } from "../idempotency/middleware";
+import { type EnvironmentRow, listEnvironments } from "../environments/repository";
+import { deleteHistogramBefore, deleteRollupsBefore, rollupHour } from "../metrics/rollup-repository";
+import { deleteExecutionsBefore } from "../executions/repository";
+import { deleteIdempotencyRecordsBefore } from "../idempotency/repository";
+import { listWorkspaceIds } from "../workspaces/repository";
 
 const DAY_MS = 86_400_000;
 

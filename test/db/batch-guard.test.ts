@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { guard, runBatch } from "../../src/db/batch";
 import { openDatabase } from "../../src/db/client";
 import { workspaces } from "../../src/db/schema";
-import { isGuardViolation } from "../../src/lib/d1-errors";
+import { isGuardViolation } from "../../src/db/d1-errors";
 import { createWorkspace } from "../harness";
 
 describe("batch guards", () => {

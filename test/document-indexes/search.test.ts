@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { VellumClient } from "vellum-ai";
-import { chunkText } from "../../src/services/document-indexes";
+import { chunkText } from "../../src/documents/document-indexes";
 import { mockNetwork } from "../execute/upstream";
 import { call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "../harness";
 import { SERVER } from "../vellum/sdk-client";

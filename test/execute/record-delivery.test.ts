@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { packRecords, recordJson } from "../../src/runtime/execution-record";
+import { packRecords, recordJson } from "../../src/invoke/execution-record";
 import { call, createWorkspace } from "../harness";
 import { createSandbox, deploy, promptSpec } from "../lifecycle/fixtures";
 import { deliver, executionRecord } from "../metrics/seed";

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { DeploymentCoordinator } from "../../src/coordinator/deployment-coordinator";
+import type { DeploymentCoordinator } from "../../src/releases/deployment-coordinator";
 import { createWorkspace, expectProblem, storageSnapshot } from "../harness";
 import { createSandbox, deploy } from "./fixtures";
 

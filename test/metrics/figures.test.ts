@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
-import { latencyBucket } from "../../src/lib/latency-buckets";
-import { addQualitySamples } from "../../src/repositories/execution-rollups";
-import type { ExecutionRecord } from "../../src/runtime/execution-record";
+import { latencyBucket } from "../../src/metrics/latency-buckets";
+import { addQualitySamples } from "../../src/metrics/rollup-repository";
+import type { ExecutionRecord } from "../../src/invoke/execution-record";
 import { call, createWorkspace, type TestWorkspace } from "../harness";
 import { executionsRecorded } from "../execute/upstream";
 import { createSandbox, deploy } from "../lifecycle/fixtures";

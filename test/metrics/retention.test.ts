@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import worker from "../../src/index";
-import { addQualitySamples } from "../../src/repositories/execution-rollups";
+import { addQualitySamples } from "../../src/metrics/rollup-repository";
 import { runHousekeeping } from "../../src/scheduled/housekeeping";
 import { call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "../harness";
 import { createSandbox, deploy } from "../lifecycle/fixtures";

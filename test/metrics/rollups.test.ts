@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
-import { latencyBucket, percentiles } from "../../src/lib/latency-buckets";
-import { addQualitySamples, histogramBySlot, sumRollups } from "../../src/repositories/execution-rollups";
+import { latencyBucket, percentiles } from "../../src/metrics/latency-buckets";
+import { addQualitySamples, histogramBySlot, sumRollups } from "../../src/metrics/rollup-repository";
 import { createWorkspace } from "../harness";
 import { at, deliver, executionRecord, metrics } from "./seed";
 

@@ -2,8 +2,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { QueueMessage } from "../../src/context";
-import { consumeEvents } from "../../src/queue/consume-events";
-import { type ExecutionRecord, recordJson } from "../../src/runtime/execution-record";
+import { consumeEvents } from "../../src/queue/consume";
+import { type ExecutionRecord, recordJson } from "../../src/invoke/execution-record";
 import { call } from "../harness";
 
 let sequence = 0;

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import { openDatabase } from "../../src/db/client";
-import { settlePromotions } from "../../src/services/waiting-promotions";
+import { settlePromotions } from "../../src/releases/settle-promotions";
 import { call, createWorkspace, expectProblem, storageSnapshot } from "../harness";
 import { deploy, deployedWorkspace } from "../lifecycle/fixtures";
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { firstNumber } from "../../src/runtime/assertions";
+import { firstNumber } from "../../src/testing/assertions";
 import { createWorkspace, type TestWorkspace } from "../harness";
 import { createSuite, deployPrompt, parisJudgeSpec, parrotSpec, runSuite } from "./fixtures";
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/db/client";
-import { latestCompletedRun } from "../../src/repositories/test-suites";
-import { meanEvaluatorScore } from "../../src/services/test-suite-runs";
+import { latestCompletedRun } from "../../src/testing/test-suite-repository";
+import { meanEvaluatorScore } from "../../src/testing/read-test-runs";
 import { completion, executionsRecorded, mockNetwork, upstreamDeployment } from "../execute/upstream";
 import { call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "../harness";
 import { createSandbox, saveSandbox } from "../lifecycle/fixtures";

@@ -3,10 +3,10 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { QueueMessage } from "../../src/context";
 import { newId } from "../../src/lib/ids";
-import { webhookSignature } from "../../src/lib/webhook-signature";
-import { consumeEvents } from "../../src/queue/consume-events";
-import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/services/webhook-delivery";
-import { emitWebhookEvents } from "../../src/services/webhook-events";
+import { webhookSignature } from "../../src/webhooks/signature";
+import { consumeEvents } from "../../src/queue/consume";
+import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/delivery";
+import { emitWebhookEvents } from "../../src/webhooks/events";
 import { call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "../harness";
 import { createWebhook, deliveriesWhere, mockReceiver, signatureIsValid } from "./receiver";
 

@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { registerCreateApiKey } from "./create";
 import { registerGetApiKey } from "./get";
 import { registerListApiKeys } from "./list";

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { rotateKey } from "../../services/api-keys";
-import { jsonResponse, keySecurity, optionalJsonBody, problems } from "../openapi-helpers";
-import type { Router } from "../router";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { rotateKey } from "../../access/api-keys";
+import { jsonResponse, keySecurity, optionalJsonBody, problems } from "../../http/openapi";
+import type { Router } from "../../http/router";
 import { ApiKeyParams, RotateApiKeyBody, RotatedApiKeySchema } from "./schemas";
 
 const route = createRoute({

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { scopes } from "../../context";
-import { Timestamp } from "../openapi-helpers";
+import { Timestamp } from "../../http/openapi";
 
 export const Scope = z.enum(scopes);
 

@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { registerListAuditEvents } from "./list";
 import { registerVerifyAuditEvents } from "./verify";
 

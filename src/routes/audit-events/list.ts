@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { listAuditEventsFor } from "../../services/audit-events";
-import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../openapi-helpers";
-import type { Router } from "../router";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { listAuditEventsFor } from "../../audit/read-audit-events";
+import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../../http/openapi";
+import type { Router } from "../../http/router";
 import { AuditEventSchema } from "./schemas";
 
 const route = createRoute({

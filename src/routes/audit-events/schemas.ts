@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Timestamp } from "../openapi-helpers";
+import { Timestamp } from "../../http/openapi";
 
 export const AuditEventSchema = z
   .object({

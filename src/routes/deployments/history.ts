@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { deploymentHistory } from "../../services/releases-read";
-import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../openapi-helpers";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { deploymentHistory } from "../../releases/read-releases";
+import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../../http/openapi";
 import { ReleaseSchema } from "../releases/schemas";
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { DeploymentParams } from "./schemas";
 
 const route = createRoute({

@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { registerDeploymentHistory } from "./history";
 import { registerRevertDeployment } from "./revert";
 import { registerVellumDeploymentRoutes } from "./vellum-routes";

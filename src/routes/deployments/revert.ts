@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { idempotent } from "../../middleware/idempotency";
-import { parseIfMatch } from "../../services/lifecycle/resolve-targets";
-import { revertDeployment } from "../../services/lifecycle/revert";
-import { EnvironmentQuery, jsonResponse, keySecurity, optionalJsonBody, problems } from "../openapi-helpers";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { idempotent } from "../../idempotency/middleware";
+import { parseIfMatch } from "../../releases/resolve-targets";
+import { revertDeployment } from "../../releases/revert";
+import { EnvironmentQuery, jsonResponse, keySecurity, optionalJsonBody, problems } from "../../http/openapi";
 import { IfMatchHeader, ReleaseSchema } from "../releases/schemas";
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { DeploymentParams, RevertBody } from "./schemas";
 
 const route = createRoute({

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { idempotent } from "../../middleware/idempotency";
-import { parseIfMatch } from "../../services/lifecycle/resolve-targets";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { idempotent } from "../../idempotency/middleware";
+import { parseIfMatch } from "../../releases/resolve-targets";
 import {
   type DeploymentKind,
   getVellumDeployment,
@@ -11,10 +11,10 @@ import {
   listVellumDeployments,
   listVellumReleaseTags,
   moveVellumReleaseTag,
-} from "../../services/vellum-deployments";
-import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
+} from "../../releases/vellum-deployments";
+import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import { IfMatchHeader } from "../releases/schemas";
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { DeploymentParams, OffsetPaginationQuery, offsetPageOf, pageUrlFor } from "./schemas";
 import { MoveTagBody, ReleaseByIdOrTagParams, ReleaseTagParams, VellumDeploymentSchema, VellumReleaseSchema, VellumReleaseTagSchema } from "./vellum-schemas";
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Timestamp } from "../openapi-helpers";
+import { Timestamp } from "../../http/openapi";
 
 const VellumVariable = z.object({ id: z.string(), key: z.string(), type: z.string(), required: z.boolean().nullable(), default: z.unknown() });
 

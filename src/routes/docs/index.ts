@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { renderDocsPage } from "./render-docs-page";
 
 export const OPENAPI_INFO = {

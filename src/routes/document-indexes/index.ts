@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { addDocument, createDocumentIndex, getDocumentIndex, listDocumentIndexesFor, removeDocument, searchIndex } from "../../services/document-indexes";
-import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, PaginationQuery, pageOf, problems, Timestamp } from "../openapi-helpers";
-import type { Router } from "../router";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { addDocument, createDocumentIndex, getDocumentIndex, listDocumentIndexesFor, removeDocument, searchIndex } from "../../documents/document-indexes";
+import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, PaginationQuery, pageOf, problems, Timestamp } from "../../http/openapi";
+import type { Router } from "../../http/router";
 
 const IndexSchema = z
   .object({ id: z.string(), name: z.string(), environment: z.string(), document_count: z.number().int(), created_at: Timestamp, created_by: z.string() })

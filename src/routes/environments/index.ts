@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { registerCreateEnvironment } from "./create";
 import { registerDeleteEnvironment } from "./delete";
 import { registerGetEnvironment } from "./get";

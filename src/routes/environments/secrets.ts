@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { listSecretNames, removeSecret, setSecret } from "../../services/environment-secrets";
-import { jsonBody, jsonResponse, keySecurity, problems, Timestamp } from "../openapi-helpers";
-import type { Router } from "../router";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { listSecretNames, removeSecret, setSecret } from "../../environments/secrets";
+import { jsonBody, jsonResponse, keySecurity, problems, Timestamp } from "../../http/openapi";
+import type { Router } from "../../http/router";
 import { EnvironmentName } from "./schemas";
 
 const SecretSchema = z

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticateInvoke, requireAnyScope } from "../../middleware/authenticate";
+import { authenticateInvoke, requireAnyScope } from "../../access/authenticate-request";
 import { type PromptOutcome, streamPrompt } from "../../runtime/run-prompt";
-import { enqueueExecution } from "../../runtime/execution-record";
-import { executionMeta, preparePrompt, promptExecutionRecord, releaseServed, runtimeContext } from "../../services/execute-prompt";
-import { EnvironmentQuery, jsonBody, keySecurity, problems } from "../openapi-helpers";
-import type { Router } from "../router";
+import { enqueueExecution } from "../../invoke/execution-record";
+import { executionMeta, preparePrompt, promptExecutionRecord, releaseServed, runtimeContext } from "../../invoke/prepare-prompt";
+import { EnvironmentQuery, jsonBody, keySecurity, problems } from "../../http/openapi";
+import type { Router } from "../../http/router";
 import { NDJSON_HEADERS, ndjsonStream } from "./ndjson";
 import { finishExecution, invokeHeaders } from "./respond";
 import { ExecutePromptBody } from "./schemas";

@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticateInvoke, requireAnyScope } from "../../middleware/authenticate";
+import { authenticateInvoke, requireAnyScope } from "../../access/authenticate-request";
 import { completePrompt } from "../../runtime/run-prompt";
-import { executionMeta, preparePrompt, releaseServed, runtimeContext } from "../../services/execute-prompt";
-import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
-import type { Router } from "../router";
+import { executionMeta, preparePrompt, releaseServed, runtimeContext } from "../../invoke/prepare-prompt";
+import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
+import type { Router } from "../../http/router";
 import { finishExecution, invokeHeaders } from "./respond";
 import { ExecutePromptBody, ExecutePromptResponse } from "./schemas";
 

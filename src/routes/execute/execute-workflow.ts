@@ -2,8 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { enqueueExecution } from "../../runtime/execution-record";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { enqueueExecution } from "../../invoke/execution-record";
 import { runWorkflow, type WorkflowOutcome } from "../../runtime/workflow/run-workflow";
 import {
   type ExecuteWorkflowRequest,
@@ -14,10 +14,10 @@ import {
   workflowError,
   workflowExecutionRecord,
   workflowOutputs,
-} from "../../services/execute-workflow";
-import { releaseServed } from "../../services/execute-prompt";
-import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
-import type { Router } from "../router";
+} from "../../invoke/prepare-workflow";
+import { releaseServed } from "../../invoke/prepare-prompt";
+import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
+import type { Router } from "../../http/router";
 import { NDJSON_HEADERS, ndjsonStream } from "./ndjson";
 import { ExecuteWorkflowBody, ExecuteWorkflowResponse } from "./workflow-schemas";
 

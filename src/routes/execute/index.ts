@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { registerExecutePrompt } from "./execute-prompt";
 import { registerExecutePromptStream } from "./execute-prompt-stream";
 import { registerExecuteWorkflow } from "./execute-workflow";

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { ApiError } from "../../lib/problem";
-import { enqueueExecution } from "../../runtime/execution-record";
+import { enqueueExecution } from "../../invoke/execution-record";
 import type { PromptOutcome } from "../../runtime/run-prompt";
-import { type ExecutePromptRequest, type PreparedPrompt, promptExecutionRecord } from "../../services/execute-prompt";
+import { type ExecutePromptRequest, type PreparedPrompt, promptExecutionRecord } from "../../invoke/prepare-prompt";
 
 /** Headers every invoke response carries: which release served it, and where the time went. */
 export function invokeHeaders(c: Context<AppEnv>, prepared: PreparedPrompt) {

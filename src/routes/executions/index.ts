@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { getExecution, listExecutionsFor, submitActuals } from "../../services/executions";
-import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, PaginationQuery, pageOf, problems, Timestamp } from "../openapi-helpers";
-import type { Router } from "../router";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { getExecution, listExecutionsFor, submitActuals } from "../../executions/executions";
+import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, PaginationQuery, pageOf, problems, Timestamp } from "../../http/openapi";
+import type { Router } from "../../http/router";
 
 const ExecutionSchema = z
   .object({

@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { registerGetMetrics } from "./get";
 
 export function registerMetricsRoutes(router: Router) {

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { MAX_METRICS_RANGE_DAYS, METRICS_BUCKETS, type MetricsBucket } from "../../services/metrics";
-import { EnvironmentQuery, Timestamp } from "../openapi-helpers";
+import { MAX_METRICS_RANGE_DAYS, METRICS_BUCKETS, type MetricsBucket } from "../../metrics/metrics";
+import { EnvironmentQuery, Timestamp } from "../../http/openapi";
 
 const bucketNames = Object.keys(METRICS_BUCKETS) as [MetricsBucket, ...MetricsBucket[]];
 

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { decidePromotion, getPromotionRequest, listPromotionRequestsFor } from "../../services/promotion-requests";
-import { EnvironmentQuery, jsonResponse, keySecurity, optionalJsonBody, PaginationQuery, pageOf, problems } from "../openapi-helpers";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { decidePromotion, getPromotionRequest, listPromotionRequestsFor } from "../../releases/promotion-requests";
+import { EnvironmentQuery, jsonResponse, keySecurity, optionalJsonBody, PaginationQuery, pageOf, problems } from "../../http/openapi";
 import { PromotionRequestSchema, ReleaseSchema } from "../releases/schemas";
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 
 const listRoute = createRoute({
   method: "get",

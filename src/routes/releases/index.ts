@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { registerCompareReleases } from "./compare";
 import { registerGetRelease } from "./get";
 import { registerPromoteRelease } from "./promote";

@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { idempotent } from "../../middleware/idempotency";
-import { parseIfMatch } from "../../services/lifecycle/resolve-targets";
-import { promoteRelease } from "../../services/lifecycle/promote";
-import { jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
-import type { Router } from "../router";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { idempotent } from "../../idempotency/middleware";
+import { parseIfMatch } from "../../releases/resolve-targets";
+import { promoteRelease } from "../../releases/promote";
+import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
+import type { Router } from "../../http/router";
 import { IfMatchHeader, PromoteBody, PromotionResultsSchema, ReleaseParams } from "./schemas";
 
 const route = createRoute({

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { TagName } from "../sandboxes/schemas";
-import { Timestamp } from "../openapi-helpers";
+import { Timestamp } from "../../http/openapi";
 
 export const ReleaseSchema = z
   .object({

@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { registerCreateSandbox } from "./create";
 import { registerDeploySandbox } from "./deploy";
 import { registerGetSandbox } from "./get";

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { runSandbox } from "../../services/sandbox-run";
-import { EnvironmentQuery, jsonResponse, keySecurity, optionalJsonBody, problems } from "../openapi-helpers";
-import type { Router } from "../router";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { runSandbox } from "../../testing/run-sandbox";
+import { EnvironmentQuery, jsonResponse, keySecurity, optionalJsonBody, problems } from "../../http/openapi";
+import type { Router } from "../../http/router";
 import { SandboxParams } from "./schemas";
 
 const RunBody = z

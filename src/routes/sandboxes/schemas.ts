@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { specKinds } from "../../specs/validate-spec";
-import { Timestamp } from "../openapi-helpers";
+import { Timestamp } from "../../http/openapi";
 
 const Scenario = z
   .strictObject({

@@ -1,12 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ApiError } from "../../lib/problem";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { idempotent } from "../../middleware/idempotency";
-import { parseIfMatch } from "../../services/lifecycle/resolve-targets";
-import { updateSandbox } from "../../services/sandboxes";
-import { jsonBody, jsonResponse, keySecurity, problems } from "../openapi-helpers";
-import type { Router } from "../router";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { idempotent } from "../../idempotency/middleware";
+import { parseIfMatch } from "../../releases/resolve-targets";
+import { updateSandbox } from "../../testing/sandboxes";
+import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
+import type { Router } from "../../http/router";
 import { SandboxParams, SandboxSchema, UpdateSandboxBody } from "./schemas";
 
 const route = createRoute({

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { getTestSuiteRun } from "../../services/test-suite-runs";
-import { jsonResponse, keySecurity, problems } from "../openapi-helpers";
-import type { Router } from "../router";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { getTestSuiteRun } from "../../testing/read-test-runs";
+import { jsonResponse, keySecurity, problems } from "../../http/openapi";
+import type { Router } from "../../http/router";
 import { TestSuiteRunSchema } from "../test-suites/schemas";
 
 const route = createRoute({

@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { registerGetTestSuiteRun } from "./get";
 
 export function registerTestSuiteRunRoutes(router: Router) {

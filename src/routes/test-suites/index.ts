@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { registerCreateTestSuite } from "./create";
 import { registerGetTestSuite } from "./get";
 import { registerListTestSuites } from "./list";

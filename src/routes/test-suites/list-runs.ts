@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { listRunsOfSuite } from "../../services/test-suite-runs";
-import { jsonResponse, keySecurity, pageOf, problems } from "../openapi-helpers";
-import type { Router } from "../router";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { listRunsOfSuite } from "../../testing/read-test-runs";
+import { jsonResponse, keySecurity, pageOf, problems } from "../../http/openapi";
+import type { Router } from "../../http/router";
 import { ListRunsQuery, TestSuiteParams, TestSuiteRunSummarySchema } from "./schemas";
 
 const route = createRoute({

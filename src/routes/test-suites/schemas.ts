@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Assertion, MAX_ASSERTIONS, MAX_CASES, TestCaseInput } from "../../specs/test-case-spec";
-import { PaginationQuery, Timestamp } from "../openapi-helpers";
+import { PaginationQuery, Timestamp } from "../../http/openapi";
 
 const TestSuiteName = z.string().trim().min(1).max(100);
 const Description = z.string().max(2000);

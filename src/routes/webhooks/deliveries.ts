@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../middleware/authenticate";
-import { idempotent } from "../../middleware/idempotency";
-import { listDeliveriesFor, redeliver } from "../../services/webhooks";
-import { jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../openapi-helpers";
-import type { Router } from "../router";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { idempotent } from "../../idempotency/middleware";
+import { listDeliveriesFor, redeliver } from "../../webhooks/webhooks";
+import { jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../../http/openapi";
+import type { Router } from "../../http/router";
 import { DeliveryParams, DeliverySchema, WebhookParams } from "./schemas";
 
 const listRoute = createRoute({

@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { registerCreateWebhook } from "./create";
 import { registerDeleteWebhook } from "./delete";
 import { registerDeliveryRoutes } from "./deliveries";

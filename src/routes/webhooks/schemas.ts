@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { ALL_EVENTS, webhookEventTypes } from "../../services/webhook-events";
-import { Timestamp } from "../openapi-helpers";
+import { ALL_EVENTS, webhookEventTypes } from "../../webhooks/events";
+import { Timestamp } from "../../http/openapi";
 
 const WebhookUrl = z
   .url({ protocol: /^https?$/, error: "Must be an http or https URL" })

@@ -3,11 +3,11 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../context";
 import { secretsEqual } from "../../lib/crypto";
 import { ApiError } from "../../lib/problem";
-import { bootstrapWorkspace } from "../../services/workspaces";
+import { bootstrapWorkspace } from "../../workspaces/bootstrap";
 import { EnvironmentSchema } from "../environments/schemas";
 import { IssuedApiKeySchema } from "../api-keys/schemas";
-import { jsonBody, jsonResponse, problems, Timestamp } from "../openapi-helpers";
-import type { Router } from "../router";
+import { jsonBody, jsonResponse, problems, Timestamp } from "../../http/openapi";
+import type { Router } from "../../http/router";
 
 /** Only the holder of the BOOTSTRAP_TOKEN secret may create workspaces. */
 const requireBootstrapToken = createMiddleware<AppEnv>(async (c, next) => {

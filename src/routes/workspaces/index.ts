@@ -1,4 +1,4 @@
-import type { Router } from "../router";
+import type { Router } from "../../http/router";
 import { registerCreateWorkspace } from "./create";
 
 export function registerWorkspaceRoutes(router: Router) {

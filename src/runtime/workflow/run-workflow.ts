@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "../../services/environment-edge";
+import type { EnvironmentConfig } from "../../edge/environment-sync";
 import type { WorkflowNode, WorkflowSpec } from "../../specs/workflow-spec";
 import { completePrompt, render, type RuntimeContext } from "../run-prompt";
 import { holds, renderJson, renderTemplate } from "./templates";

@@ -1,0 +1,79 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv, Principal, Scope } from "../context";
+import { ApiError } from "../lib/problem";
+import { authenticateKey } from "./authenticate-key";
+import type { CachedKey } from "../edge/key-entries";
+import { rememberKeyBinding, startInvokeLookups } from "../edge/prefetch";
+import { recordKeyUse } from "./key-usage";
+
+/** Vellum's clients send `X-API-KEY`; everyone else sends a bearer token. */
+function presentedKey(authorization: string | undefined, apiKeyHeader: string | undefined): string | undefined {
+  if (apiKeyHeader) return apiKeyHeader.trim();
+  const match = authorization?.match(/^Bearer\s+(.+)$/i);
+  return match?.[1]?.trim();
+}
+
+/**
+ * Authenticates the request's API key and puts the principal in the context.
+ * Missing, malformed, unknown, expired and revoked keys all get the same 401.
+ * `beforeLookup` may start reads that overlap the key's lookup.
+ */
+function authenticateWith(beforeLookup?: (c: Context<AppEnv>, keyHash: string) => Promise<CachedKey | null> | undefined, readThrough = true) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const deps = c.get("deps");
+    const result = await authenticateKey(
+      deps,
+      presentedKey(c.req.header("authorization"), c.req.header("x-api-key")),
+      beforeLookup && ((keyHash) => beforeLookup(c, keyHash)),
+      readThrough,
+    );
+    if (!result.ok) {
+      throw new ApiError(
+        "UNAUTHENTICATED",
+        result.reason === "missing"
+          ? "Send an API key as `Authorization: Bearer <key>` or `X-API-KEY: <key>`"
+          : "The API key is not valid: it is malformed, unknown, expired or revoked",
+        [{ path: "header.authorization", message: result.reason === "missing" ? "Missing" : "Invalid" }],
+      );
+    }
+    c.set("principal", result.principal);
+    rememberKeyBinding(result.keyHash, result.principal);
+    c.get("timing").lap("auth");
+    const reported = recordKeyUse(deps, result.principal);
+    if (reported) c.executionCtx.waitUntil(reported);
+    await next();
+  });
+}
+
+export const authenticate = authenticateWith();
+
+/**
+ * Authentication for the invoke routes: when this isolate already knows the
+ * key's environment, the key, the release pointer and the environment's
+ * config are read from KV together, in one round trip (see invoke-prefetch.ts).
+ * A key missing from KV is refused here without a look in D1.
+ */
+export const authenticateInvoke = authenticateWith((c, keyHash) => {
+  const started = startInvokeLookups(c.get("deps"), keyHash, () => c.req.json(), c.req.query("environment"));
+  if (!started) return undefined;
+  c.set("invokeLookups", started.lookups);
+  return started.key;
+}, false);
+
+function holdsAnywhere(principal: Principal, scope: Scope) {
+  return principal.scopes.includes("admin") || principal.scopes.includes(scope);
+}
+
+/**
+ * Refuses, before the body is even validated, a key that holds `scope` in no
+ * environment. Services check the scope again against the exact environment.
+ */
+export function requireAnyScope(scope: Scope) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (!holdsAnywhere(c.get("principal"), scope)) {
+      throw new ApiError("INSUFFICIENT_SCOPE", `This operation needs the "${scope}" scope`);
+    }
+    await next();
+  });
+}

@@ -1,0 +1,93 @@
+import type { Deps, EnvironmentRef, Principal } from "../context";
+import type { Result } from "../lib/result";
+import { pointerKeyFor, type ReleaseQuery, resolveRelease } from "./resolve-release";
+import type { ReleaseSnapshot, TagPointer } from "./release-sync";
+import { type EnvironmentConfig, environmentConfigKey } from "./environment-sync";
+import { type CachedKey, cacheKeyName, readCachedKey } from "./key-entries";
+
+/**
+ * At most one KV round trip for the invoke path (none while this isolate's
+ * cache holds everything, see edge-cache.ts).
+ *
+ * A key's workspace and environment never change, so once this isolate has
+ * authenticated a key it knows where that key acts. The next request with
+ * the key asks the cache, at once, for the key's entry (revocation and
+ * expiry are still checked on every request), the release pointer it asks
+ * for, and the environment's config; whatever the cache lacks comes in one
+ * bulk KV get. The release and config are used only after the key is
+ * authenticated, and only if they match what the request needs.
+ */
+const MAX_KEYS = 10_000;
+const keyBindings = new Map<string, { workspaceId: string; environment: EnvironmentRef }>();
+
+/** Remembers where a key acts, if it is an environment key that may invoke at all (a key's scopes never change either). */
+export function rememberKeyBinding(keyHash: string, principal: Principal) {
+  const mayInvoke = principal.scopes.includes("execute") || principal.scopes.includes("admin");
+  if (!principal.environment || !mayInvoke || keyBindings.has(keyHash)) return;
+  if (keyBindings.size >= MAX_KEYS) keyBindings.clear();
+  keyBindings.set(keyHash, { workspaceId: principal.workspaceId, environment: principal.environment });
+}
+
+export interface InvokeLookups {
+  query: ReleaseQuery;
+  release: Promise<Result<{ release: ReleaseSnapshot; tag: string }>>;
+  config: Promise<EnvironmentConfig>;
+}
+
+const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+
+function queryFrom(binding: { workspaceId: string; environment: EnvironmentRef }, body: unknown): ReleaseQuery | null {
+  if (!body || typeof body !== "object") return null;
+  const target = body as Record<string, unknown>;
+  return {
+    workspaceId: binding.workspaceId,
+    environmentId: binding.environment.id,
+    kind: "prompt",
+    deploymentId: text(target.prompt_deployment_id),
+    deploymentName: text(target.prompt_deployment_name),
+    tag: text(target.release_tag),
+  };
+}
+
+export function emptyEnvironmentConfig(workspaceId: string, ref: EnvironmentRef): EnvironmentConfig {
+  return { id: ref.id, workspace_id: workspaceId, name: ref.name, variables: {}, model_prices: {}, secrets: {} };
+}
+
+/** Starts the bulk read, or returns null when this isolate does not know the key yet. */
+export function startInvokeLookups(deps: Pick<Deps, "edge">, keyHash: string, readBody: () => Promise<unknown>, environment: string | undefined) {
+  const binding = keyBindings.get(keyHash);
+  if (!binding || (environment !== undefined && environment !== binding.environment.name)) return null;
+  const configKey = environmentConfigKey(binding.environment.id);
+  const fetched = (async () => {
+    // A body that is not JSON is the validator's to refuse; here it only means nothing to prefetch.
+    const query = queryFrom(binding, await readBody().catch(() => null));
+    const pointerKey = query && pointerKeyFor(deps.edge, query);
+    const keys = [cacheKeyName(keyHash), configKey, ...(pointerKey ? [pointerKey] : [])];
+    const values = await deps.edge.getMany(keys);
+    return { query, pointerKey, values };
+  })();
+  const lookups = fetched
+    .then(({ query, pointerKey, values }): InvokeLookups | null =>
+      query
+        ? {
+            query,
+            release: resolveRelease(deps.edge, query, pointerKey ? ((values.get(pointerKey) as TagPointer | null) ?? null) : undefined),
+            config: Promise.resolve((values.get(configKey) as EnvironmentConfig | null) ?? emptyEnvironmentConfig(binding.workspaceId, binding.environment)),
+          }
+        : null,
+    )
+    .catch(() => null);
+  return {
+    // Should the bulk read fail, the key is read on its own as usual.
+    key: fetched.then(({ values }) => (values.get(cacheKeyName(keyHash)) as CachedKey | null) ?? null).catch(() => readCachedKey(deps.edge, keyHash)),
+    lookups,
+  };
+}
+
+/** The prefetched reads, if they are exactly the ones this request needs. */
+export async function matchingLookups(lookups: Promise<InvokeLookups | null> | undefined, query: ReleaseQuery): Promise<InvokeLookups | null> {
+  const found = await lookups;
+  if (!found) return null;
+  const same = (Object.keys(query) as (keyof ReleaseQuery)[]).every((k) => (found.query[k] ?? null) === (query[k] ?? null));
+  return same ? found : null;
+}

@@ -1,0 +1,82 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { releases } from "../db/schema";
+import { findDeployment } from "../releases/deployment-repository";
+import { listTags, type ReleaseRow } from "../releases/release-repository";
+
+/**
+ * What the invoke path reads from KV. The layout is documented in
+ * docs/storage.md; keep the two in step.
+ */
+export const edgeKeys = {
+  /** Immutable: written once per release. */
+  release: (releaseId: string) => `release:${releaseId}`,
+  /** Moves on deploy, promote, revert and tag moves. */
+  pointer: (environmentId: string, deploymentId: string, tag: string) => `pointer:${environmentId}:${deploymentId}:${tag}`,
+  /** Immutable: a deployment's name never changes. */
+  deploymentName: (workspaceId: string, name: string) => `deployment-name:${workspaceId}:${name}`,
+};
+
+export interface ReleaseSnapshot {
+  id: string;
+  workspace_id: string;
+  deployment_id: string;
+  deployment_name: string;
+  kind: "prompt" | "workflow";
+  environment_id: string;
+  version: number;
+  spec: unknown;
+  content_hash: string;
+  created_at: string;
+}
+
+export interface TagPointer {
+  release_id: string;
+  version: number;
+}
+
+export interface DeploymentNameEntry {
+  id: string;
+  kind: "prompt" | "workflow";
+}
+
+/**
+ * Copies one environment's tags of one deployment from D1 to KV: every tag
+ * pointer, and the snapshot of every release a tag names.
+ *
+ * It always writes the state D1 holds when it runs, never a remembered one,
+ * so a retry that runs late cannot put an older pointer back: the
+ * coordinator runs these one at a time, after the change they follow.
+ */
+export async function syncEnvironmentToEdge(db: Database, kv: KVNamespace, workspaceId: string, deploymentId: string, environmentId: string) {
+  const deployment = await findDeployment(db, workspaceId, deploymentId);
+  if (!deployment) return;
+  const tags = await listTags(db, workspaceId, deploymentId, environmentId);
+  const ids = [...new Set(tags.map((t) => t.releaseId))];
+  const rows: ReleaseRow[] = ids.length
+    ? await db.select().from(releases).where(and(eq(releases.workspaceId, workspaceId), inArray(releases.id, ids)))
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const snapshots = rows.map((r): ReleaseSnapshot => ({
+    id: r.id,
+    workspace_id: r.workspaceId,
+    deployment_id: r.deploymentId,
+    deployment_name: deployment.name,
+    kind: deployment.kind,
+    environment_id: r.environmentId,
+    version: r.version,
+    spec: r.spec,
+    content_hash: r.contentHash,
+    created_at: r.createdAt,
+  }));
+  // Snapshots first: a pointer must never name a release the edge cannot load.
+  await Promise.all([
+    ...snapshots.map((s) => kv.put(edgeKeys.release(s.id), JSON.stringify(s))),
+    kv.put(edgeKeys.deploymentName(workspaceId, deployment.name), JSON.stringify({ id: deployment.id, kind: deployment.kind } satisfies DeploymentNameEntry)),
+  ]);
+  await Promise.all(
+    tags.map((t) =>
+      kv.put(edgeKeys.pointer(environmentId, deploymentId, t.name), JSON.stringify({ release_id: t.releaseId, version: byId.get(t.releaseId)!.version } satisfies TagPointer)),
+    ),
+  );
+}

@@ -1,0 +1,249 @@
+import type { Deps, Principal } from "../context";
+import { guard } from "../db/batch";
+import { isForeignKeyViolation, isGuardViolation, isUniqueViolation } from "../db/d1-errors";
+import { decodeCursor, toPage } from "../lib/pagination";
+import { fail, ok, type Result } from "../lib/result";
+import { deleteEnvironmentKeys, listEnvironmentKeyHashes } from "../access/repository";
+import {
+  deleteEnvironment,
+  type EnvironmentRow,
+  environmentHasNoReleases,
+  environmentHasReleases,
+  findEnvironmentByName,
+  insertEnvironment,
+  listEnvironments,
+  updateEnvironment,
+} from "./repository";
+import { canSee, requireScope } from "../access/permissions";
+import { actorOf, commitWithAudit } from "../audit/audit-log";
+import { forgetCachedKey } from "../edge/key-entries";
+import { environmentNameKey, publishEnvironment } from "../edge/environment-sync";
+import { deleteEnvironmentSecrets } from "./secret-repository";
+import { deleteEnvironmentDocuments } from "../documents/repository";
+import { deleteEnvironmentWebhooks } from "../webhooks/repository";
+import type { FreezeWindow, ModelPrice } from "../db/schema";
+import { findTestSuite } from "../testing/test-suite-repository";
+
+/** How long a new environment keeps its executions unless told otherwise (the column's default too). */
+export const DEFAULT_RETENTION_DAYS = 90;
+
+export function environmentView(row: EnvironmentRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    label: row.label,
+    description: row.description,
+    protected: row.protected,
+    required_approvals: row.requiredApprovals,
+    variables: row.variables,
+    model_prices: row.modelPrices,
+    required_test_suite: row.requiredTestSuiteId,
+    min_pass_rate: row.minPassRate,
+    freeze_windows: row.freezeWindows,
+    retention_days: row.retentionDays,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+export type EnvironmentView = ReturnType<typeof environmentView>;
+
+export interface EnvironmentSettings {
+  label?: string | undefined;
+  description?: string | undefined;
+  protected?: boolean | undefined;
+  required_approvals?: number | undefined;
+  variables?: Record<string, string> | undefined;
+  model_prices?: Record<string, ModelPrice> | undefined;
+  required_test_suite?: string | null | undefined;
+  min_pass_rate?: number | null | undefined;
+  freeze_windows?: FreezeWindow[] | undefined;
+  /** null keeps executions forever. */
+  retention_days?: number | null | undefined;
+}
+
+/** A new environment's row, with defaults for what the caller left out. */
+export function newEnvironmentRow(deps: Deps, workspaceId: string, name: string, settings: EnvironmentSettings): EnvironmentRow {
+  const now = deps.now().toISOString();
+  return {
+    id: deps.newId("environment"),
+    workspaceId,
+    name,
+    label: settings.label ?? name.charAt(0).toUpperCase() + name.slice(1),
+    description: settings.description ?? "",
+    protected: settings.protected ?? false,
+    requiredApprovals: settings.required_approvals ?? 0,
+    variables: settings.variables ?? {},
+    modelPrices: settings.model_prices ?? {},
+    retentionDays: settings.retention_days === undefined ? DEFAULT_RETENTION_DAYS : settings.retention_days,
+    requiredTestSuiteId: settings.required_test_suite ?? null,
+    minPassRate: settings.min_pass_rate ?? null,
+    freezeWindows: settings.freeze_windows ?? [],
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** A test gate must name a suite of this workspace; a pass rate alone gates nothing. */
+async function checkPolicy(deps: Deps, row: EnvironmentRow): Promise<Result<null>> {
+  if (row.requiredTestSuiteId && !(await findTestSuite(deps.db, row.workspaceId, row.requiredTestSuiteId))) {
+    return fail("VALIDATION_FAILED", `No test suite with id "${row.requiredTestSuiteId}"`, [{ path: "body.required_test_suite", message: "Unknown test suite" }]);
+  }
+  if (row.minPassRate !== null && !row.requiredTestSuiteId) {
+    return fail("VALIDATION_FAILED", "min_pass_rate applies to a required test suite; name one", [{ path: "body.min_pass_rate", message: "Needs required_test_suite" }]);
+  }
+  return ok(null);
+}
+
+async function findVisible(deps: Deps, principal: Principal, name: string): Promise<Result<EnvironmentRow>> {
+  const row = await findEnvironmentByName(deps.db, principal.workspaceId, name);
+  if (!row || !canSee(principal, row.id)) return fail("NOT_FOUND", `No environment named "${name}"`);
+  return ok(row);
+}
+
+export async function listEnvironmentsFor(deps: Deps, principal: Principal, cursor: string | undefined, limit: number) {
+  const after = decodeCursor<string>(cursor, "string");
+  if (!after.ok) return after;
+  if (principal.environment) {
+    const own = await findVisible(deps, principal, principal.environment.name);
+    if (!own.ok) return own;
+    const access = requireScope(principal, "read", own.value.id);
+    if (!access.ok) return access;
+    return ok({ data: after.value ? [] : [environmentView(own.value)], next_cursor: null });
+  }
+  const access = requireScope(principal, "read", null);
+  if (!access.ok) return access;
+  const rows = await listEnvironments(deps.db, principal.workspaceId, after.value, limit + 1);
+  return ok(toPage(rows, limit, (row) => row.id, environmentView));
+}
+
+export async function getEnvironment(deps: Deps, principal: Principal, name: string): Promise<Result<EnvironmentView>> {
+  const found = await findVisible(deps, principal, name);
+  if (!found.ok) return found;
+  const access = requireScope(principal, "read", found.value.id);
+  if (!access.ok) return access;
+  return ok(environmentView(found.value));
+}
+
+export async function createEnvironment(
+  deps: Deps,
+  principal: Principal,
+  input: EnvironmentSettings & { name: string },
+): Promise<Result<EnvironmentView>> {
+  const access = requireScope(principal, "admin", null);
+  if (!access.ok) return access;
+  const nameTaken = fail("ENVIRONMENT_NAME_TAKEN", `An environment named "${input.name}" already exists`, [
+    { path: "body.name", message: "Already in use in this workspace" },
+  ]);
+  if (await findEnvironmentByName(deps.db, principal.workspaceId, input.name)) return nameTaken;
+  const row = newEnvironmentRow(deps, principal.workspaceId, input.name, input);
+  const policy = await checkPolicy(deps, row);
+  if (!policy.ok) return policy;
+  try {
+    await commitWithAudit(deps, principal.workspaceId, [insertEnvironment(deps.db, row)], {
+      actor: actorOf(principal),
+      action: "environment.created",
+      targetType: "environment",
+      targetId: row.id,
+      environmentId: row.id,
+      before: null,
+      after: environmentView(row),
+    });
+  } catch (error) {
+    // Another request created the same name between our check and our write.
+    if (isUniqueViolation(error, "environments.workspace_id, environments.name")) return nameTaken;
+    throw error;
+  }
+  await publishEnvironment(deps, principal.workspaceId, row.id);
+  return ok(environmentView(row));
+}
+
+/** Environment settings are workspace policy, so only workspace admin keys change them. */
+export async function updateEnvironmentSettings(
+  deps: Deps,
+  principal: Principal,
+  name: string,
+  changes: EnvironmentSettings,
+): Promise<Result<EnvironmentView>> {
+  const found = await findVisible(deps, principal, name);
+  if (!found.ok) return found;
+  const access = requireScope(principal, "admin", null);
+  if (!access.ok) return access;
+  const before = found.value;
+  const after: EnvironmentRow = {
+    ...before,
+    label: changes.label ?? before.label,
+    description: changes.description ?? before.description,
+    protected: changes.protected ?? before.protected,
+    requiredApprovals: changes.required_approvals ?? before.requiredApprovals,
+    variables: changes.variables ?? before.variables,
+    modelPrices: changes.model_prices ?? before.modelPrices,
+    requiredTestSuiteId: changes.required_test_suite === undefined ? before.requiredTestSuiteId : changes.required_test_suite,
+    minPassRate: changes.min_pass_rate === undefined ? before.minPassRate : changes.min_pass_rate,
+    freezeWindows: changes.freeze_windows ?? before.freezeWindows,
+    retentionDays: changes.retention_days === undefined ? before.retentionDays : changes.retention_days,
+    updatedAt: deps.now().toISOString(),
+  };
+  const policy = await checkPolicy(deps, after);
+  if (!policy.ok) return policy;
+  await commitWithAudit(deps, principal.workspaceId, [updateEnvironment(deps.db, after)], {
+    actor: actorOf(principal),
+    action: "environment.updated",
+    targetType: "environment",
+    targetId: before.id,
+    environmentId: before.id,
+    before: environmentView(before),
+    after: environmentView(after),
+  });
+  await publishEnvironment(deps, principal.workspaceId, before.id);
+  return ok(environmentView(after));
+}
+
+/**
+ * Deletes an environment that has no releases, with its API keys, secrets,
+ * document indexes and webhooks. The
+ * release check travels inside the batch, so a deploy racing the delete
+ * cannot leave releases pointing at a deleted environment.
+ */
+export async function removeEnvironment(deps: Deps, principal: Principal, name: string): Promise<Result<EnvironmentView>> {
+  const found = await findVisible(deps, principal, name);
+  if (!found.ok) return found;
+  const access = requireScope(principal, "admin", null);
+  if (!access.ok) return access;
+  const env = found.value;
+  const hasReleases = fail("ENVIRONMENT_HAS_RELEASES", `The environment "${name}" still has releases; it cannot be deleted`);
+  if (await environmentHasReleases(deps.db, principal.workspaceId, env.id)) return hasReleases;
+  const keyHashes = await listEnvironmentKeyHashes(deps.db, principal.workspaceId, env.id);
+  try {
+    await commitWithAudit(
+      deps,
+      principal.workspaceId,
+      [
+        guard(deps.db, principal.workspaceId, environmentHasNoReleases(principal.workspaceId, env.id)),
+        deleteEnvironmentKeys(deps.db, principal.workspaceId, env.id),
+        deleteEnvironmentSecrets(deps.db, principal.workspaceId, env.id),
+        ...deleteEnvironmentDocuments(deps.db, principal.workspaceId, env.id),
+        ...deleteEnvironmentWebhooks(deps.db, principal.workspaceId, env.id),
+        deleteEnvironment(deps.db, principal.workspaceId, env.id),
+      ],
+      {
+        actor: actorOf(principal),
+        action: "environment.deleted",
+        targetType: "environment",
+        targetId: env.id,
+        environmentId: env.id,
+        before: environmentView(env),
+        after: null,
+      },
+    );
+  } catch (error) {
+    if (isGuardViolation(error) || isForeignKeyViolation(error)) return hasReleases;
+    throw error;
+  }
+  // The keys are gone from D1; drop their cache entries so they stop working here at once.
+  await Promise.all([
+    ...keyHashes.map(({ keyHash }) => forgetCachedKey(deps, keyHash)),
+    publishEnvironment(deps, principal.workspaceId, env.id),
+    deps.kv.delete(environmentNameKey(principal.workspaceId, env.name)),
+  ]);
+  return ok(environmentView(env));
+}

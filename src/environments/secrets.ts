@@ -1,0 +1,77 @@
+import type { Deps, Principal } from "../context";
+import { openSecretBox, secretBinding } from "../lib/secret-box";
+import { fail, ok, type Result } from "../lib/result";
+import { deleteSecret, type EnvironmentSecretRow, findSecret, listSecrets, upsertSecret } from "./secret-repository";
+import { findEnvironmentByName } from "./repository";
+import { canSee, requireScope } from "../access/permissions";
+import { actorOf, commitWithAudit } from "../audit/audit-log";
+import { publishEnvironment } from "../edge/environment-sync";
+
+/**
+ * Environment secrets (provider credentials and the like) are write-only:
+ * set, listed by name, deleted; their values never leave the server again.
+ */
+
+export function secretView(row: EnvironmentSecretRow) {
+  return { name: row.name, created_at: row.createdAt, updated_at: row.updatedAt, updated_by: row.updatedBy };
+}
+export type SecretView = ReturnType<typeof secretView>;
+
+async function adminEnvironment(deps: Deps, principal: Principal, name: string) {
+  const env = await findEnvironmentByName(deps.db, principal.workspaceId, name);
+  if (!env || !canSee(principal, env.id)) return fail("NOT_FOUND", `No environment named "${name}"`);
+  const access = requireScope(principal, "admin", env.id);
+  return access.ok ? ok(env) : access;
+}
+
+export async function setSecret(deps: Deps, principal: Principal, environmentName: string, name: string, value: string): Promise<Result<SecretView>> {
+  const env = await adminEnvironment(deps, principal, environmentName);
+  if (!env.ok) return env;
+  const existing = await findSecret(deps.db, principal.workspaceId, env.value.id, name);
+  const now = deps.now().toISOString();
+  const box = await openSecretBox(deps.config.masterKey);
+  const row: EnvironmentSecretRow = {
+    workspaceId: principal.workspaceId,
+    environmentId: env.value.id,
+    name,
+    ciphertext: await box.seal(value, secretBinding(env.value.id, name)),
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+    updatedBy: principal.keyId,
+  };
+  await commitWithAudit(deps, principal.workspaceId, [upsertSecret(deps.db, row)], {
+    actor: actorOf(principal),
+    action: existing ? "secret.updated" : "secret.created",
+    targetType: "secret",
+    targetId: `${env.value.id}/${name}`,
+    environmentId: env.value.id,
+    before: existing ? secretView(existing) : null,
+    after: secretView(row),
+  });
+  await publishEnvironment(deps, principal.workspaceId, env.value.id);
+  return ok(secretView(row));
+}
+
+export async function listSecretNames(deps: Deps, principal: Principal, environmentName: string): Promise<Result<{ data: SecretView[] }>> {
+  const env = await adminEnvironment(deps, principal, environmentName);
+  if (!env.ok) return env;
+  return ok({ data: (await listSecrets(deps.db, principal.workspaceId, env.value.id)).map(secretView) });
+}
+
+export async function removeSecret(deps: Deps, principal: Principal, environmentName: string, name: string): Promise<Result<SecretView>> {
+  const env = await adminEnvironment(deps, principal, environmentName);
+  if (!env.ok) return env;
+  const existing = await findSecret(deps.db, principal.workspaceId, env.value.id, name);
+  if (!existing) return fail("NOT_FOUND", `No secret named "${name}" in ${environmentName}`);
+  await commitWithAudit(deps, principal.workspaceId, [deleteSecret(deps.db, principal.workspaceId, env.value.id, name)], {
+    actor: actorOf(principal),
+    action: "secret.deleted",
+    targetType: "secret",
+    targetId: `${env.value.id}/${name}`,
+    environmentId: env.value.id,
+    before: secretView(existing),
+    after: null,
+  });
+  await publishEnvironment(deps, principal.workspaceId, env.value.id);
+  return ok(secretView(existing));
+}

@@ -1,0 +1,159 @@
+import type { Deps, Principal } from "../context";
+import type { ServerTiming } from "../lib/server-timing";
+import { fail, ok, type Result } from "../lib/result";
+import type { ExecutionRecord } from "./execution-record";
+import { bindInputs, type TypedInput } from "../runtime/inputs";
+import { type ReleaseQuery, resolveRelease } from "../edge/resolve-release";
+import { type PromptOutcome, render, type RuntimeContext } from "../runtime/run-prompt";
+import type { ChatMessage } from "../runtime/providers/types";
+import type { PromptSpec } from "../specs/prompt-spec";
+import type { ReleaseSnapshot } from "../edge/release-sync";
+import type { EnvironmentConfig } from "../edge/environment-sync";
+import { environmentConfig, invokeEnvironment } from "./invoke-environment";
+import { type InvokeLookups, matchingLookups } from "../edge/prefetch";
+
+/** What every Vellum execute request carries besides the deployment it names. */
+export interface InvocationRequest {
+  inputs: TypedInput[];
+  release_tag?: string | null | undefined;
+  external_id?: string | null | undefined;
+  metadata?: Record<string, unknown> | null | undefined;
+}
+
+/** The body of Vellum's execute-prompt request, as Stagecraft uses it. */
+export interface ExecutePromptRequest extends InvocationRequest {
+  prompt_deployment_id?: string | null | undefined;
+  prompt_deployment_name?: string | null | undefined;
+}
+
+/** Everything resolved and rendered, ready for the model call. */
+export interface PreparedPrompt extends PreparedInvocation {
+  spec: PromptSpec;
+  /** The rendered messages, or the rejection a template failure caused. */
+  rendered: { messages: ChatMessage[] } | { outcome: PromptOutcome };
+}
+
+export function runtimeContext(deps: Pick<Deps, "config">): RuntimeContext {
+  return { fetch: (input, init) => fetch(input, init), masterKey: deps.config.masterKey, timeoutMs: deps.config.upstreamTimeoutMs };
+}
+
+/**
+ * The invoke path up to the model call: environment and release from KV,
+ * inputs checked against the release's variables, templates rendered. No D1.
+ */
+export async function preparePrompt(
+  deps: Pick<Deps, "kv" | "edge" | "newId" | "now">,
+  principal: Principal,
+  environmentName: string | undefined,
+  request: ExecutePromptRequest,
+  timing: ServerTiming,
+  lookups?: Promise<InvokeLookups | null>,
+): Promise<Result<PreparedPrompt>> {
+  if (!request.prompt_deployment_id && !request.prompt_deployment_name) {
+    return fail("VALIDATION_FAILED", "Name the deployment", [{ path: "body.prompt_deployment_name", message: "Give prompt_deployment_name or prompt_deployment_id" }]);
+  }
+  const ref = await invokeEnvironment(deps, principal, environmentName);
+  if (!ref.ok) return ref;
+  const query: ReleaseQuery = {
+    workspaceId: principal.workspaceId,
+    environmentId: ref.value.id,
+    kind: "prompt",
+    deploymentId: request.prompt_deployment_id,
+    deploymentName: request.prompt_deployment_name,
+    tag: request.release_tag,
+  };
+  // Started during authentication when possible; otherwise the two reads share one KV round trip.
+  const prefetched = await matchingLookups(lookups, query);
+  const [resolved, env] = await Promise.all([
+    prefetched?.release ?? resolveRelease(deps.edge, query),
+    prefetched?.config ?? environmentConfig(deps, principal.workspaceId, ref.value),
+  ]);
+  if (!resolved.ok) return resolved;
+  timing.lap("resolve");
+  const spec = resolved.value.release.spec as PromptSpec;
+  const values = bindInputs(spec.input_variables, request.inputs);
+  if (!values.ok) return values;
+  const rendered = render(spec, values.value, env);
+  timing.lap("render");
+  return ok({
+    executionId: deps.newId("execution"),
+    startedAt: deps.now().getTime(),
+    env,
+    release: resolved.value.release,
+    tag: resolved.value.tag,
+    spec,
+    rendered,
+  });
+}
+
+/** Vellum's `meta`, always complete. */
+export function executionMeta(prepared: PreparedPrompt, outcome: PromptOutcome | null, latencyMs: number) {
+  return {
+    model_name: prepared.spec.model.name,
+    latency: Math.round(latencyMs),
+    deployment_release_tag: prepared.tag,
+    prompt_version_id: prepared.release.content_hash,
+    ...(outcome?.status === "FULFILLED"
+      ? {
+          finish_reason: outcome.finishReason,
+          usage: outcome.usage ? { input_token_count: outcome.usage.input_tokens, output_token_count: outcome.usage.output_tokens } : null,
+          cost: outcome.cost === null ? null : { value: outcome.cost, unit: "USD" as const },
+        }
+      : {}),
+  };
+}
+
+/** What every prepared invocation, prompt or workflow, knows. */
+export interface PreparedInvocation {
+  executionId: string;
+  startedAt: number;
+  env: EnvironmentConfig;
+  release: ReleaseSnapshot;
+  tag: string;
+}
+
+/** Which release served the call: in every response body, beside the X-Release-Id header. */
+export function releaseServed(prepared: PreparedInvocation) {
+  return { id: prepared.release.id, version: prepared.release.version, environment: prepared.env.name, deployment_id: prepared.release.deployment_id };
+}
+
+/** The fields of an execution record that do not depend on what ran. */
+export function executionRecordBase(principal: Principal, prepared: PreparedInvocation, request: InvocationRequest, latencyMs: number) {
+  return {
+    id: prepared.executionId,
+    workspace_id: principal.workspaceId,
+    environment_id: prepared.env.id,
+    deployment_id: prepared.release.deployment_id,
+    release_id: prepared.release.id,
+    release_tag: prepared.tag,
+    latency_ms: latencyMs,
+    external_id: request.external_id ?? null,
+    metadata: request.metadata ?? null,
+    inputs: request.inputs,
+    started_at: prepared.startedAt,
+  };
+}
+
+export function promptExecutionRecord(
+  principal: Principal,
+  prepared: PreparedPrompt,
+  request: ExecutePromptRequest,
+  outcome: PromptOutcome,
+  latencyMs: number,
+): ExecutionRecord {
+  const fulfilled = outcome.status === "FULFILLED" ? outcome : null;
+  return {
+    ...executionRecordBase(principal, prepared, request, latencyMs),
+    kind: "prompt",
+    status: outcome.status,
+    error_code: outcome.status === "REJECTED" ? outcome.error.code : null,
+    error_message: outcome.status === "REJECTED" ? outcome.error.message : null,
+    model_provider: prepared.spec.model.provider,
+    model_name: prepared.spec.model.name,
+    input_tokens: fulfilled?.usage?.input_tokens ?? null,
+    output_tokens: fulfilled?.usage?.output_tokens ?? null,
+    cost_usd: fulfilled?.cost ?? null,
+    outputs: fulfilled ? [{ type: "STRING", value: fulfilled.text }] : null,
+    nodes: null,
+  };
+}

@@ -1,0 +1,59 @@
+import type { Deps, Principal } from "../context";
+import { decodeCursor, toPage } from "../lib/pagination";
+import { fail, ok, type Result } from "../lib/result";
+import { findDeploymentByIdOrName } from "./deployment-repository";
+import { findRelease, listReleases, type ReleaseRow } from "./release-repository";
+import type { Spec } from "../specs/validate-spec";
+import { canSee, requireScope, resolveEnvironment } from "../access/permissions";
+import { compareSpecs } from "./compare-specs";
+import { releaseViews, type ReleaseView } from "./views";
+
+/** A release the principal may read; anything else is not found. */
+export async function findReadableRelease(deps: Pick<Deps, "db">, principal: Principal, id: string): Promise<Result<ReleaseRow>> {
+  const row = await findRelease(deps.db, principal.workspaceId, id);
+  if (!row || !canSee(principal, row.environmentId)) return fail("NOT_FOUND", `No release with id "${id}"`);
+  const access = requireScope(principal, "read", row.environmentId);
+  return access.ok ? ok(row) : access;
+}
+
+export async function getRelease(deps: Deps, principal: Principal, id: string): Promise<Result<ReleaseView>> {
+  const row = await findReadableRelease(deps, principal, id);
+  if (!row.ok) return row;
+  const [view] = await releaseViews(deps.db, principal.workspaceId, [row.value], { withSpec: true });
+  return ok(view!);
+}
+
+/** One environment's history of a deployment, newest first. */
+export async function deploymentHistory(
+  deps: Deps,
+  principal: Principal,
+  deploymentIdOrName: string,
+  query: { environment?: string | undefined; cursor?: string | undefined; limit: number },
+) {
+  const before = decodeCursor<number>(query.cursor, "number");
+  if (!before.ok) return before;
+  const env = await resolveEnvironment(deps, principal, query.environment);
+  if (!env.ok) return env;
+  const deployment = await findDeploymentByIdOrName(deps.db, principal.workspaceId, deploymentIdOrName);
+  if (!deployment) return fail("NOT_FOUND", `No deployment "${deploymentIdOrName}"`);
+  const access = requireScope(principal, "read", env.value.id);
+  if (!access.ok) return access;
+  const rows = await listReleases(deps.db, principal.workspaceId, deployment.id, env.value.id, before.value, query.limit + 1);
+  const page = toPage(rows, query.limit, (r) => r.version, (r) => r);
+  return ok({ data: await releaseViews(deps.db, principal.workspaceId, page.data), next_cursor: page.next_cursor });
+}
+
+export async function compareReleases(deps: Deps, principal: Principal, fromId: string, toId: string) {
+  const from = await findReadableRelease(deps, principal, fromId);
+  if (!from.ok) return from;
+  const to = await findReadableRelease(deps, principal, toId);
+  if (!to.ok) return fail(to.error.code, to.error.detail, [{ path: "query.to", message: "Unknown release" }]);
+  const [fromView, toView] = await releaseViews(deps.db, principal.workspaceId, [from.value, to.value]);
+  const kindOf = async (row: ReleaseRow) => (await findDeploymentByIdOrName(deps.db, principal.workspaceId, row.deploymentId))!.kind;
+  const specOf = async (row: ReleaseRow) => ({ kind: await kindOf(row), spec: row.spec }) as Spec;
+  const comparison = compareSpecs(await specOf(from.value), await specOf(to.value), {
+    from: `${fromView!.environment} v${fromView!.version} (${from.value.id})`,
+    to: `${toView!.environment} v${toView!.version} (${to.value.id})`,
+  });
+  return ok({ from: fromView!, to: toView!, identical: from.value.contentHash === to.value.contentHash, ...comparison });
+}

@@ -1,0 +1,36 @@
+import type { Deps, Principal } from "../context";
+import { fail, ok, type Result } from "../lib/result";
+import { findDeploymentByIdOrName } from "./deployment-repository";
+import { requireScope, resolveEnvironment } from "../access/permissions";
+import { commandContext, coordinatorFor } from "./coordinator-client";
+import { releaseViews, type ReleaseView } from "./views";
+
+/**
+ * Reverts a deployment in one environment: a new release with the content
+ * of `releaseId`, or by default of the release live before the current one.
+ * Needs `promote` there. Effective for the next invoke in this location.
+ */
+export async function revertDeployment(
+  deps: Deps,
+  principal: Principal,
+  deploymentIdOrName: string,
+  environmentName: string | undefined,
+  releaseId: string | undefined,
+  ifMatch: string | undefined,
+): Promise<Result<ReleaseView>> {
+  const env = await resolveEnvironment(deps, principal, environmentName);
+  if (!env.ok) return env;
+  const deployment = await findDeploymentByIdOrName(deps.db, principal.workspaceId, deploymentIdOrName);
+  if (!deployment) return fail("NOT_FOUND", `No deployment "${deploymentIdOrName}"`);
+  const access = requireScope(principal, "promote", env.value.id);
+  if (!access.ok) return access;
+  const outcome = await coordinatorFor(deps, principal.workspaceId, deployment.id).revert({
+    context: commandContext(deps, principal, deployment.id),
+    environment: { id: env.value.id, name: env.value.name },
+    releaseId,
+    ifMatch,
+  });
+  if (!outcome.ok) return outcome;
+  const [view] = await releaseViews(deps.db, principal.workspaceId, outcome.value.releases);
+  return ok(view!);
+}

@@ -1,0 +1,162 @@
+import type { Config } from "../config";
+import type { QueueMessage } from "../context";
+import type { Write } from "../db/batch";
+import type { Database } from "../db/client";
+import type { IdGenerator } from "../lib/ids";
+import { openSecretBox } from "../lib/secret-box";
+import {
+  abandonDelivery,
+  findDeliveriesWithWebhooks,
+  insertDelivery,
+  listActiveWebhooks,
+  listUnattemptedDeliveries,
+  recordAttempt,
+  type WebhookDeliveryRow,
+  type WebhookRow,
+} from "./repository";
+import { afterAttempt, attemptDelivery, retryDelaySeconds } from "./delivery";
+import { ALL_EVENTS, type WebhookDeliverMessage, type WebhookEventMessage } from "./events";
+import { webhookSecretBinding } from "./webhooks";
+
+/** What the webhook half of the consumer touches; handed in so tests can run it directly. */
+export interface WebhookQueueDeps {
+  db: Database;
+  events: Queue<QueueMessage>;
+  config: Config;
+  now: () => Date;
+  newId: IdGenerator;
+}
+
+/** D1 binds at most 100 parameters per statement; a lookup key takes two. */
+const LOOKUP_CHUNK = 40;
+
+/** Whether a queue message belongs to the webhook half of the consumer. */
+export function isWebhookMessage(body: QueueMessage): body is WebhookEventMessage | WebhookDeliverMessage {
+  return body.type === "webhook.event" || body.type === "webhook.deliver";
+}
+
+/**
+ * The webhook half of the events queue. It runs after the rest of the batch
+ * (execution records, key use) is written and acknowledged, so receivers
+ * never delay those writes; a slow receiver holds its batch for at most the
+ * delivery timeout. A failure here retries only the webhook messages.
+ */
+export async function consumeWebhookMessages(deps: WebhookQueueDeps, messages: Message<QueueMessage>[]): Promise<void> {
+  const events = messages.filter((m): m is Message<WebhookEventMessage> => m.body.type === "webhook.event");
+  const deliveries = messages.filter((m): m is Message<WebhookDeliverMessage> => m.body.type === "webhook.deliver");
+  await Promise.all([
+    guarded(events, () => fanOut(deps, events)),
+    guarded(deliveries, () => deliver(deps, deliveries)),
+  ]);
+}
+
+async function guarded(messages: Message<QueueMessage>[], work: () => Promise<void>) {
+  if (messages.length === 0) return;
+  try {
+    await work();
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", message: "webhook messages failed; retrying them", count: messages.length, error: String(error) }));
+    for (const m of messages) m.retry();
+  }
+}
+
+function subscribes(webhook: WebhookRow, type: string) {
+  return webhook.events.includes(ALL_EVENTS) || webhook.events.includes(type);
+}
+
+/**
+ * One delivery row per (event, subscribed active webhook), all inserted in
+ * one D1 batch, then one `webhook.deliver` message per new row. A
+ * redelivered event inserts nothing new; it re-sends only deliveries a
+ * crash left unattempted.
+ */
+async function fanOut(deps: WebhookQueueDeps, messages: Message<WebhookEventMessage>[]) {
+  const hooks = new Map<string, Promise<WebhookRow[]>>();
+  const webhooksOf = (workspaceId: string, environmentId: string) => {
+    const key = `${workspaceId}/${environmentId}`;
+    if (!hooks.has(key)) hooks.set(key, listActiveWebhooks(deps.db, workspaceId, environmentId));
+    return hooks.get(key)!;
+  };
+  const createdAt = deps.now().toISOString();
+  const rows: WebhookDeliveryRow[] = [];
+  for (const { body } of messages) {
+    const payload = JSON.stringify(body.event);
+    for (const webhook of await webhooksOf(body.workspace_id, body.environment_id)) {
+      if (!subscribes(webhook, body.event.type)) continue;
+      rows.push({
+        id: deps.newId("webhookDelivery"),
+        workspaceId: body.workspace_id,
+        webhookId: webhook.id,
+        eventId: body.event.id,
+        eventType: body.event.type,
+        payload,
+        status: "pending",
+        attempts: [],
+        nextAttemptAt: createdAt,
+        createdAt,
+        deliveredAt: null,
+      });
+    }
+  }
+  // One statement per row: a row binds 11 parameters, and D1 allows 100 per statement.
+  const inserts = rows.map((row) => insertDelivery(deps.db, row));
+  const inserted = inserts.length === 0 ? [] : (await deps.db.batch(inserts as [(typeof inserts)[number], ...typeof inserts])).flat();
+  const redelivered = messages.filter((m) => m.attempts > 1).map((m) => listUnattemptedDeliveries(deps.db, m.body.workspace_id, m.body.event.id));
+  const leftBehind = (await Promise.all(redelivered)).flat();
+  const toSend = new Map([...inserted, ...leftBehind].map((d) => [d.id, d]));
+  await sendAll(deps.events, [...toSend.values()].map((d) => ({ type: "webhook.deliver", workspace_id: d.workspaceId, delivery_id: d.id, round_start: 0 })));
+  for (const m of messages) m.ack();
+}
+
+function retryDelaySecondsFor(deps: WebhookQueueDeps, failures: number) {
+  return retryDelaySeconds(failures, deps.config.webhookRetryBaseSeconds);
+}
+
+async function sendAll(queue: Queue<QueueMessage>, bodies: WebhookDeliverMessage[]) {
+  for (let i = 0; i < bodies.length; i += 100) await queue.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body })));
+}
+
+/**
+ * One attempt for each pending delivery named in the batch, concurrently;
+ * the outcomes are written in one D1 batch, then each message is
+ * acknowledged or retried after its backoff. A delivery that already
+ * succeeded or failed is never sent again, so a redelivered message is harmless.
+ */
+async function deliver(deps: WebhookQueueDeps, messages: Message<WebhookDeliverMessage>[]) {
+  const keys = messages.map((m) => ({ workspaceId: m.body.workspace_id, id: m.body.delivery_id }));
+  const found = new Map<string, { delivery: WebhookDeliveryRow; webhook: WebhookRow }>();
+  for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
+    for (const row of await findDeliveriesWithWebhooks(deps.db, keys.slice(i, i + LOOKUP_CHUNK))) found.set(row.delivery.id, row);
+  }
+  const box = await openSecretBox(deps.config.masterKey);
+  const seen = new Set<string>();
+  const writes: Write[] = [];
+  const settle: (() => void)[] = [];
+  await Promise.all(
+    messages.map(async (message) => {
+      const row = found.get(message.body.delivery_id);
+      // Gone (its webhook was deleted), already ended, or a duplicate message within this batch.
+      if (!row || row.delivery.status !== "pending" || seen.has(row.delivery.id)) return settle.push(() => message.ack());
+      seen.add(row.delivery.id);
+      const { delivery, webhook } = row;
+      if (!webhook.active) {
+        writes.push(abandonDelivery(deps.db, delivery.workspaceId, delivery.id));
+        return settle.push(() => message.ack());
+      }
+      try {
+        const secret = await box.open(webhook.secretCiphertext, webhookSecretBinding(webhook.environmentId, webhook.id));
+        const { ok: delivered, ...attempt } = await attemptDelivery(webhook.url, secret, delivery, deps.now);
+        const inRound = delivery.attempts.length + 1 - message.body.round_start;
+        const outcome = afterAttempt({ ok: delivered, at: attempt.at }, inRound, deps.config.webhookRetryBaseSeconds);
+        writes.push(recordAttempt(deps.db, delivery.workspaceId, delivery.id, attempt, outcome.next));
+        settle.push(() => (outcome.retryInSeconds === null ? message.ack() : message.retry({ delaySeconds: outcome.retryInSeconds })));
+      } catch (error) {
+        // Not the receiver's fault (the secret would not open): retry later without counting an attempt.
+        console.error(JSON.stringify({ level: "error", message: "webhook delivery could not be attempted", delivery_id: delivery.id, error: String(error) }));
+        settle.push(() => message.retry({ delaySeconds: retryDelaySecondsFor(deps, 1) }));
+      }
+    }),
+  );
+  if (writes.length > 0) await deps.db.batch(writes as [Write, ...Write[]]);
+  for (const done of settle) done();
+}

@@ -1,0 +1,188 @@
+import type { Deps } from "../context";
+import type { CommandOutcome } from "../releases/release-commands";
+import { environmentNames, promotionRequestView, releaseView } from "../releases/views";
+
+/** Every event a webhook can subscribe to. */
+export const webhookEventTypes = [
+  "release.created",
+  "release.promoted",
+  "release.reverted",
+  "promotion.requested",
+  "promotion.approved",
+  "promotion.rejected",
+  "test_suite_run.completed",
+] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+/** Subscribes a webhook to every event type, including those added later. */
+export const ALL_EVENTS = "*";
+
+/** The JSON body every delivery of an event carries; `id` is also the `webhook-id` header. */
+export interface WebhookEventPayload {
+  id: string;
+  type: WebhookEventType;
+  created_at: string;
+  workspace_id: string;
+  /** The environment's name. */
+  environment: string;
+  data: Record<string, unknown>;
+}
+
+/** An event to fan out to the environment's subscribed webhooks. */
+export interface WebhookEventMessage {
+  type: "webhook.event";
+  workspace_id: string;
+  environment_id: string;
+  event: WebhookEventPayload;
+}
+
+/**
+ * One attempt (or retry) of one delivery. `round_start` is how many
+ * attempts the delivery had when this round of attempts began: a manual
+ * redelivery starts a new round with a fresh budget.
+ */
+export interface WebhookDeliverMessage {
+  type: "webhook.deliver";
+  workspace_id: string;
+  delivery_id: string;
+  round_start: number;
+}
+
+/** An event as its producer describes it, before it gets its id and time. */
+export interface WebhookEventInput {
+  type: WebhookEventType;
+  workspaceId: string;
+  environment: { id: string; name: string };
+  data: Record<string, unknown>;
+}
+
+export type EmitDeps = Pick<Deps, "events" | "now" | "newId">;
+
+/** Queues accept at most this many messages in one sendBatch. */
+const SEND_BATCH_LIMIT = 100;
+
+/**
+ * Queues events for delivery to the webhooks of their environments. Never
+ * throws: the change that caused the events is already committed, and a
+ * lost notification must not turn it into an error for the caller. A
+ * failure is logged (ids and types only) instead.
+ *
+ * @example
+ * await emitWebhookEvents(deps, [{
+ *   type: "test_suite_run.completed",
+ *   workspaceId, environment: { id: env.id, name: env.name },
+ *   data: { test_suite_run: runView },
+ * }]);
+ */
+export async function emitWebhookEvents(deps: EmitDeps, inputs: WebhookEventInput[]): Promise<WebhookEventPayload[]> {
+  const messages = inputs.map((input): WebhookEventMessage => ({
+    type: "webhook.event",
+    workspace_id: input.workspaceId,
+    environment_id: input.environment.id,
+    event: {
+      id: deps.newId("webhookEvent"),
+      type: input.type,
+      created_at: deps.now().toISOString(),
+      workspace_id: input.workspaceId,
+      environment: input.environment.name,
+      data: input.data,
+    },
+  }));
+  try {
+    for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) await deps.events.sendBatch(messages.slice(i, i + SEND_BATCH_LIMIT).map((body) => ({ body })));
+  } catch (error) {
+    const events = messages.map((m) => ({ id: m.event.id, type: m.event.type }));
+    console.error(JSON.stringify({ level: "error", message: "webhook events could not be queued", events, error: String(error) }));
+    return [];
+  }
+  return messages.map((m) => m.event);
+}
+
+/**
+ * Environment names by id, remembered per isolate: a name never changes and
+ * an id is never reused, so an entry cannot go stale. Saves a D1 read per
+ * command on the coordinator's path.
+ */
+const knownNames = new Map<string, string>();
+const MAX_KNOWN_NAMES = 1_000;
+
+async function namesOf(db: Deps["db"], workspaceId: string, environmentIds: string[]): Promise<Map<string, string>> {
+  if (environmentIds.every((id) => knownNames.has(id))) return knownNames;
+  const fresh = await environmentNames(db, workspaceId);
+  for (const [id, name] of fresh) {
+    if (knownNames.size >= MAX_KNOWN_NAMES) knownNames.delete(knownNames.keys().next().value!);
+    knownNames.set(id, name);
+  }
+  return fresh;
+}
+
+/** What a command's audit action says about the promotion requests it touched. */
+const PROMOTION_REQUEST_EVENTS: Partial<Record<string, WebhookEventType>> = {
+  "release.promoted": "promotion.requested",
+  "promotion.approved": "promotion.approved",
+  "promotion.executed": "promotion.approved",
+  "promotion.rejected": "promotion.rejected",
+};
+
+/** What a command's audit action says about the releases it created, besides `release.created`. */
+const RELEASE_EVENTS: Partial<Record<string, WebhookEventType>> = {
+  "release.promoted": "release.promoted",
+  "promotion.executed": "release.promoted",
+  "release.reverted": "release.reverted",
+};
+
+/**
+ * The webhook events a committed release or approval command produced,
+ * derived from its audit action and outcome:
+ *
+ * - every new release → `release.created`, plus `release.promoted` or
+ *   `release.reverted` when it came from a promotion or a revert;
+ * - a promotion that waits for approval → `promotion.requested`;
+ * - an approval → `promotion.approved` (the approval that executes the
+ *   promotion also creates and promotes its release); a rejection →
+ *   `promotion.rejected`. Expiry and tag moves send nothing.
+ */
+export async function commandEvents(db: Deps["db"], workspaceId: string, action: string, outcome: CommandOutcome): Promise<WebhookEventInput[]> {
+  const promotionRequestEvent = PROMOTION_REQUEST_EVENTS[action];
+  const releaseEvent = RELEASE_EVENTS[action];
+  const createsReleases = action === "release.deployed" || releaseEvent !== undefined;
+  if (!createsReleases && !promotionRequestEvent) return [];
+
+  const names = await namesOf(db, workspaceId, [...outcome.releases, ...outcome.promotionRequests].map((r) => r.environmentId));
+  const environment = (id: string) => ({ id, name: names.get(id) ?? "" });
+  const deployment = { id: outcome.deployment.id, name: outcome.deployment.name, kind: outcome.deployment.kind };
+  const releases = new Map(
+    outcome.releases.map((r) => [r.id, releaseView(r, environment(r.environmentId).name, outcome.tags.filter((t) => t.releaseId === r.id).map((t) => t.name))]),
+  );
+  const events: WebhookEventInput[] = [];
+  if (promotionRequestEvent) {
+    for (const request of outcome.promotionRequests) {
+      const env = environment(request.environmentId);
+      const release = request.resultReleaseId ? (releases.get(request.resultReleaseId) ?? null) : null;
+      events.push({ type: promotionRequestEvent, workspaceId, environment: env, data: { deployment, promotion_request: promotionRequestView(request, env.name), release } });
+    }
+  }
+  if (createsReleases) {
+    for (const row of outcome.releases) {
+      const data = { deployment, release: releases.get(row.id)! };
+      events.push({ type: "release.created", workspaceId, environment: environment(row.environmentId), data });
+      if (releaseEvent) events.push({ type: releaseEvent, workspaceId, environment: environment(row.environmentId), data });
+    }
+  }
+  return events;
+}
+
+/**
+ * Emits the events of a committed command (see `commandEvents`). Never
+ * throws: by now the change is durable and the caller must hear so.
+ */
+export async function emitCommandEvents(deps: EmitDeps & Pick<Deps, "db">, workspaceId: string, action: string, outcome: CommandOutcome): Promise<void> {
+  let events: WebhookEventInput[];
+  try {
+    events = await commandEvents(deps.db, workspaceId, action, outcome);
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", message: "webhook events could not be built", action, deployment_id: outcome.deployment.id, error: String(error) }));
+    return;
+  }
+  if (events.length > 0) await emitWebhookEvents(deps, events);
+}
