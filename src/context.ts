@@ -1,11 +1,8 @@
 import type { Config } from "./config";
-import type { DeploymentCoordinator } from "./releases/deployment-coordinator";
 import type { Database } from "./db/client";
 import type { IdGenerator } from "./lib/ids";
 import type { ServerTiming } from "./lib/server-timing";
-import type { InvokeLookups } from "./edge/prefetch";
-import type { EdgeReads } from "./edge/cache";
-import type { WebhookEventMessage, WebhookDeliverMessage } from "./webhooks/events";
+import type { EventQueue } from "./queue/messages";
 
 export const scopes = ["execute", "read", "deploy", "promote", "approve", "admin"] as const;
 export type Scope = (typeof scopes)[number];
@@ -36,21 +33,24 @@ export interface Deps {
   edge: EdgeReads;
   /** Marks that this request changed an entry `edge` reads; its answer then waits out every isolate's copy. */
   edgeChanged: () => void;
-  events: Queue<QueueMessage>;
-  coordinators: DurableObjectNamespace<DeploymentCoordinator>;
+  events: EventQueue;
+  coordinators: Env["DEPLOYMENT_COORDINATOR"];
   config: Config;
   now: () => Date;
   newId: IdGenerator;
   requestId: string;
 }
 
-/** Messages on the events queue, discriminated by `type`. */
-export type QueueMessage =
-  | { type: "api_key.used"; workspace_id: string; key_id: string; at: string }
-  /** `records`: each execution record's JSON, as recordJson writes it. */
-  | { type: "executions.recorded"; records: string[] }
-  | WebhookEventMessage
-  | WebhookDeliverMessage;
+/** The invoke path's reads of KV, through this isolate's cache (see edge/cache.ts). */
+export interface EdgeReads {
+  /** JSON values of entries that change (null when absent), none older than the bound; one KV round trip for those not cached. */
+  getMany(keys: string[]): Promise<Map<string, unknown>>;
+  get<T>(key: string): Promise<T | null>;
+  /** A JSON entry that never changes once written. */
+  getImmutable<T>(key: string): Promise<T | null>;
+  /** An immutable entry this isolate already holds, without any I/O. */
+  peekImmutable<T>(key: string): T | undefined;
+}
 
 export type AppEnv = {
   Bindings: Env;
@@ -59,6 +59,5 @@ export type AppEnv = {
     deps: Deps;
     principal: Principal;
     timing: ServerTiming;
-    invokeLookups?: Promise<InvokeLookups | null>;
   };
 };

@@ -2,7 +2,8 @@ import type { Deps, Principal } from "../context";
 import { parseApiKeyToken } from "./key-token";
 import { sha256Hex } from "../lib/crypto";
 import { findApiKeyByHash } from "./repository";
-import { type CachedKey, readCachedKey, toCachedKey, writeCachedKey } from "../edge/key-entries";
+import { readCachedKey, toCachedKey, writeCachedKey } from "../edge/key-entries";
+import type { CachedKey } from "../edge/keys";
 
 /** Why a key was refused; the response says only "unauthenticated", the log may say more. */
 export type AuthRefusal = "missing" | "malformed" | "unknown" | "revoked" | "expired";

@@ -3,8 +3,8 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Principal, Scope } from "../context";
 import { ApiError } from "../lib/problem";
 import { authenticateKey } from "./authenticate-key";
-import type { CachedKey } from "../edge/key-entries";
-import { rememberKeyBinding, startInvokeLookups } from "../edge/prefetch";
+import type { CachedKey } from "../edge/keys";
+import { rememberKeyBinding, rememberLookups, startInvokeLookups } from "../edge/prefetch";
 import { recordKeyUse } from "./key-usage";
 
 /** Vellum's clients send `X-API-KEY`; everyone else sends a bearer token. */
@@ -57,7 +57,7 @@ export const authenticate = authenticateWith();
 export const authenticateInvoke = authenticateWith((c, keyHash) => {
   const started = startInvokeLookups(c.get("deps"), keyHash, () => c.req.json(), c.req.query("environment"));
   if (!started) return undefined;
-  c.set("invokeLookups", started.lookups);
+  rememberLookups(c.req.raw, started.lookups);
   return started.key;
 }, false);
 

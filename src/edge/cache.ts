@@ -1,3 +1,5 @@
+import type { EdgeReads } from "../context";
+
 /**
  * What the invoke path reads from KV, kept in this isolate's memory.
  *
@@ -45,16 +47,6 @@ function remember(keys: string[], values: Map<string, unknown>, readAt: number) 
     const current = changing.get(key);
     if (!current || current.readAt <= readAt) keep(changing, key, { value: values.get(key) ?? null, readAt, refreshing: false });
   }
-}
-
-export interface EdgeReads {
-  /** JSON values of entries that change (null when absent), none older than the bound; one KV round trip for those not cached. */
-  getMany(keys: string[]): Promise<Map<string, unknown>>;
-  get<T>(key: string): Promise<T | null>;
-  /** A JSON entry that never changes once written. */
-  getImmutable<T>(key: string): Promise<T | null>;
-  /** An immutable entry this isolate already holds, without any I/O. */
-  peekImmutable<T>(key: string): T | undefined;
 }
 
 export function edgeReads(kv: KVNamespace, maxAgeMs: number, waitUntil: (work: Promise<unknown>) => void): EdgeReads {

@@ -1,9 +1,8 @@
 import type { Deps, EnvironmentRef, Principal } from "../context";
 import type { Result } from "../lib/result";
 import { pointerKeyFor, type ReleaseQuery, resolveRelease } from "./resolve-release";
-import type { ReleaseSnapshot, TagPointer } from "./release-sync";
-import { type EnvironmentConfig, environmentConfigKey } from "./environment-sync";
-import { type CachedKey, cacheKeyName, readCachedKey } from "./key-entries";
+import { readCachedKey } from "./key-entries";
+import { type CachedKey, type EnvironmentConfig, edgeKeys, type ReleaseSnapshot, type TagPointer } from "./keys";
 
 /**
  * At most one KV round trip for the invoke path (none while this isolate's
@@ -57,12 +56,12 @@ export function emptyEnvironmentConfig(workspaceId: string, ref: EnvironmentRef)
 export function startInvokeLookups(deps: Pick<Deps, "edge">, keyHash: string, readBody: () => Promise<unknown>, environment: string | undefined) {
   const binding = keyBindings.get(keyHash);
   if (!binding || (environment !== undefined && environment !== binding.environment.name)) return null;
-  const configKey = environmentConfigKey(binding.environment.id);
+  const configKey = edgeKeys.environment(binding.environment.id);
   const fetched = (async () => {
     // A body that is not JSON is the validator's to refuse; here it only means nothing to prefetch.
     const query = queryFrom(binding, await readBody().catch(() => null));
     const pointerKey = query && pointerKeyFor(deps.edge, query);
-    const keys = [cacheKeyName(keyHash), configKey, ...(pointerKey ? [pointerKey] : [])];
+    const keys = [edgeKeys.apiKey(keyHash), configKey, ...(pointerKey ? [pointerKey] : [])];
     const values = await deps.edge.getMany(keys);
     return { query, pointerKey, values };
   })();
@@ -79,14 +78,22 @@ export function startInvokeLookups(deps: Pick<Deps, "edge">, keyHash: string, re
     .catch(() => null);
   return {
     // Should the bulk read fail, the key is read on its own as usual.
-    key: fetched.then(({ values }) => (values.get(cacheKeyName(keyHash)) as CachedKey | null) ?? null).catch(() => readCachedKey(deps.edge, keyHash)),
+    key: fetched.then(({ values }) => (values.get(edgeKeys.apiKey(keyHash)) as CachedKey | null) ?? null).catch(() => readCachedKey(deps.edge, keyHash)),
     lookups,
   };
 }
 
-/** The prefetched reads, if they are exactly the ones this request needs. */
-export async function matchingLookups(lookups: Promise<InvokeLookups | null> | undefined, query: ReleaseQuery): Promise<InvokeLookups | null> {
-  const found = await lookups;
+/** The reads started for each request in flight; dropped with the request. */
+const startedFor = new WeakMap<Request, Promise<InvokeLookups | null>>();
+
+/** Keeps the reads authentication started for `request`, for the handler that serves it. */
+export function rememberLookups(request: Request, lookups: Promise<InvokeLookups | null>) {
+  startedFor.set(request, lookups);
+}
+
+/** The reads started for `request`, if they are exactly the ones it needs. */
+export async function matchingLookups(request: Request, query: ReleaseQuery): Promise<InvokeLookups | null> {
+  const found = await startedFor.get(request);
   if (!found) return null;
   const same = (Object.keys(query) as (keyof ReleaseQuery)[]).every((k) => (found.query[k] ?? null) === (query[k] ?? null));
   return same ? found : null;

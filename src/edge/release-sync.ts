@@ -3,42 +3,7 @@ import type { Database } from "../db/client";
 import { releases } from "../db/schema";
 import { findDeployment } from "../releases/deployment-repository";
 import { listTags, type ReleaseRow } from "../releases/release-repository";
-
-/**
- * What the invoke path reads from KV. The layout is documented in
- * docs/storage.md; keep the two in step.
- */
-export const edgeKeys = {
-  /** Immutable: written once per release. */
-  release: (releaseId: string) => `release:${releaseId}`,
-  /** Moves on deploy, promote, revert and tag moves. */
-  pointer: (environmentId: string, deploymentId: string, tag: string) => `pointer:${environmentId}:${deploymentId}:${tag}`,
-  /** Immutable: a deployment's name never changes. */
-  deploymentName: (workspaceId: string, name: string) => `deployment-name:${workspaceId}:${name}`,
-};
-
-export interface ReleaseSnapshot {
-  id: string;
-  workspace_id: string;
-  deployment_id: string;
-  deployment_name: string;
-  kind: "prompt" | "workflow";
-  environment_id: string;
-  version: number;
-  spec: unknown;
-  content_hash: string;
-  created_at: string;
-}
-
-export interface TagPointer {
-  release_id: string;
-  version: number;
-}
-
-export interface DeploymentNameEntry {
-  id: string;
-  kind: "prompt" | "workflow";
-}
+import { type DeploymentNameEntry, edgeKeys, type ReleaseSnapshot, type TagPointer } from "./keys";
 
 /**
  * Copies one environment's tags of one deployment from D1 to KV: every tag

@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from "../lib/result";
-import type { EdgeReads } from "./cache";
-import { type DeploymentNameEntry, edgeKeys, type ReleaseSnapshot, type TagPointer } from "./release-sync";
+import type { EdgeReads } from "../context";
+import { type DeploymentNameEntry, edgeKeys, type ReleaseSnapshot, type TagPointer } from "./keys";
 
 export interface ReleaseQuery {
   workspaceId: string;

@@ -17,7 +17,8 @@ import {
 import { canSee, requireScope } from "../access/permissions";
 import { actorOf, commitWithAudit } from "../audit/audit-log";
 import { forgetCachedKey } from "../edge/key-entries";
-import { environmentNameKey, publishEnvironment } from "../edge/environment-sync";
+import { publishEnvironment } from "../edge/environment-sync";
+import { edgeKeys } from "../edge/keys";
 import { deleteEnvironmentSecrets } from "./secret-repository";
 import { deleteEnvironmentDocuments } from "../documents/repository";
 import { deleteEnvironmentWebhooks } from "../webhooks/repository";
@@ -243,7 +244,7 @@ export async function removeEnvironment(deps: Deps, principal: Principal, name: 
   await Promise.all([
     ...keyHashes.map(({ keyHash }) => forgetCachedKey(deps, keyHash)),
     publishEnvironment(deps, principal.workspaceId, env.id),
-    deps.kv.delete(environmentNameKey(principal.workspaceId, env.name)),
+    deps.kv.delete(edgeKeys.environmentName(principal.workspaceId, env.name)),
   ]);
   return ok(environmentView(env));
 }

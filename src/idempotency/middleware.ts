@@ -7,12 +7,11 @@ import {
   claimIdempotencyKey,
   completeIdempotencyRecord,
   findIdempotencyRecord,
+  IDEMPOTENCY_RETENTION_MS,
   type IdempotencyRecordRow,
   releaseIdempotencyKey,
 } from "./repository";
 
-/** How long a key is remembered; the scheduled housekeeping deletes older records. */
-export const IDEMPOTENCY_RETENTION_MS = 24 * 3_600_000;
 const REPLAYED_HEADERS = ["content-type", "etag", "location"];
 
 async function fingerprint(method: string, path: string, principalId: string, body: string): Promise<string> {

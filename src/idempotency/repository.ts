@@ -2,6 +2,9 @@ import { and, eq, inArray, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { idempotencyRecords } from "../db/schema";
 
+/** How long a key is remembered; the scheduled housekeeping deletes older records. */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 3_600_000;
+
 export type IdempotencyRecordRow = typeof idempotencyRecords.$inferSelect;
 
 export async function findIdempotencyRecord(db: Database, workspaceId: string, key: string) {

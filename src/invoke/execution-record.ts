@@ -1,4 +1,5 @@
-import type { Deps, QueueMessage } from "../context";
+import type { Deps } from "../context";
+import type { EventQueue, ExecutionsRecordedMessage } from "../queue/messages";
 import { chunkBySize } from "../lib/chunk-by-size";
 
 /** One invocation, as the queue carries it to D1. */
@@ -77,14 +78,12 @@ let flushScheduled = false;
 /** How long a record may wait for others to share its queue message. */
 const FLUSH_DELAY_MS = 50;
 
-type RecordsMessage = Extract<QueueMessage, { type: "executions.recorded" }>;
-
 /** Packs records (as JSON) into as few messages as the size budget allows, in order. */
-export function packRecords(records: string[]): RecordsMessage[] {
+export function packRecords(records: string[]): ExecutionsRecordedMessage[] {
   return chunkBySize(records, (json) => json.length, MESSAGE_BUDGET_CHARS).map((chunk) => ({ type: "executions.recorded", records: chunk }));
 }
 
-async function flushSoon(queue: Queue<QueueMessage>): Promise<void> {
+async function flushSoon(queue: EventQueue): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS));
   // Records arriving from now on start the next flush.
   flushScheduled = false;

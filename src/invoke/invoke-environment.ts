@@ -1,7 +1,8 @@
 import type { Deps, EnvironmentRef, Principal } from "../context";
 import { fail, ok, type Result } from "../lib/result";
 import { requireScope } from "../access/permissions";
-import { type EnvironmentConfig, environmentNameKey, readEnvironmentConfig } from "../edge/environment-sync";
+import { readEnvironmentConfig } from "../edge/environment-sync";
+import { type EnvironmentConfig, edgeKeys } from "../edge/keys";
 import { emptyEnvironmentConfig } from "../edge/prefetch";
 
 /**
@@ -15,7 +16,7 @@ export async function invokeEnvironment(deps: Pick<Deps, "kv">, principal: Princ
     if (requested === undefined) {
       return fail("VALIDATION_FAILED", "A workspace key must name the environment", [{ path: "query.environment", message: "Required for workspace keys" }]);
     }
-    const id = await deps.kv.get(environmentNameKey(principal.workspaceId, requested));
+    const id = await deps.kv.get(edgeKeys.environmentName(principal.workspaceId, requested));
     if (!id) return fail("NOT_FOUND", `No environment named "${requested}"`);
     ref = { id, name: requested };
   }

@@ -7,10 +7,9 @@ import { type ReleaseQuery, resolveRelease } from "../edge/resolve-release";
 import { type PromptOutcome, render, type RuntimeContext } from "../runtime/run-prompt";
 import type { ChatMessage } from "../runtime/providers/types";
 import type { PromptSpec } from "../specs/prompt-spec";
-import type { ReleaseSnapshot } from "../edge/release-sync";
-import type { EnvironmentConfig } from "../edge/environment-sync";
+import type { EnvironmentConfig, ReleaseSnapshot } from "../edge/keys";
 import { environmentConfig, invokeEnvironment } from "./invoke-environment";
-import { type InvokeLookups, matchingLookups } from "../edge/prefetch";
+import { matchingLookups } from "../edge/prefetch";
 
 /** What every Vellum execute request carries besides the deployment it names. */
 export interface InvocationRequest {
@@ -47,7 +46,8 @@ export async function preparePrompt(
   environmentName: string | undefined,
   request: ExecutePromptRequest,
   timing: ServerTiming,
-  lookups?: Promise<InvokeLookups | null>,
+  /** The incoming request, whose reads authentication may have started (see edge/prefetch.ts). */
+  incoming?: Request,
 ): Promise<Result<PreparedPrompt>> {
   if (!request.prompt_deployment_id && !request.prompt_deployment_name) {
     return fail("VALIDATION_FAILED", "Name the deployment", [{ path: "body.prompt_deployment_name", message: "Give prompt_deployment_name or prompt_deployment_id" }]);
@@ -63,7 +63,7 @@ export async function preparePrompt(
     tag: request.release_tag,
   };
   // Started during authentication when possible; otherwise the two reads share one KV round trip.
-  const prefetched = await matchingLookups(lookups, query);
+  const prefetched = incoming ? await matchingLookups(incoming, query) : null;
   const [resolved, env] = await Promise.all([
     prefetched?.release ?? resolveRelease(deps.edge, query),
     prefetched?.config ?? environmentConfig(deps, principal.workspaceId, ref.value),

@@ -7,7 +7,7 @@ import { secretReader } from "../runtime/run-prompt";
 import type { NodeResult, WorkflowContext, WorkflowOutcome } from "../runtime/workflow/run-workflow";
 import type { WorkflowSpec } from "../specs/workflow-spec";
 import { searchInEnvironment } from "../documents/document-indexes";
-import type { EnvironmentConfig } from "../edge/environment-sync";
+import type { EnvironmentConfig } from "../edge/keys";
 import { executionRecordBase, type InvocationRequest, type PreparedInvocation, runtimeContext } from "./prepare-prompt";
 import { environmentConfig, invokeEnvironment } from "./invoke-environment";
 import { runPromptDeployment } from "./run-prompt-deployment";

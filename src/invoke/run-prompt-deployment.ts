@@ -3,7 +3,7 @@ import { bindInputs, typedInputs } from "../runtime/inputs";
 import { resolveRelease } from "../edge/resolve-release";
 import { completePrompt, render, type RuntimeContext } from "../runtime/run-prompt";
 import type { PromptSpec } from "../specs/prompt-spec";
-import type { EnvironmentConfig } from "../edge/environment-sync";
+import type { EnvironmentConfig } from "../edge/keys";
 
 /** What a prompt deployment run from inside Stagecraft (a workflow node, a test evaluator) answered. */
 export type DeploymentAnswer = { text: string } | { error: string };

@@ -1,5 +1,5 @@
 import { loadConfig } from "../config";
-import type { QueueMessage } from "../context";
+import type { QueueMessage } from "./messages";
 import { runBatch } from "../db/batch";
 import { openDatabase } from "../db/client";
 import { newId } from "../lib/ids";

@@ -24,9 +24,3 @@ export async function resolveTargets(
   }
   return ok(targets);
 }
-
-/** Accepts `"rel_…"`, `rel_…` and `W/"rel_…"`; `*` means no condition. */
-export function parseIfMatch(header: string | undefined): string | undefined {
-  const value = header?.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
-  return value && value !== "*" ? value : undefined;
-}

@@ -1,9 +1,9 @@
-import type { EnvironmentConfig } from "../edge/environment-sync";
 import { openSecretBox, type SecretBox, secretBinding } from "../lib/secret-box";
 import type { PromptSpec } from "../specs/prompt-spec";
 import { costOf } from "./prices";
 import { providerFor } from "./providers";
 import { type ChatMessage, type FinishReason, type ModelCall, type ModelChunk, ProviderError, type ProviderFailure, type TokenUsage } from "./providers/types";
+import type { RuntimeEnvironment } from "./environment";
 import { renderMessages } from "./render-prompt";
 
 /** What running a prompt needs from outside: no bindings, so tests and the sandbox share it. */
@@ -25,7 +25,7 @@ export type PromptOutcome =
 const boxes = new Map<string, Promise<SecretBox>>();
 
 /** The environment's secrets, opened one at a time and only when a provider (or an api node) asks. */
-export function secretReader(ctx: RuntimeContext, env: EnvironmentConfig) {
+export function secretReader(ctx: RuntimeContext, env: RuntimeEnvironment) {
   return async (name: string) => {
     const sealed = env.secrets[name];
     if (sealed === undefined) return undefined;
@@ -56,7 +56,7 @@ function asRejection(error: unknown): PromptOutcome {
 }
 
 /** Renders the messages, or rejects the execution when a template fails on these inputs. */
-export function render(spec: Pick<PromptSpec, "blocks">, values: Record<string, unknown>, env: EnvironmentConfig): { messages: ChatMessage[] } | { outcome: PromptOutcome } {
+export function render(spec: Pick<PromptSpec, "blocks">, values: Record<string, unknown>, env: RuntimeEnvironment): { messages: ChatMessage[] } | { outcome: PromptOutcome } {
   try {
     return { messages: renderMessages(spec.blocks, values, env.variables) };
   } catch (error) {
@@ -68,12 +68,12 @@ export function render(spec: Pick<PromptSpec, "blocks">, values: Record<string, 
  * One call's parameters. Its signal aborts the call after the upstream
  * timeout; the timer behind it belongs to the request and ends with it.
  */
-function modelCall(ctx: RuntimeContext, spec: Pick<PromptSpec, "model">, messages: ChatMessage[], env: EnvironmentConfig): ModelCall {
+function modelCall(ctx: RuntimeContext, spec: Pick<PromptSpec, "model">, messages: ChatMessage[], env: RuntimeEnvironment): ModelCall {
   return { model: spec.model, messages, secret: secretReader(ctx, env), signal: AbortSignal.timeout(ctx.timeoutMs), fetch: ctx.fetch };
 }
 
 /** Calls the model once for a whole answer. Never throws for provider trouble: that is a REJECTED outcome. */
-export async function completePrompt(ctx: RuntimeContext, spec: Pick<PromptSpec, "model">, messages: ChatMessage[], env: EnvironmentConfig): Promise<PromptOutcome> {
+export async function completePrompt(ctx: RuntimeContext, spec: Pick<PromptSpec, "model">, messages: ChatMessage[], env: RuntimeEnvironment): Promise<PromptOutcome> {
   try {
     const result = await providerFor(spec.model).complete(modelCall(ctx, spec, messages, env));
     return { status: "FULFILLED", ...result, cost: costOf(spec.model.provider, spec.model.name, result.usage, env.model_prices) };
@@ -87,7 +87,7 @@ export async function* streamPrompt(
   ctx: RuntimeContext,
   spec: Pick<PromptSpec, "model">,
   messages: ChatMessage[],
-  env: EnvironmentConfig,
+  env: RuntimeEnvironment,
 ): AsyncGenerator<{ delta: string } | { outcome: PromptOutcome }> {
   let text = "";
   try {

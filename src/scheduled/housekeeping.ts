@@ -1,9 +1,8 @@
 import type { Database } from "../db/client";
-import { IDEMPOTENCY_RETENTION_MS } from "../idempotency/middleware";
 import { type EnvironmentRow, listEnvironments } from "../environments/repository";
 import { deleteHistogramBefore, deleteRollupsBefore, rollupHour } from "../metrics/rollup-repository";
 import { deleteExecutionsBefore } from "../executions/repository";
-import { deleteIdempotencyRecordsBefore } from "../idempotency/repository";
+import { deleteIdempotencyRecordsBefore, IDEMPOTENCY_RETENTION_MS } from "../idempotency/repository";
 import { listWorkspaceIds } from "../workspaces/repository";
 
 const DAY_MS = 86_400_000;

@@ -3,7 +3,7 @@ import type { ChatMessage } from "../runtime/providers/types";
 import { completePrompt, type PromptOutcome, render } from "../runtime/run-prompt";
 import { runWorkflow, type WorkflowOutcome } from "../runtime/workflow/run-workflow";
 import type { Spec } from "../specs/validate-spec";
-import type { EnvironmentConfig } from "../edge/environment-sync";
+import type { EnvironmentConfig } from "../edge/keys";
 import { runtimeContext } from "../invoke/prepare-prompt";
 import { workflowContext } from "../invoke/prepare-workflow";
 

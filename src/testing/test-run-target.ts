@@ -9,7 +9,7 @@ import type { InputVariable } from "../specs/prompt-spec";
 import type { TestCase } from "../specs/test-case-spec";
 import type { Spec } from "../specs/validate-spec";
 import { requireScope } from "../access/permissions";
-import type { EnvironmentConfig } from "../edge/environment-sync";
+import type { EnvironmentConfig } from "../edge/keys";
 import { environmentConfig, invokeEnvironment } from "../invoke/invoke-environment";
 import { findReadableRelease } from "../releases/read-releases";
 

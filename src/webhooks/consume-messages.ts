@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import type { QueueMessage } from "../context";
+import type { EventQueue, QueueMessage, WebhookDeliverMessage, WebhookEventMessage } from "../queue/messages";
 import type { Write } from "../db/batch";
 import type { Database } from "../db/client";
 import type { IdGenerator } from "../lib/ids";
@@ -15,13 +15,13 @@ import {
   type WebhookRow,
 } from "./repository";
 import { afterAttempt, attemptDelivery, retryDelaySeconds } from "./delivery";
-import { ALL_EVENTS, type WebhookDeliverMessage, type WebhookEventMessage } from "./events";
+import { ALL_EVENTS } from "./event-types";
 import { webhookSecretBinding } from "./webhooks";
 
 /** What the webhook half of the consumer touches; handed in so tests can run it directly. */
 export interface WebhookQueueDeps {
   db: Database;
-  events: Queue<QueueMessage>;
+  events: EventQueue;
   config: Config;
   now: () => Date;
   newId: IdGenerator;
@@ -112,7 +112,7 @@ function retryDelaySecondsFor(deps: WebhookQueueDeps, failures: number) {
   return retryDelaySeconds(failures, deps.config.webhookRetryBaseSeconds);
 }
 
-async function sendAll(queue: Queue<QueueMessage>, bodies: WebhookDeliverMessage[]) {
+async function sendAll(queue: EventQueue, bodies: WebhookDeliverMessage[]) {
   for (let i = 0; i < bodies.length; i += 100) await queue.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body })));
 }
 

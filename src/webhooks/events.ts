@@ -1,52 +1,8 @@
 import type { Deps } from "../context";
+import type { WebhookEventMessage } from "../queue/messages";
+import type { WebhookEventPayload, WebhookEventType } from "./event-types";
 import type { CommandOutcome } from "../releases/release-commands";
 import { environmentNames, promotionRequestView, releaseView } from "../releases/views";
-
-/** Every event a webhook can subscribe to. */
-export const webhookEventTypes = [
-  "release.created",
-  "release.promoted",
-  "release.reverted",
-  "promotion.requested",
-  "promotion.approved",
-  "promotion.rejected",
-  "test_suite_run.completed",
-] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
-
-/** Subscribes a webhook to every event type, including those added later. */
-export const ALL_EVENTS = "*";
-
-/** The JSON body every delivery of an event carries; `id` is also the `webhook-id` header. */
-export interface WebhookEventPayload {
-  id: string;
-  type: WebhookEventType;
-  created_at: string;
-  workspace_id: string;
-  /** The environment's name. */
-  environment: string;
-  data: Record<string, unknown>;
-}
-
-/** An event to fan out to the environment's subscribed webhooks. */
-export interface WebhookEventMessage {
-  type: "webhook.event";
-  workspace_id: string;
-  environment_id: string;
-  event: WebhookEventPayload;
-}
-
-/**
- * One attempt (or retry) of one delivery. `round_start` is how many
- * attempts the delivery had when this round of attempts began: a manual
- * redelivery starts a new round with a fresh budget.
- */
-export interface WebhookDeliverMessage {
-  type: "webhook.deliver";
-  workspace_id: string;
-  delivery_id: string;
-  round_start: number;
-}
 
 /** An event as its producer describes it, before it gets its id and time. */
 export interface WebhookEventInput {

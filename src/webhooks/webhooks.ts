@@ -22,7 +22,8 @@ import {
 } from "./repository";
 import { canSee, requireScope, resolveEnvironment } from "../access/permissions";
 import { actorOf, commitWithAudit } from "../audit/audit-log";
-import { ALL_EVENTS, type WebhookDeliverMessage } from "./events";
+import type { WebhookDeliverMessage } from "../queue/messages";
+import { ALL_EVENTS } from "./event-types";
 
 /**
  * Per-environment webhooks: administered with `admin` in their environment.

@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { QueueMessage } from "../../src/context";
+import type { QueueMessage } from "../../src/queue/messages";
 import { newId } from "../../src/lib/ids";
 import { webhookSignature } from "../../src/webhooks/signature";
 import { consumeEvents } from "../../src/queue/consume";

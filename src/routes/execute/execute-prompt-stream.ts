@@ -29,7 +29,7 @@ const route = createRoute({
 export function registerExecutePromptStream(router: Router) {
   router.openapi(route, async (c) => {
     const request = c.req.valid("json");
-    const prepared = unwrap(await preparePrompt(c.get("deps"), c.get("principal"), c.req.valid("query").environment, request, c.get("timing"), c.get("invokeLookups")));
+    const prepared = unwrap(await preparePrompt(c.get("deps"), c.get("principal"), c.req.valid("query").environment, request, c.get("timing"), c.req.raw));
     const events = "outcome" in prepared.rendered ? null : streamPrompt(runtimeContext(c.get("deps")), prepared.spec, prepared.rendered.messages, prepared.env);
     // Wait for the first event before committing to a 200: a rate limit still becomes a 429.
     const first = events ? (await events.next()).value : { outcome: (prepared.rendered as { outcome: PromptOutcome }).outcome };

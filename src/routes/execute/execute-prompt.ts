@@ -24,7 +24,7 @@ const route = createRoute({
 export function registerExecutePrompt(router: Router) {
   router.openapi(route, async (c) => {
     const request = c.req.valid("json");
-    const prepared = unwrap(await preparePrompt(c.get("deps"), c.get("principal"), c.req.valid("query").environment, request, c.get("timing"), c.get("invokeLookups")));
+    const prepared = unwrap(await preparePrompt(c.get("deps"), c.get("principal"), c.req.valid("query").environment, request, c.get("timing"), c.req.raw));
     const outcome = "outcome" in prepared.rendered ? prepared.rendered.outcome : await completePrompt(runtimeContext(c.get("deps")), prepared.spec, prepared.rendered.messages, prepared.env);
     c.get("timing").lap("model");
     const latency = c.get("deps").now().getTime() - prepared.startedAt;

@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
 import { idempotent } from "../../idempotency/middleware";
-import { parseIfMatch } from "../../releases/resolve-targets";
+import { parseIfMatch } from "../../http/if-match";
 import { promoteRelease } from "../../releases/promote";
 import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";

@@ -1,9 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
-import { ApiError } from "../../lib/problem";
 import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
 import { idempotent } from "../../idempotency/middleware";
-import { parseIfMatch } from "../../releases/resolve-targets";
+import { expectedRevision } from "../../http/if-match";
 import { updateSandbox } from "../../testing/sandboxes";
 import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
@@ -21,16 +20,9 @@ const route = createRoute({
   responses: { 200: jsonResponse(SandboxSchema, "The sandbox at its new revision"), ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422) },
 });
 
-function expectedRevision(header: string | undefined): number | undefined {
-  const value = parseIfMatch(header);
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new ApiError("VALIDATION_FAILED", "If-Match must be a sandbox revision number", [{ path: "header.if-match", message: "Not a revision" }]);
-  return Number(value);
-}
-
 export function registerUpdateSandbox(router: Router) {
   router.openapi(route, async (c) => {
-    const revision = expectedRevision(c.req.header("if-match"));
+    const revision = expectedRevision(c.req.header("if-match"), "sandbox");
     const sandbox = unwrap(await updateSandbox(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json"), revision));
     c.header("ETag", `"${sandbox.revision}"`);
     return c.json(sandbox, 200);

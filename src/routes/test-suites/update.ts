@@ -1,9 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
-import { ApiError } from "../../lib/problem";
 import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
 import { idempotent } from "../../idempotency/middleware";
-import { parseIfMatch } from "../../releases/resolve-targets";
+import { expectedRevision } from "../../http/if-match";
 import { updateTestSuite } from "../../testing/test-suites";
 import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
@@ -22,16 +21,9 @@ const route = createRoute({
   responses: { 200: jsonResponse(TestSuiteSchema, "The test suite at its new revision"), ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422) },
 });
 
-function expectedRevision(header: string | undefined): number | undefined {
-  const value = parseIfMatch(header);
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new ApiError("VALIDATION_FAILED", "If-Match must be a test suite revision number", [{ path: "header.if-match", message: "Not a revision" }]);
-  return Number(value);
-}
-
 export function registerUpdateTestSuite(router: Router) {
   router.openapi(route, async (c) => {
-    const revision = expectedRevision(c.req.header("if-match"));
+    const revision = expectedRevision(c.req.header("if-match"), "test suite");
     const suite = unwrap(await updateTestSuite(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("json"), revision));
     c.header("ETag", `"${suite.revision}"`);
     return c.json(suite, 200);

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ALL_EVENTS, webhookEventTypes } from "../../webhooks/events";
+import { ALL_EVENTS, webhookEventTypes } from "../../webhooks/event-types";
 import { Timestamp } from "../../http/openapi";
 
 const WebhookUrl = z

@@ -1,24 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../../context";
-import { secretsEqual } from "../../lib/crypto";
-import { ApiError } from "../../lib/problem";
 import { bootstrapWorkspace } from "../../workspaces/bootstrap";
+import { requireBootstrapToken } from "../../workspaces/bootstrap-token";
 import { EnvironmentSchema } from "../environments/schemas";
 import { IssuedApiKeySchema } from "../api-keys/schemas";
 import { jsonBody, jsonResponse, problems, Timestamp } from "../../http/openapi";
 import type { Router } from "../../http/router";
-
-/** Only the holder of the BOOTSTRAP_TOKEN secret may create workspaces. */
-const requireBootstrapToken = createMiddleware<AppEnv>(async (c, next) => {
-  const presented = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? "";
-  if (!(await secretsEqual(presented, c.get("deps").config.bootstrapToken))) {
-    throw new ApiError("UNAUTHENTICATED", "Creating a workspace needs the bootstrap token as `Authorization: Bearer <token>`", [
-      { path: "header.authorization", message: presented ? "Invalid" : "Missing" },
-    ]);
-  }
-  await next();
-});
 
 const CreateWorkspaceBody = z.strictObject({ name: z.string().trim().min(1).max(100) }).openapi("CreateWorkspace");
 

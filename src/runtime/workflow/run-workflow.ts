@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "../../edge/environment-sync";
+import type { RuntimeEnvironment } from "../environment";
 import type { WorkflowNode, WorkflowSpec } from "../../specs/workflow-spec";
 import { completePrompt, render, type RuntimeContext } from "../run-prompt";
 import { holds, renderJson, renderTemplate } from "./templates";
@@ -19,7 +19,7 @@ export interface NodeResult {
 /** What nodes need from outside the graph: model calls, search, HTTP, secrets. */
 export interface WorkflowContext {
   runtime: RuntimeContext;
-  env: EnvironmentConfig;
+  env: RuntimeEnvironment;
   search(index: string, query: string, limit: number, metadataFilters: unknown): Promise<{ text: string; score: number; document: unknown }[]>;
   runDeployment(name: string, tag: string | undefined, inputs: Record<string, string>): Promise<{ text: string } | { error: string }>;
   secret(name: string): Promise<string | undefined>;

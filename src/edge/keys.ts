@@ -1,0 +1,71 @@
+import type { EnvironmentRef, Scope } from "../context";
+import type { RuntimeEnvironment } from "../runtime/environment";
+
+/**
+ * Every KV key Stagecraft writes, and the value stored under it. This module
+ * and the KV table of docs/storage.md describe the same layout, one entry
+ * each; keep the two in step.
+ */
+export const edgeKeys = {
+  /** `api-key:<sha256 of the key, hex>` → {@link CachedKey}. Written through on every change to the key. */
+  apiKey: (keyHash: string) => `api-key:${keyHash}`,
+  /** `release:<release id>` → {@link ReleaseSnapshot}. Immutable: written once per release. */
+  release: (releaseId: string) => `release:${releaseId}`,
+  /** `pointer:<environment id>:<deployment id>:<tag>` → {@link TagPointer}. Moves on deploy, promote, revert and tag moves. */
+  pointer: (environmentId: string, deploymentId: string, tag: string) => `pointer:${environmentId}:${deploymentId}:${tag}`,
+  /** `deployment-name:<workspace id>:<name>` → {@link DeploymentNameEntry}. Immutable: a deployment's name never changes. */
+  deploymentName: (workspaceId: string, name: string) => `deployment-name:${workspaceId}:${name}`,
+  /** `environment:<environment id>` → {@link EnvironmentConfig}. Rewritten after every change to the environment's settings or secrets. */
+  environment: (environmentId: string) => `environment:${environmentId}`,
+  /** `environment-name:<workspace id>:<name>` → the environment's id, as plain text. Environment names never change. */
+  environmentName: (workspaceId: string, name: string) => `environment-name:${workspaceId}:${name}`,
+};
+
+/**
+ * What authentication reads of a key. It holds no secret (only the hash is
+ * in the key's name).
+ */
+export interface CachedKey {
+  id: string;
+  workspace_id: string;
+  environment: EnvironmentRef | null;
+  scopes: Scope[];
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A release as the invoke path serves it. */
+export interface ReleaseSnapshot {
+  id: string;
+  workspace_id: string;
+  deployment_id: string;
+  deployment_name: string;
+  kind: "prompt" | "workflow";
+  environment_id: string;
+  version: number;
+  spec: unknown;
+  content_hash: string;
+  created_at: string;
+}
+
+/** Where a tag of one environment points. */
+export interface TagPointer {
+  release_id: string;
+  version: number;
+}
+
+/** A deployment, found by name. */
+export interface DeploymentNameEntry {
+  id: string;
+  kind: "prompt" | "workflow";
+}
+
+/**
+ * What the invoke path needs of an environment: its variables, its price
+ * overrides and its secrets, still sealed (they are opened only when a
+ * provider call needs one; see lib/secret-box.ts).
+ */
+export interface EnvironmentConfig extends RuntimeEnvironment {
+  workspace_id: string;
+  name: string;
+}

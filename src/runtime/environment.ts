@@ -1,0 +1,12 @@
+import type { ModelPrice } from "../db/schema";
+
+/** What running a prompt or a workflow reads of the environment it runs in. */
+export interface RuntimeEnvironment {
+  id: string;
+  /** Plain variables, visible to workflow templates as `env`. */
+  variables: Record<string, string>;
+  /** Price overrides by `provider/model`. */
+  model_prices: Record<string, ModelPrice>;
+  /** Secret name → sealed value, opened only when a provider or an `api` node asks for it. */
+  secrets: Record<string, string>;
+}
