@@ -1,17 +1,21 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { BOOTSTRAP_TOKEN, call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "./harness";
 import { createSandbox, deploy } from "./lifecycle/fixtures";
+import { deliveriesSettled, mockReceiver } from "./webhooks/receiver";
 
 /**
  * Every route × every way a caller can be wrong. Each target lives in the
  * environment "qa" of workspace A; workspace B has no such environment.
+ * Every operation of /openapi.json needs a row here (see the last test).
  */
 interface RouteCase {
-  method: string;
+  /** The operation as /openapi.json names it: method and path template. */
+  operation: `${"GET" | "POST" | "PUT" | "PATCH" | "DELETE"} /v1/${string}`;
+  /** The request that reaches the operation's target in qa. */
   path: (ids: Ids) => string;
   body?: unknown;
   /** The scope the route needs. */
-  scope: "read" | "admin" | "deploy" | "promote" | "execute";
+  scope: "read" | "admin" | "deploy" | "promote" | "approve" | "execute";
   /** Needs a workspace key: an environment key gets 403 whatever its scopes. */
   workspaceLevel?: boolean;
   /**
@@ -23,7 +27,13 @@ interface RouteCase {
   otherWorkspace: 404 | "hidden";
 }
 
+/** Operations that take the server's bootstrap token instead of an API key; tested at the end. */
+const BOOTSTRAP_OPERATIONS = ["POST /v1/workspaces"];
+
 const EXECUTE = { prompt_deployment_name: "faq", inputs: [{ name: "question", type: "STRING", value: "q" }] };
+
+/** The smallest workflow: one output of its input. */
+const FLOW = { input_variables: [{ key: "question", type: "STRING" }], nodes: [{ id: "out", type: "output", name: "answer", value: "{{ inputs.question }}" }], edges: [] };
 
 interface Ids {
   qaKeyId: string;
@@ -32,33 +42,94 @@ interface Ids {
   qaReleaseId: string;
   qaFirstReleaseId: string;
   qaWebhookId: string;
+  qaDeliveryId: string;
+  qaPromotionRequestId: string;
   testSuiteId: string;
   qaTestRunId: string;
 }
 
 const routes: RouteCase[] = [
-  { method: "GET", path: () => "/v1/environments", scope: "read", otherEnvironment: "hidden", otherWorkspace: "hidden" },
-  { method: "POST", path: () => "/v1/environments", body: { name: "brand-new" }, scope: "admin", workspaceLevel: true, otherEnvironment: 403, otherWorkspace: "hidden" },
-  { method: "GET", path: () => "/v1/environments/qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "PATCH", path: () => "/v1/environments/qa", body: { label: "Changed" }, scope: "admin", workspaceLevel: true, otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "DELETE", path: () => "/v1/environments/qa", scope: "admin", workspaceLevel: true, otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/api-keys?environment=qa", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: () => "/v1/api-keys", body: { name: "n", environment: "qa", scopes: ["read"] }, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: (ids) => `/v1/api-keys/${ids.qaKeyId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: (ids) => `/v1/api-keys/${ids.qaKeyId}/rotate`, body: {}, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "DELETE", path: (ids) => `/v1/api-keys/${ids.qaKeyId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/audit-events?environment=qa", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/audit-events/verify", scope: "admin", workspaceLevel: true, otherEnvironment: 403, otherWorkspace: "hidden" },
-  { method: "GET", path: () => "/v1/sandboxes", scope: "read", otherEnvironment: "shared", otherWorkspace: "hidden" },
-  { method: "GET", path: (ids) => `/v1/sandboxes/${ids.sandboxId}`, scope: "read", otherEnvironment: "shared", otherWorkspace: 404 },
-  { method: "PATCH", path: (ids) => `/v1/sandboxes/${ids.sandboxId}`, body: { name: "renamed" }, scope: "deploy", otherEnvironment: "skip", otherWorkspace: 404 },
-  { method: "POST", path: (ids) => `/v1/sandboxes/${ids.sandboxId}/deploy`, body: { deployment_name: "faq", environments: ["qa"] }, scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/test-suites", scope: "read", otherEnvironment: "shared", otherWorkspace: "hidden" },
-  { method: "POST", path: () => "/v1/test-suites", body: { name: "another-suite", cases: [] }, scope: "deploy", otherEnvironment: "skip", otherWorkspace: "hidden" },
-  { method: "GET", path: (ids) => `/v1/test-suites/${ids.testSuiteId}`, scope: "read", otherEnvironment: "shared", otherWorkspace: 404 },
-  { method: "PATCH", path: (ids) => `/v1/test-suites/${ids.testSuiteId}`, body: { description: "changed" }, scope: "deploy", otherEnvironment: "skip", otherWorkspace: 404 },
+  { operation: "GET /v1/environments", path: () => "/v1/environments", scope: "read", otherEnvironment: "hidden", otherWorkspace: "hidden" },
   {
-    method: "POST",
+    operation: "POST /v1/environments",
+    path: () => "/v1/environments",
+    body: { name: "brand-new" },
+    scope: "admin",
+    workspaceLevel: true,
+    otherEnvironment: 403,
+    otherWorkspace: "hidden",
+  },
+  { operation: "GET /v1/environments/{name}", path: () => "/v1/environments/qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "PATCH /v1/environments/{name}",
+    path: () => "/v1/environments/qa",
+    body: { label: "Changed" },
+    scope: "admin",
+    workspaceLevel: true,
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "DELETE /v1/environments/{name}", path: () => "/v1/environments/qa", scope: "admin", workspaceLevel: true, otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/api-keys", path: () => "/v1/api-keys?environment=qa", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "POST /v1/api-keys",
+    path: () => "/v1/api-keys",
+    body: { name: "n", environment: "qa", scopes: ["read"] },
+    scope: "admin",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "GET /v1/api-keys/{id}", path: (ids) => `/v1/api-keys/${ids.qaKeyId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "POST /v1/api-keys/{id}/rotate", path: (ids) => `/v1/api-keys/${ids.qaKeyId}/rotate`, body: {}, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "DELETE /v1/api-keys/{id}", path: (ids) => `/v1/api-keys/${ids.qaKeyId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/audit-events", path: () => "/v1/audit-events?environment=qa", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/audit-events/verify", path: () => "/v1/audit-events/verify", scope: "admin", workspaceLevel: true, otherEnvironment: 403, otherWorkspace: "hidden" },
+  { operation: "GET /v1/sandboxes", path: () => "/v1/sandboxes", scope: "read", otherEnvironment: "shared", otherWorkspace: "hidden" },
+  {
+    operation: "POST /v1/sandboxes",
+    path: () => "/v1/sandboxes",
+    body: { name: "another-sandbox", kind: "prompt", spec: { input_variables: [], model: { provider: "echo", name: "echo" }, blocks: [{ role: "user", template: "hi" }] } },
+    scope: "deploy",
+    otherEnvironment: "skip",
+    otherWorkspace: "hidden",
+  },
+  { operation: "GET /v1/sandboxes/{id}", path: (ids) => `/v1/sandboxes/${ids.sandboxId}`, scope: "read", otherEnvironment: "shared", otherWorkspace: 404 },
+  {
+    operation: "PATCH /v1/sandboxes/{id}",
+    path: (ids) => `/v1/sandboxes/${ids.sandboxId}`,
+    body: { name: "renamed" },
+    scope: "deploy",
+    otherEnvironment: "skip",
+    otherWorkspace: 404,
+  },
+  {
+    operation: "POST /v1/sandboxes/{id}/deploy",
+    path: (ids) => `/v1/sandboxes/${ids.sandboxId}/deploy`,
+    body: { deployment_name: "faq", environments: ["qa"] },
+    scope: "deploy",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "GET /v1/test-suites", path: () => "/v1/test-suites", scope: "read", otherEnvironment: "shared", otherWorkspace: "hidden" },
+  {
+    operation: "POST /v1/test-suites",
+    path: () => "/v1/test-suites",
+    body: { name: "another-suite", cases: [] },
+    scope: "deploy",
+    otherEnvironment: "skip",
+    otherWorkspace: "hidden",
+  },
+  { operation: "GET /v1/test-suites/{id}", path: (ids) => `/v1/test-suites/${ids.testSuiteId}`, scope: "read", otherEnvironment: "shared", otherWorkspace: 404 },
+  {
+    operation: "PATCH /v1/test-suites/{id}",
+    path: (ids) => `/v1/test-suites/${ids.testSuiteId}`,
+    body: { description: "changed" },
+    scope: "deploy",
+    otherEnvironment: "skip",
+    otherWorkspace: 404,
+  },
+  {
+    operation: "POST /v1/test-suites/{id}/runs",
     path: (ids) => `/v1/test-suites/${ids.testSuiteId}/runs`,
     // Read when the request is sent, after the release exists.
     get body() {
@@ -68,58 +139,206 @@ const routes: RouteCase[] = [
     otherEnvironment: 404,
     otherWorkspace: 404,
   },
-  { method: "GET", path: (ids) => `/v1/test-suites/${ids.testSuiteId}/runs`, scope: "read", otherEnvironment: "hidden", otherWorkspace: 404 },
-  { method: "GET", path: (ids) => `/v1/test-suite-runs/${ids.qaTestRunId}`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: (ids) => `/v1/deployments/${ids.deploymentId}/releases?environment=qa`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: (ids) => `/v1/deployments/${ids.deploymentId}/revert?environment=qa`, body: {}, scope: "promote", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: (ids) => `/v1/releases/${ids.qaReleaseId}`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: (ids) => `/v1/releases/${ids.qaReleaseId}/compare?to=${ids.qaFirstReleaseId}`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: (ids) => `/v1/releases/${ids.qaReleaseId}/promote`, body: { environments: ["qa-two"] }, scope: "promote", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/promotion-requests?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/deployments?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/deployments/faq?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/deployments/faq/release-tags?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/deployments/faq/release-tags/LATEST?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/test-suites/{id}/runs", path: (ids) => `/v1/test-suites/${ids.testSuiteId}/runs`, scope: "read", otherEnvironment: "hidden", otherWorkspace: 404 },
+  { operation: "GET /v1/test-suite-runs/{id}", path: (ids) => `/v1/test-suite-runs/${ids.qaTestRunId}`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
   {
-    method: "PATCH",
+    operation: "GET /v1/deployments/{id}/releases",
+    path: (ids) => `/v1/deployments/${ids.deploymentId}/releases?environment=qa`,
+    scope: "read",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "POST /v1/deployments/{id}/revert",
+    path: (ids) => `/v1/deployments/${ids.deploymentId}/revert?environment=qa`,
+    body: {},
+    scope: "promote",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "GET /v1/releases/{id}", path: (ids) => `/v1/releases/${ids.qaReleaseId}`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "GET /v1/releases/{id}/compare",
+    path: (ids) => `/v1/releases/${ids.qaReleaseId}/compare?to=${ids.qaFirstReleaseId}`,
+    scope: "read",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "POST /v1/releases/{id}/promote",
+    path: (ids) => `/v1/releases/${ids.qaReleaseId}/promote`,
+    body: { environments: ["qa-two"] },
+    scope: "promote",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "GET /v1/promotion-requests", path: () => "/v1/promotion-requests?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/promotion-requests/{id}", path: (ids) => `/v1/promotion-requests/${ids.qaPromotionRequestId}`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "POST /v1/promotion-requests/{id}/approve",
+    path: (ids) => `/v1/promotion-requests/${ids.qaPromotionRequestId}/approve`,
+    body: { comment: "fine" },
+    scope: "approve",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "POST /v1/promotion-requests/{id}/reject",
+    path: (ids) => `/v1/promotion-requests/${ids.qaPromotionRequestId}/reject`,
+    body: { comment: "not yet" },
+    scope: "approve",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "GET /v1/deployments", path: () => "/v1/deployments?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/deployments/{id}", path: () => "/v1/deployments/faq?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/deployments/{id}/release-tags", path: () => "/v1/deployments/faq/release-tags?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "GET /v1/deployments/{id}/release-tags/{name}",
+    path: () => "/v1/deployments/faq/release-tags/LATEST?environment=qa",
+    scope: "read",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "PATCH /v1/deployments/{id}/release-tags/{name}",
     path: () => "/v1/deployments/faq/release-tags/stable?environment=qa",
     body: { history_item_id: "placeholder" },
     scope: "promote",
     otherEnvironment: 404,
     otherWorkspace: 404,
   },
-  { method: "GET", path: () => "/v1/deployments/faq/releases/LATEST?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: () => "/v1/execute-prompt?environment=qa", body: EXECUTE, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: () => "/v1/execute-prompt-stream?environment=qa", body: EXECUTE, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/executions?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/executions/exe_unknown?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/metrics?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
   {
-    method: "POST",
+    operation: "GET /v1/deployments/{id}/releases/{release_id_or_release_tag}",
+    path: () => "/v1/deployments/faq/releases/LATEST?environment=qa",
+    scope: "read",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "GET /v1/workflow-deployments", path: () => "/v1/workflow-deployments?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/workflow-deployments/{id}", path: () => "/v1/workflow-deployments/flow?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "GET /v1/workflow-deployments/{id}/release-tags",
+    path: () => "/v1/workflow-deployments/flow/release-tags?environment=qa",
+    scope: "read",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "GET /v1/workflow-deployments/{id}/release-tags/{name}",
+    path: () => "/v1/workflow-deployments/flow/release-tags/LATEST?environment=qa",
+    scope: "read",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "PATCH /v1/workflow-deployments/{id}/release-tags/{name}",
+    path: () => "/v1/workflow-deployments/flow/release-tags/stable?environment=qa",
+    body: { history_item_id: "placeholder" },
+    scope: "promote",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "GET /v1/workflow-deployments/{id}/releases/{release_id_or_release_tag}",
+    path: () => "/v1/workflow-deployments/flow/releases/LATEST?environment=qa",
+    scope: "read",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "POST /v1/execute-prompt", path: () => "/v1/execute-prompt?environment=qa", body: EXECUTE, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "POST /v1/execute-prompt-stream",
+    path: () => "/v1/execute-prompt-stream?environment=qa",
+    body: EXECUTE,
+    scope: "execute",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "GET /v1/executions", path: () => "/v1/executions?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/executions/{id}", path: () => "/v1/executions/exe_unknown?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/metrics", path: () => "/v1/metrics?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "POST /v1/submit-completion-actuals",
     path: () => "/v1/submit-completion-actuals?environment=qa",
     body: { actuals: [{ external_id: "x", quality: 1 }] },
     scope: "execute",
     otherEnvironment: 404,
     otherWorkspace: 404,
   },
-  { method: "PUT", path: () => "/v1/environments/qa/secrets/API_TOKEN", body: { value: "s3cret" }, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/environments/qa/secrets", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "DELETE", path: () => "/v1/environments/qa/secrets/API_TOKEN", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/webhooks?environment=qa", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: () => "/v1/webhooks?environment=qa", body: { url: "https://hooks.test/qa" }, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "PATCH", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}`, body: { active: false }, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "DELETE", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}/deliveries`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: (ids) => `/v1/sandboxes/${ids.sandboxId}/run?environment=qa`, body: { inputs: { question: "q" } }, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/document-indexes?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: () => "/v1/document-indexes?environment=qa", body: { name: "another" }, scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "GET", path: () => "/v1/document-indexes/kb?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: () => "/v1/document-indexes/kb/documents?environment=qa", body: { title: "t", text: "x" }, scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "DELETE", path: () => "/v1/document-indexes/kb/documents/doc_x?environment=qa", scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: () => "/v1/search?environment=qa", body: { index_name: "kb", query: "x" }, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: () => "/v1/execute-workflow?environment=qa", body: { workflow_deployment_name: "faq", inputs: [] }, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
-  { method: "POST", path: () => "/v1/execute-workflow-stream?environment=qa", body: { workflow_deployment_name: "faq", inputs: [] }, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "PUT /v1/environments/{name}/secrets/{key}",
+    path: () => "/v1/environments/qa/secrets/API_TOKEN",
+    body: { value: "s3cret" },
+    scope: "admin",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "GET /v1/environments/{name}/secrets", path: () => "/v1/environments/qa/secrets", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "DELETE /v1/environments/{name}/secrets/{key}", path: () => "/v1/environments/qa/secrets/API_TOKEN", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/webhooks", path: () => "/v1/webhooks?environment=qa", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "POST /v1/webhooks", path: () => "/v1/webhooks?environment=qa", body: { url: "https://hooks.test/qa" }, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/webhooks/{id}", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "PATCH /v1/webhooks/{id}", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}`, body: { active: false }, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "DELETE /v1/webhooks/{id}", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/webhooks/{id}/deliveries", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}/deliveries`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "POST /v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+    path: (ids) => `/v1/webhooks/${ids.qaWebhookId}/deliveries/${ids.qaDeliveryId}/redeliver`,
+    scope: "admin",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "POST /v1/sandboxes/{id}/run",
+    path: (ids) => `/v1/sandboxes/${ids.sandboxId}/run?environment=qa`,
+    body: { inputs: { question: "q" } },
+    scope: "execute",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "GET /v1/document-indexes", path: () => "/v1/document-indexes?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "POST /v1/document-indexes",
+    path: () => "/v1/document-indexes?environment=qa",
+    body: { name: "another" },
+    scope: "deploy",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "GET /v1/document-indexes/{id}", path: () => "/v1/document-indexes/kb?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "POST /v1/document-indexes/{id}/documents",
+    path: () => "/v1/document-indexes/kb/documents?environment=qa",
+    body: { title: "t", text: "x" },
+    scope: "deploy",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "DELETE /v1/document-indexes/{id}/documents/{document_id}",
+    path: () => "/v1/document-indexes/kb/documents/doc_x?environment=qa",
+    scope: "deploy",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "POST /v1/search", path: () => "/v1/search?environment=qa", body: { index_name: "kb", query: "x" }, scope: "execute", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "POST /v1/execute-workflow",
+    path: () => "/v1/execute-workflow?environment=qa",
+    body: { workflow_deployment_name: "flow", inputs: [{ name: "question", type: "STRING", value: "q" }] },
+    scope: "execute",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "POST /v1/execute-workflow-stream",
+    path: () => "/v1/execute-workflow-stream?environment=qa",
+    body: { workflow_deployment_name: "flow", inputs: [{ name: "question", type: "STRING", value: "q" }] },
+    scope: "execute",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
 ];
 
 let a: TestWorkspace;
@@ -141,6 +360,17 @@ beforeAll(async () => {
   const first = await deploy(a, sandbox.id, ["qa"]);
   const second = await deploy(a, sandbox.id, ["qa"]);
   expect([first.status, second.status]).toEqual([201, 201]);
+  const flow = await createSandbox(a, "flow", FLOW, "workflow");
+  expect((await deploy(a, flow.id, ["qa"], { deployment_name: "flow" })).status).toBe(201);
+  // A promotion into qa that waits for an approval, announced to qa's webhook; its delivery ends before any test runs.
+  const received = mockReceiver();
+  const inStaging = await deploy(a, sandbox.id, ["staging"]);
+  expect(inStaging.status).toBe(201);
+  expect((await call("/v1/environments/qa", { method: "PATCH", key: a.adminKey, body: { required_approvals: 1 } })).status).toBe(200);
+  const promoted = await call(`/v1/releases/${inStaging.body.releases[0].id}/promote`, { key: a.adminKey, body: { environments: ["qa"] } });
+  expect(promoted.status).toBe(202);
+  const [delivery] = await deliveriesSettled(a.id, 1).finally(() => vi.restoreAllMocks());
+  expect([delivery?.status, received.length]).toEqual(["succeeded", 1]);
   const suite = await call("/v1/test-suites", { key: a.adminKey, body: { name: "suite", cases: [{ inputs: { question: "q" }, assertions: [{ type: "contains", value: "q" }] }] } });
   const testRun = await call(`/v1/test-suites/${suite.body.id}/runs`, { key: a.adminKey, body: { release_id: second.body.releases[0].id } });
   expect([suite.status, testRun.status]).toEqual([201, 201]);
@@ -153,6 +383,8 @@ beforeAll(async () => {
     qaReleaseId: second.body.releases[0].id,
     qaFirstReleaseId: first.body.releases[0].id,
     qaWebhookId: webhook.body.id,
+    qaDeliveryId: delivery!.id,
+    qaPromotionRequestId: promoted.body.results[0].promotion_request.id,
   };
   const revoked = await a.key({ environment: null, scopes: ["admin"] });
   expect((await call(`/v1/api-keys/${revoked.id}`, { key: a.adminKey, method: "DELETE" })).status).toBe(200);
@@ -165,7 +397,7 @@ beforeAll(async () => {
 });
 
 async function requestFor(route: RouteCase, headers: Record<string, string>) {
-  return call(route.path(ids), { method: route.method, body: route.body, headers });
+  return call(route.path(ids), { method: methodOf(route), body: route.body, headers });
 }
 
 async function expectUnchanged(route: RouteCase, headers: Record<string, string>, check: (res: Awaited<ReturnType<typeof call>>) => void) {
@@ -175,9 +407,10 @@ async function expectUnchanged(route: RouteCase, headers: Record<string, string>
   expect(await storageSnapshot()).toEqual(before);
 }
 
+const methodOf = (route: RouteCase) => route.operation.split(" ")[0]!;
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-describe.each(routes)("$method $path", (route) => {
+describe.each(routes)("$operation", (route) => {
   it("without a key → 401", async () => {
     await expectUnchanged(route, {}, (res) => expectProblem(res, 401, "UNAUTHENTICATED"));
   });
@@ -211,7 +444,7 @@ describe.each(routes)("$method $path", (route) => {
   it("with another workspace's admin key → as if the target did not exist", async () => {
     if (route.otherWorkspace === "hidden") {
       // The key acts in its own workspace; nothing of A may show.
-      const res = await call(route.path(ids), { method: route.method === "POST" ? "GET" : route.method, headers: bearer(b.adminKey) });
+      const res = await call(route.path(ids), { method: methodOf(route) === "POST" ? "GET" : methodOf(route), headers: bearer(b.adminKey) });
       expect(res.status).toBe(200);
       expect(JSON.stringify(res.body)).not.toContain(a.id);
       expect(JSON.stringify(res.body)).not.toContain('"qa"');
@@ -228,7 +461,7 @@ describe.each(routes)("$method $path", (route) => {
   });
 });
 
-describe("POST /v1/workspaces", () => {
+describe(BOOTSTRAP_OPERATIONS[0]!, () => {
   const body = { name: "Intruder" };
   it.each([
     ["no token", {}],
@@ -240,5 +473,33 @@ describe("POST /v1/workspaces", () => {
     const res = await call("/v1/workspaces", { body, headers: headers ?? bearer(a.adminKey) });
     expectProblem(res, 401, "UNAUTHENTICATED");
     expect(await storageSnapshot()).toEqual(before);
+  });
+});
+
+describe("the matrix", () => {
+  const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+  it("has one row for every operation /openapi.json describes, and none for an operation it does not", async () => {
+    const res = await call("/openapi.json");
+    expect(res.status).toBe(200);
+    const documented = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((method) => HTTP_METHODS.includes(method))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const rows = [...routes.map((r) => r.operation), ...BOOTSTRAP_OPERATIONS];
+    expect({
+      withoutRow: documented.filter((op) => !rows.includes(op)).sort(),
+      notDocumented: rows.filter((op) => !documented.includes(op)).sort(),
+    }).toEqual({ withoutRow: [], notDocumented: [] });
+  });
+
+  it("each row's request reaches the operation it names", () => {
+    const mismatched = routes.filter((route) => {
+      const template = route.operation.slice(route.operation.indexOf(" ") + 1);
+      const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`);
+      return !pattern.test(route.path(ids).split("?")[0]!);
+    });
+    expect(mismatched.map((r) => `${r.operation} ← ${r.path(ids)}`)).toEqual([]);
   });
 });
