@@ -119,10 +119,25 @@ function printTable(title, targets, results, mode) {
     console.log(
       [
         t.name.padEnd(34),
-        range(runs.map((r) => r.rps), 0).padStart(22),
-        range(runs.map((r) => r.p50), 2).padStart(22),
-        range(runs.map((r) => r.p99), 2).padStart(22),
-        (runs[0].cpu === null ? "n/a" : range(runs.map((r) => r.cpu), 2)).padStart(22),
+        range(
+          runs.map((r) => r.rps),
+          0,
+        ).padStart(22),
+        range(
+          runs.map((r) => r.p50),
+          2,
+        ).padStart(22),
+        range(
+          runs.map((r) => r.p99),
+          2,
+        ).padStart(22),
+        (runs[0].cpu === null
+          ? "n/a"
+          : range(
+              runs.map((r) => r.cpu),
+              2,
+            )
+        ).padStart(22),
       ].join(" "),
     );
   }
@@ -159,10 +174,30 @@ try {
   const per = (mode, f) => results.map((round) => f(round[ours][mode], round[baseline][mode]));
   console.log(
     `\nStagecraft over the bare Worker:\n` +
-      `  loaded (${CONNECTIONS} connections): ${range(per("loaded", (o, b) => (o.rps / b.rps) * 100), 0)}% of its requests/s; ` +
-      `p50 +${range(per("loaded", (o, b) => o.p50 - b.p50), 2)} ms, p99 +${range(per("loaded", (o, b) => o.p99 - b.p99), 2)} ms` +
-      (results[0][ours].loaded.cpu === null ? "\n" : `; CPU +${range(per("loaded", (o, b) => o.cpu - b.cpu), 2)} ms per request\n`) +
-      `  unloaded (1 connection): p50 +${range(per("unloaded", (o, b) => o.p50 - b.p50), 2)} ms, p99 +${range(per("unloaded", (o, b) => o.p99 - b.p99), 2)} ms`,
+      `  loaded (${CONNECTIONS} connections): ${range(
+        per("loaded", (o, b) => (o.rps / b.rps) * 100),
+        0,
+      )}% of its requests/s; ` +
+      `p50 +${range(
+        per("loaded", (o, b) => o.p50 - b.p50),
+        2,
+      )} ms, p99 +${range(
+        per("loaded", (o, b) => o.p99 - b.p99),
+        2,
+      )} ms` +
+      (results[0][ours].loaded.cpu === null
+        ? "\n"
+        : `; CPU +${range(
+            per("loaded", (o, b) => o.cpu - b.cpu),
+            2,
+          )} ms per request\n`) +
+      `  unloaded (1 connection): p50 +${range(
+        per("unloaded", (o, b) => o.p50 - b.p50),
+        2,
+      )} ms, p99 +${range(
+        per("unloaded", (o, b) => o.p99 - b.p99),
+        2,
+      )} ms`,
   );
 } finally {
   await Promise.allSettled([stagecraft.dispose(), bare.dispose(), stub.close()]);

@@ -19,7 +19,13 @@ function ensureDevVars() {
   const vars = existsSync(DEV_VARS) ? readDevVars() : {};
   vars.BOOTSTRAP_TOKEN ??= randomBytes(24).toString("base64url");
   vars.MASTER_KEY ??= randomBytes(32).toString("base64");
-  writeFileSync(DEV_VARS, Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join(""), { mode: 0o600 });
+  writeFileSync(
+    DEV_VARS,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(""),
+    { mode: 0o600 },
+  );
   return vars;
 }
 
@@ -130,7 +136,7 @@ function printBanner(demo) {
     `  admin key (workspace):   ${demo.admin_key}`,
     ...Object.entries(demo.execute_keys).map(([env, key]) => `  ${`${env} execute key:`.padEnd(24)} ${key}`),
     "",
-    "The demo prompt deployment \"faq\" is live in every environment. Try:",
+    'The demo prompt deployment "faq" is live in every environment. Try:',
     `  curl -s ${BASE_URL}/v1/deployments/faq -H "Authorization: Bearer ${demo.admin_key}"`,
     "",
   ];

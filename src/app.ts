@@ -4,11 +4,12 @@ import { requestId } from "hono/request-id";
 import { loadConfig } from "./config";
 import type { AppEnv, Deps } from "./context";
 import { openDatabase } from "./db/client";
-import { newId } from "./lib/ids";
 import { EdgeChanges, edgeReads } from "./edge/cache";
-import { ServerTiming } from "./lib/server-timing";
-import { ApiError } from "./lib/problem";
 import { handleError, handleNotFound } from "./http/error-handler";
+import { newRouter } from "./http/router";
+import { newId } from "./lib/ids";
+import { ApiError } from "./lib/problem";
+import { ServerTiming } from "./lib/server-timing";
 import { registerApiKeyRoutes } from "./routes/api-keys";
 import { registerAuditEventRoutes } from "./routes/audit-events";
 import { registerDeploymentRoutes } from "./routes/deployments";
@@ -20,11 +21,10 @@ import { registerExecutionRoutes } from "./routes/executions";
 import { registerMetricsRoutes } from "./routes/metrics";
 import { registerPromotionRequestRoutes } from "./routes/promotion-requests";
 import { registerReleaseRoutes } from "./routes/releases";
-import { newRouter } from "./http/router";
 import { registerSandboxRoutes } from "./routes/sandboxes";
-import { registerWebhookRoutes } from "./routes/webhooks";
 import { registerTestSuiteRunRoutes } from "./routes/test-suite-runs";
 import { registerTestSuiteRoutes } from "./routes/test-suites";
+import { registerWebhookRoutes } from "./routes/webhooks";
 import { registerWorkspaceRoutes } from "./routes/workspaces";
 
 /** Request bodies above this are refused with 413 before they are read. */

@@ -22,7 +22,7 @@ export type Config = {
   /**
    * How long an isolate may serve a key entry, tag pointer or environment
    * config it read from KV, and so how long a change to one of them holds
-   * its answer (see runtime/edge-cache.ts). 0: no cache, no wait.
+   * its answer (see edge/cache.ts). 0: no cache, no wait.
    */
   edgeCacheMs: number;
 };

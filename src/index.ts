@@ -1,6 +1,6 @@
 import { createApp } from "./app";
-import type { QueueMessage } from "./queue/messages";
 import { consumeEvents } from "./queue/consume";
+import type { QueueMessage } from "./queue/messages";
 import { runScheduled } from "./scheduled/run-scheduled";
 
 export { DeploymentCoordinator } from "./releases/deployment-coordinator";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, expect } from "vitest";
-import { openDatabase } from "../src/db/client";
 import { verifyAuditChain } from "../src/audit/audit-log";
+import { openDatabase } from "../src/db/client";
 import { TAMPERED_WORKSPACE_NAME } from "./harness";
 
 // After every test file: each workspace it created still has an intact audit chain.

@@ -1,26 +1,17 @@
+import { actorOf, commitWithAudit } from "../audit/audit-log";
 import type { Deps, Principal, Scope } from "../context";
 import { guard } from "../db/batch";
-import { generateApiKeyToken } from "./key-token";
-import { sha256Hex } from "../lib/crypto";
 import { isGuardViolation } from "../db/d1-errors";
-import { decodeCursor, toPage } from "../lib/pagination";
-import { fail, ok, type Result } from "../lib/result";
-import {
-  type ApiKeyRow,
-  type ApiKeyWithEnvironment,
-  findApiKeyById,
-  insertApiKey,
-  keyIsActiveAndUnrotated,
-  keyIsNotRevoked,
-  listApiKeys,
-  updateApiKey,
-} from "./repository";
+import { toCachedKey, writeCachedKey } from "../edge/key-entries";
 import type { EnvironmentRow } from "../environments/repository";
 import { findEnvironmentByName } from "../environments/repository";
-import { canSee, requireScope, resolveListScope } from "./permissions";
-import { actorOf, commitWithAudit } from "../audit/audit-log";
+import { sha256Hex } from "../lib/crypto";
+import { decodeCursor, toPage } from "../lib/pagination";
+import { fail, ok, type Result } from "../lib/result";
 import { isKeyUsable } from "./authenticate-key";
-import { toCachedKey, writeCachedKey } from "../edge/key-entries";
+import { generateApiKeyToken } from "./key-token";
+import { authorize, requireScope, resolveListScope } from "./permissions";
+import { type ApiKeyRow, type ApiKeyWithEnvironment, findApiKeyById, insertApiKey, keyIsActiveAndUnrotated, keyIsNotRevoked, listApiKeys, updateApiKey } from "./repository";
 
 export function apiKeyView(row: ApiKeyWithEnvironment) {
   return {
@@ -75,18 +66,10 @@ function storedRow({ environmentName: _, ...row }: ApiKeyWithEnvironment): ApiKe
 }
 
 async function findVisibleKey(deps: Deps, principal: Principal, id: string): Promise<Result<ApiKeyWithEnvironment>> {
-  const row = await findApiKeyById(deps.db, principal.workspaceId, id);
-  if (!row || !canSee(principal, row.environmentId)) return fail("NOT_FOUND", `No API key with id "${id}"`);
-  const access = requireScope(principal, "admin", row.environmentId);
-  if (!access.ok) return access;
-  return ok(row);
+  return authorize(principal, await findApiKeyById(deps.db, principal.workspaceId, id), "admin", `No API key with id "${id}"`);
 }
 
-export async function listKeysFor(
-  deps: Deps,
-  principal: Principal,
-  query: { environment?: string | undefined; cursor?: string | undefined; limit: number },
-) {
+export async function listKeysFor(deps: Deps, principal: Principal, query: { environment?: string | undefined; cursor?: string | undefined; limit: number }) {
   const before = decodeCursor<string>(query.cursor, "string");
   if (!before.ok) return before;
   const scope = await resolveListScope(deps, principal, "admin", query.environment);
@@ -108,13 +91,19 @@ export async function createKey(
 ): Promise<Result<IssuedApiKey>> {
   let environment: EnvironmentRow | null = null;
   if (input.environment) {
-    environment = await findEnvironmentByName(deps.db, principal.workspaceId, input.environment);
-    if (!environment || !canSee(principal, environment.id)) {
-      return fail("NOT_FOUND", `No environment named "${input.environment}"`, [{ path: "body.environment", message: "Unknown environment" }]);
-    }
+    const found = authorize(
+      principal,
+      await findEnvironmentByName(deps.db, principal.workspaceId, input.environment),
+      "admin",
+      `No environment named "${input.environment}"`,
+      (env) => env.id,
+    );
+    if (!found.ok) return found.error.code === "NOT_FOUND" ? fail("NOT_FOUND", found.error.detail, [{ path: "body.environment", message: "Unknown environment" }]) : found;
+    environment = found.value;
+  } else {
+    const access = requireScope(principal, "admin", null);
+    if (!access.ok) return access;
   }
-  const access = requireScope(principal, "admin", environment?.id ?? null);
-  if (!access.ok) return access;
   const expiresAt = input.expires_at ?? null;
   if (expiresAt !== null && Date.parse(expiresAt) <= deps.now().getTime()) {
     return fail("VALIDATION_FAILED", "expires_at must be in the future", [{ path: "body.expires_at", message: "Must be in the future" }]);
@@ -193,10 +182,7 @@ export async function rotateKey(
     if (isGuardViolation(error)) return inactive;
     throw error;
   }
-  await Promise.all([
-    writeCachedKey(deps, replacement.keyHash, toCachedKey(replacement)),
-    writeCachedKey(deps, retired.keyHash, toCachedKey(retired)),
-  ]);
+  await Promise.all([writeCachedKey(deps, replacement.keyHash, toCachedKey(replacement)), writeCachedKey(deps, retired.keyHash, toCachedKey(retired))]);
   return ok({ ...apiKeyView(replacement), key: token, previous_key: apiKeyView(retired) });
 }
 
@@ -230,4 +216,3 @@ export async function revokeKey(deps: Deps, principal: Principal, id: string): P
   await writeCachedKey(deps, key.keyHash, toCachedKey(revoked));
   return ok(apiKeyView(revoked));
 }
-

@@ -1,9 +1,10 @@
 import type { Deps, Principal } from "../context";
-import { parseApiKeyToken } from "./key-token";
-import { sha256Hex } from "../lib/crypto";
-import { findApiKeyByHash } from "./repository";
 import { readCachedKey, toCachedKey, writeCachedKey } from "../edge/key-entries";
 import type { CachedKey } from "../edge/keys";
+import { BoundedMap } from "../lib/bounded-map";
+import { sha256Hex } from "../lib/crypto";
+import { parseApiKeyToken } from "./key-token";
+import { findApiKeyByHash } from "./repository";
 
 /** Why a key was refused; the response says only "unauthenticated", the log may say more. */
 export type AuthRefusal = "missing" | "malformed" | "unknown" | "revoked" | "expired";
@@ -11,12 +12,12 @@ export type AuthRefusal = "missing" | "malformed" | "unknown" | "revoked" | "exp
 /**
  * SHA-256 of well-formed keys this isolate has seen, by key. A key's shape,
  * checksum and hash never change, so an isolate need not recompute them (two
- * digests) on every request with the same key. Bounded; cleared when full.
- * Only keys whose checksum is right get in, so garbage cannot churn it.
- * The keys stay in isolate memory only, as they do while a request runs.
+ * digests) on every request with the same key. Bounded; the oldest goes
+ * when full. Only keys whose checksum is right get in, so garbage cannot
+ * churn it. The keys stay in isolate memory only, as they do while a
+ * request runs.
  */
-const MAX_REMEMBERED_HASHES = 1_000;
-const keyHashes = new Map<string, string>();
+const keyHashes = new BoundedMap<string, string>(1_000);
 
 /** The key's hash when its shape and checksum are right, or null. */
 async function hashOfWellFormedKey(token: string): Promise<string | null> {
@@ -24,7 +25,6 @@ async function hashOfWellFormedKey(token: string): Promise<string | null> {
   if (known) return known;
   if (!(await parseApiKeyToken(token))) return null;
   const keyHash = await sha256Hex(token);
-  if (keyHashes.size >= MAX_REMEMBERED_HASHES) keyHashes.clear();
   keyHashes.set(token, keyHash);
   return keyHash;
 }

@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Principal, Scope } from "../context";
-import { ApiError } from "../lib/problem";
-import { authenticateKey } from "./authenticate-key";
 import type { CachedKey } from "../edge/keys";
 import { rememberKeyBinding, rememberLookups, startInvokeLookups } from "../edge/prefetch";
+import { ApiError } from "../lib/problem";
+import { authenticateKey } from "./authenticate-key";
 import { recordKeyUse } from "./key-usage";
 
 /** Vellum's clients send `X-API-KEY`; everyone else sends a bearer token. */
@@ -51,7 +51,7 @@ export const authenticate = authenticateWith();
 /**
  * Authentication for the invoke routes: when this isolate already knows the
  * key's environment, the key, the release pointer and the environment's
- * config are read from KV together, in one round trip (see invoke-prefetch.ts).
+ * config are read from KV together, in one round trip (see edge/prefetch.ts).
  * A key missing from KV is refused here without a look in D1.
  */
 export const authenticateInvoke = authenticateWith((c, keyHash) => {

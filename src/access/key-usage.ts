@@ -1,9 +1,10 @@
 import type { Deps, Principal } from "../context";
+import { BoundedMap } from "../lib/bounded-map";
+import { log } from "../lib/log";
 
 /** Report each key's use at most once a minute per isolate. */
 const REPORT_INTERVAL_MS = 60_000;
-const MAX_TRACKED_KEYS = 10_000;
-const lastReported = new Map<string, number>();
+const lastReported = new BoundedMap<string, number>(10_000);
 
 /**
  * Notes that a key was used. `last_used_at` is a coarse hint, so rather than
@@ -16,7 +17,6 @@ export function recordKeyUse(deps: Pick<Deps, "events" | "now">, principal: Prin
   const now = deps.now().getTime();
   const previous = lastReported.get(principal.keyId);
   if (previous !== undefined && now - previous < REPORT_INTERVAL_MS) return null;
-  if (lastReported.size >= MAX_TRACKED_KEYS) lastReported.clear();
   lastReported.set(principal.keyId, now);
   return report(deps, principal, now);
 }
@@ -27,6 +27,6 @@ async function report(deps: Pick<Deps, "events">, principal: Principal, now: num
   } catch (error) {
     // Losing a usage hint is harmless; failing the request over it is not.
     lastReported.delete(principal.keyId);
-    console.warn(JSON.stringify({ level: "warn", message: "could not enqueue key usage", error: String(error) }));
+    log.warn("could not enqueue key usage", { error });
   }
 }

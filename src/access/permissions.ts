@@ -1,6 +1,6 @@
 import type { Deps, Principal, Scope } from "../context";
-import { fail, ok, type Result } from "../lib/result";
 import { type EnvironmentRow, findEnvironmentById, findEnvironmentByName } from "../environments/repository";
+import { fail, ok, type Result } from "../lib/result";
 
 /**
  * Whether the principal may see anything of this environment at all. Objects
@@ -32,14 +32,38 @@ export function requireScope(principal: Principal, scope: Scope, environmentId: 
 }
 
 /**
+ * The one rule for reaching a stored object: a key that cannot see the
+ * object's environment gets NOT_FOUND with `notFound`, exactly as if the row
+ * did not exist; a key that can see it but lacks `scope` there gets
+ * INSUFFICIENT_SCOPE. Rows name their environment in `environmentId`;
+ * pass `environmentOf` for any other kind (an environment is its own).
+ *
+ * @example
+ * return authorize(principal, await findRelease(db, principal.workspaceId, id), "read", `No release with id "${id}"`);
+ * authorize(principal, await findEnvironmentByName(db, principal.workspaceId, name), "admin", `No environment named "${name}"`, (env) => env.id);
+ */
+const environmentIdOf = (row: unknown) => (row as { environmentId: string | null }).environmentId;
+
+export function authorize<Row extends { environmentId: string | null }>(principal: Principal, row: Row | null | undefined, scope: Scope, notFound: string): Result<Row>;
+export function authorize<Row>(principal: Principal, row: Row | null | undefined, scope: Scope, notFound: string, environmentOf: (row: Row) => string | null): Result<Row>;
+export function authorize<Row>(
+  principal: Principal,
+  row: Row | null | undefined,
+  scope: Scope,
+  notFound: string,
+  environmentOf: (row: Row) => string | null = environmentIdOf,
+): Result<Row> {
+  const environmentId = row ? environmentOf(row) : null;
+  if (!row || !canSee(principal, environmentId)) return fail("NOT_FOUND", notFound);
+  const access = requireScope(principal, scope, environmentId);
+  return access.ok ? ok(row) : access;
+}
+
+/**
  * The environment a request acts in: an environment key's own, or the one a
  * workspace key names with `?environment=`.
  */
-export async function resolveEnvironment(
-  deps: Pick<Deps, "db">,
-  principal: Principal,
-  requestedName: string | undefined,
-): Promise<Result<EnvironmentRow>> {
+export async function resolveEnvironment(deps: Pick<Deps, "db">, principal: Principal, requestedName: string | undefined): Promise<Result<EnvironmentRow>> {
   const own = principal.environment;
   if (own) {
     if (requestedName !== undefined && requestedName !== own.name) {
@@ -49,9 +73,7 @@ export async function resolveEnvironment(
     return row ? ok(row) : fail("NOT_FOUND", `No environment named "${own.name}"`);
   }
   if (requestedName === undefined) {
-    return fail("VALIDATION_FAILED", "A workspace key must name the environment", [
-      { path: "query.environment", message: "Required for workspace keys" },
-    ]);
+    return fail("VALIDATION_FAILED", "A workspace key must name the environment", [{ path: "query.environment", message: "Required for workspace keys" }]);
   }
   const row = await findEnvironmentByName(deps.db, principal.workspaceId, requestedName);
   return row ? ok(row) : fail("NOT_FOUND", `No environment named "${requestedName}"`);
@@ -62,18 +84,18 @@ export async function resolveEnvironment(
  * else an environment key's own, else none (a workspace key sees all). The
  * principal must hold `scope` there, or for the whole workspace when unlimited.
  */
-export async function resolveListScope(
-  deps: Pick<Deps, "db">,
-  principal: Principal,
-  scope: Scope,
-  requestedName: string | undefined,
-): Promise<Result<string | undefined>> {
-  let environmentId = principal.environment?.id;
+export async function resolveListScope(deps: Pick<Deps, "db">, principal: Principal, scope: Scope, requestedName: string | undefined): Promise<Result<string | undefined>> {
   if (requestedName !== undefined) {
-    const env = await findEnvironmentByName(deps.db, principal.workspaceId, requestedName);
-    if (!env || !canSee(principal, env.id)) return fail("NOT_FOUND", `No environment named "${requestedName}"`);
-    environmentId = env.id;
+    const found = authorize(
+      principal,
+      await findEnvironmentByName(deps.db, principal.workspaceId, requestedName),
+      scope,
+      `No environment named "${requestedName}"`,
+      (env) => env.id,
+    );
+    return found.ok ? ok(found.value.id) : found;
   }
+  const environmentId = principal.environment?.id;
   const access = requireScope(principal, scope, environmentId ?? null);
   return access.ok ? ok(environmentId) : access;
 }

@@ -38,11 +38,7 @@ export function listApiKeys(db: Database, filter: ApiKeyFilter) {
     .where(
       and(
         eq(apiKeys.workspaceId, filter.workspaceId),
-        filter.environmentId === null
-          ? isNull(apiKeys.environmentId)
-          : filter.environmentId
-            ? eq(apiKeys.environmentId, filter.environmentId)
-            : undefined,
+        filter.environmentId === null ? isNull(apiKeys.environmentId) : filter.environmentId ? eq(apiKeys.environmentId, filter.environmentId) : undefined,
         filter.beforeId ? lt(apiKeys.id, filter.beforeId) : undefined,
       ),
     )
@@ -62,7 +58,10 @@ export function insertApiKey(db: Database, row: ApiKeyRow) {
 }
 
 export function updateApiKey(db: Database, workspaceId: string, id: string, changes: Partial<Pick<ApiKeyRow, "expiresAt" | "revokedAt" | "replacedById">>) {
-  return db.update(apiKeys).set(changes).where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, id)));
+  return db
+    .update(apiKeys)
+    .set(changes)
+    .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, id)));
 }
 
 export function deleteEnvironmentKeys(db: Database, workspaceId: string, environmentId: string) {

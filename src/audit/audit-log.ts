@@ -1,15 +1,10 @@
 import canonicalize from "canonicalize";
 import type { Deps, Principal } from "../context";
 import { runBatch, type Write } from "../db/batch";
-import { sha256Hex } from "../lib/crypto";
 import { isUniqueViolation } from "../db/d1-errors";
+import { sha256Hex } from "../lib/crypto";
 import { redactSecrets } from "../lib/redact";
-import {
-  type AuditEventRow,
-  findAuditHead,
-  insertAuditEvent,
-  listAuditChainPage,
-} from "./repository";
+import { type AuditEventRow, findAuditHead, insertAuditEvent, listAuditChainPage } from "./repository";
 
 /** Who caused a change. */
 export type Actor = { type: "api_key"; id: string } | { type: "bootstrap" } | { type: "system" };
@@ -66,12 +61,7 @@ export async function computeEventHash(row: Omit<AuditEventRow, "hash">): Promis
  * index lets only one of them land, and the other retries on the new head.
  * Any other failure (a guard, a constraint) is rethrown for the caller to map.
  */
-export async function commitWithAudit(
-  deps: Pick<Deps, "db" | "now" | "newId" | "requestId">,
-  workspaceId: string,
-  writes: Write[],
-  entry: AuditEntry,
-): Promise<AuditEventRow> {
+export async function commitWithAudit(deps: Pick<Deps, "db" | "now" | "newId" | "requestId">, workspaceId: string, writes: Write[], entry: AuditEntry): Promise<AuditEventRow> {
   for (let attempt = 1; ; attempt++) {
     const head = await findAuditHead(deps.db, workspaceId);
     const unhashed = {
@@ -101,9 +91,7 @@ export async function commitWithAudit(
   }
 }
 
-export type ChainVerdict =
-  | { valid: true; events: number }
-  | { valid: false; events: number; first_invalid_event_id: string; reason: string };
+export type ChainVerdict = { valid: true; events: number } | { valid: false; events: number; first_invalid_event_id: string; reason: string };
 
 const VERIFY_PAGE_SIZE = 500;
 

@@ -1,9 +1,9 @@
+import { requireScope, resolveListScope } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { ok } from "../lib/result";
-import { type AuditEventRow, listAuditEvents } from "./repository";
-import { requireScope, resolveListScope } from "../access/permissions";
 import { verifyAuditChain } from "./audit-log";
+import { type AuditEventRow, listAuditEvents } from "./repository";
 
 export function auditEventView(row: AuditEventRow) {
   return {

@@ -12,6 +12,9 @@ const clients = new WeakMap<D1Database, Database>();
 
 export function openDatabase(d1: D1Database): Database {
   let db = clients.get(d1);
-  if (!db) clients.set(d1, (db = createDatabase(d1)));
+  if (!db) {
+    db = createDatabase(d1);
+    clients.set(d1, db);
+  }
   return db;
 }

@@ -24,7 +24,9 @@ export const environments = sqliteTable(
   "environments",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
     name: text("name").notNull(),
     label: text("label").notNull(),
     description: text("description").notNull().default(""),
@@ -60,8 +62,12 @@ export interface ModelPrice {
 export const environmentSecrets = sqliteTable(
   "environment_secrets",
   {
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
-    environmentId: text("environment_id").notNull().references(() => environments.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id),
     name: text("name").notNull(),
     /** AES-GCM under the MASTER_KEY secret: base64 of IV followed by ciphertext. Never returned. */
     ciphertext: text("ciphertext").notNull(),
@@ -76,7 +82,9 @@ export const apiKeys = sqliteTable(
   "api_keys",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
     /** null for a workspace key, which acts in every environment. */
     environmentId: text("environment_id").references(() => environments.id),
     name: text("name").notNull(),
@@ -91,17 +99,16 @@ export const apiKeys = sqliteTable(
     createdAt: text("created_at").notNull(),
     createdBy: text("created_by").notNull(),
   },
-  (t) => [
-    uniqueIndex("api_keys_key_hash").on(t.keyHash),
-    index("api_keys_workspace_environment").on(t.workspaceId, t.environmentId),
-  ],
+  (t) => [uniqueIndex("api_keys_key_hash").on(t.keyHash), index("api_keys_workspace_environment").on(t.workspaceId, t.environmentId)],
 );
 
 export const sandboxes = sqliteTable(
   "sandboxes",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
     name: text("name").notNull(),
     kind: text("kind", { enum: ["prompt", "workflow"] }).notNull(),
     /** The latest revision; every save adds one to `sandbox_revisions`. */
@@ -121,8 +128,12 @@ export const sandboxes = sqliteTable(
 export const sandboxRevisions = sqliteTable(
   "sandbox_revisions",
   {
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
-    sandboxId: text("sandbox_id").notNull().references(() => sandboxes.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    sandboxId: text("sandbox_id")
+      .notNull()
+      .references(() => sandboxes.id),
     revision: integer("revision").notNull(),
     name: text("name").notNull(),
     spec: text("spec", { mode: "json" }).notNull(),
@@ -138,7 +149,9 @@ export const deployments = sqliteTable(
   "deployments",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
     name: text("name").notNull(),
     kind: text("kind", { enum: ["prompt", "workflow"] }).notNull(),
     sandboxId: text("sandbox_id").notNull(),
@@ -152,9 +165,15 @@ export const releases = sqliteTable(
   "releases",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
-    deploymentId: text("deployment_id").notNull().references(() => deployments.id),
-    environmentId: text("environment_id").notNull().references(() => environments.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    deploymentId: text("deployment_id")
+      .notNull()
+      .references(() => deployments.id),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id),
     /** 1, 2, 3… per (deployment, environment); the unique index refuses a duplicate. */
     version: integer("version").notNull(),
     spec: text("spec", { mode: "json" }).notNull(),
@@ -176,11 +195,19 @@ export const releases = sqliteTable(
 export const releaseTags = sqliteTable(
   "release_tags",
   {
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
-    deploymentId: text("deployment_id").notNull().references(() => deployments.id),
-    environmentId: text("environment_id").notNull().references(() => environments.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    deploymentId: text("deployment_id")
+      .notNull()
+      .references(() => deployments.id),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id),
     name: text("name").notNull(),
-    releaseId: text("release_id").notNull().references(() => releases.id),
+    releaseId: text("release_id")
+      .notNull()
+      .references(() => releases.id),
     /** `system`: LATEST, moved only by Stagecraft; `semver`: write-once; `floating`: moved by users. */
     kind: text("kind", { enum: ["system", "semver", "floating"] }).notNull(),
     updatedAt: text("updated_at").notNull(),
@@ -193,11 +220,19 @@ export const promotionRequests = sqliteTable(
   "promotion_requests",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
-    deploymentId: text("deployment_id").notNull().references(() => deployments.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    deploymentId: text("deployment_id")
+      .notNull()
+      .references(() => deployments.id),
     /** The release to promote, in its source environment. */
-    releaseId: text("release_id").notNull().references(() => releases.id),
-    environmentId: text("environment_id").notNull().references(() => environments.id),
+    releaseId: text("release_id")
+      .notNull()
+      .references(() => releases.id),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id),
     status: text("status", { enum: ["pending", "approved", "rejected", "expired", "executed"] }).notNull(),
     requiredApprovals: integer("required_approvals").notNull(),
     approvals: text("approvals", { mode: "json" }).$type<{ approver: string; comment: string; at: string }[]>().notNull(),
@@ -217,7 +252,9 @@ export const promotionRequests = sqliteTable(
 export const idempotencyRecords = sqliteTable(
   "idempotency_records",
   {
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
     idempotencyKey: text("idempotency_key").notNull(),
     /** SHA-256 of method, path and body: the same key with another request is refused. */
     fingerprint: text("fingerprint").notNull(),
@@ -233,7 +270,9 @@ export const auditEvents = sqliteTable(
   "audit_events",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
     /** Position in the workspace's chain, 1-based; the unique index makes concurrent appends collide instead of forking the chain. */
     seq: integer("seq").notNull(),
     occurredAt: text("occurred_at").notNull(),
@@ -249,17 +288,16 @@ export const auditEvents = sqliteTable(
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
-  (t) => [
-    uniqueIndex("audit_events_workspace_seq").on(t.workspaceId, t.seq),
-    index("audit_events_workspace_environment").on(t.workspaceId, t.environmentId, t.seq),
-  ],
+  (t) => [uniqueIndex("audit_events_workspace_seq").on(t.workspaceId, t.seq), index("audit_events_workspace_environment").on(t.workspaceId, t.environmentId, t.seq)],
 );
 
 export const executions = sqliteTable(
   "executions",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
     environmentId: text("environment_id").notNull(),
     deploymentId: text("deployment_id"),
     releaseId: text("release_id"),
@@ -299,8 +337,12 @@ export const documentIndexes = sqliteTable(
   "document_indexes",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
-    environmentId: text("environment_id").notNull().references(() => environments.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id),
     name: text("name").notNull(),
     createdAt: text("created_at").notNull(),
     createdBy: text("created_by").notNull(),
@@ -312,9 +354,15 @@ export const documents = sqliteTable(
   "documents",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
-    environmentId: text("environment_id").notNull().references(() => environments.id),
-    indexId: text("index_id").notNull().references(() => documentIndexes.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    indexId: text("index_id")
+      .notNull()
+      .references(() => documentIndexes.id),
     externalId: text("external_id"),
     title: text("title").notNull(),
     text: text("text").notNull(),
@@ -329,9 +377,15 @@ export const documentChunks = sqliteTable(
   "document_chunks",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
-    indexId: text("index_id").notNull().references(() => documentIndexes.id),
-    documentId: text("document_id").notNull().references(() => documents.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    indexId: text("index_id")
+      .notNull()
+      .references(() => documentIndexes.id),
+    documentId: text("document_id")
+      .notNull()
+      .references(() => documents.id),
     position: integer("position").notNull(),
     text: text("text").notNull(),
   },
@@ -390,7 +444,9 @@ export const testSuites = sqliteTable(
   "test_suites",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
     /** Each save adds one. */
@@ -409,8 +465,12 @@ export const testSuiteRuns = sqliteTable(
   "test_suite_runs",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
-    testSuiteId: text("test_suite_id").notNull().references(() => testSuites.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    testSuiteId: text("test_suite_id")
+      .notNull()
+      .references(() => testSuites.id),
     testSuiteRevision: integer("test_suite_revision").notNull(),
     releaseId: text("release_id"),
     /** The release's environment; null for a sandbox run. */
@@ -439,8 +499,12 @@ export const webhooks = sqliteTable(
   "webhooks",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
-    environmentId: text("environment_id").notNull().references(() => environments.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id),
     url: text("url").notNull(),
     events: text("events", { mode: "json" }).$type<string[]>().notNull(),
     description: text("description").notNull().default(""),
@@ -459,8 +523,12 @@ export const webhookDeliveries = sqliteTable(
   "webhook_deliveries",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
-    webhookId: text("webhook_id").notNull().references(() => webhooks.id),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    webhookId: text("webhook_id")
+      .notNull()
+      .references(() => webhooks.id),
     eventId: text("event_id").notNull(),
     eventType: text("event_type").notNull(),
     payload: text("payload").notNull(),
@@ -470,8 +538,5 @@ export const webhookDeliveries = sqliteTable(
     createdAt: text("created_at").notNull(),
     deliveredAt: text("delivered_at"),
   },
-  (t) => [
-    uniqueIndex("webhook_deliveries_webhook_event").on(t.webhookId, t.eventId),
-    index("webhook_deliveries_webhook_time").on(t.workspaceId, t.webhookId, t.createdAt),
-  ],
+  (t) => [uniqueIndex("webhook_deliveries_webhook_event").on(t.webhookId, t.eventId), index("webhook_deliveries_webhook_time").on(t.workspaceId, t.webhookId, t.createdAt)],
 );

@@ -1,14 +1,17 @@
 import { sql } from "drizzle-orm";
+import { requireScope, resolveEnvironment } from "../access/permissions";
+import { actorOf, commitWithAudit } from "../audit/audit-log";
 import type { Deps, Principal } from "../context";
 import { isUniqueViolation } from "../db/d1-errors";
+import type { EnvironmentRow } from "../environments/repository";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
 import {
   countDocuments,
-  deleteDocument,
   type DocumentChunkRow,
   type DocumentIndexRow,
   type DocumentRow,
+  deleteDocument,
   findDocument,
   findDocumentByExternalId,
   findDocumentIndex,
@@ -17,9 +20,6 @@ import {
   listDocumentIndexes,
   searchChunks,
 } from "./repository";
-import type { EnvironmentRow } from "../environments/repository";
-import { requireScope, resolveEnvironment } from "../access/permissions";
-import { actorOf, commitWithAudit } from "../audit/audit-log";
 import { compileMetadataFilter } from "./search-filters";
 
 /**
@@ -35,7 +35,7 @@ const CHUNK_CHARS = 1_000;
 export function chunkText(text: string): string[] {
   const pieces = text
     .split(/\n\s*\n/)
-    .flatMap((paragraph) => (paragraph.length <= CHUNK_CHARS ? [paragraph] : paragraph.match(/[^.!?]+[.!?]*\s*/g) ?? [paragraph]))
+    .flatMap((paragraph) => (paragraph.length <= CHUNK_CHARS ? [paragraph] : (paragraph.match(/[^.!?]+[.!?]*\s*/g) ?? [paragraph])))
     .flatMap((piece) => (piece.length <= CHUNK_CHARS ? [piece] : (piece.match(new RegExp(`.{1,${CHUNK_CHARS}}(\\s|$)|.{${CHUNK_CHARS}}`, "gs")) ?? [piece])));
   const chunks: string[] = [];
   let current = "";
@@ -69,7 +69,14 @@ export async function createDocumentIndex(deps: Deps, principal: Principal, envi
   if (!env.ok) return env;
   const taken = fail("DOCUMENT_INDEX_NAME_TAKEN", `${env.value.name} already has an index named "${name}"`, [{ path: "body.name", message: "Already in use" }]);
   if (await findDocumentIndex(deps.db, principal.workspaceId, env.value.id, name)) return taken;
-  const row: DocumentIndexRow = { id: deps.newId("documentIndex"), workspaceId: principal.workspaceId, environmentId: env.value.id, name, createdAt: deps.now().toISOString(), createdBy: principal.keyId };
+  const row: DocumentIndexRow = {
+    id: deps.newId("documentIndex"),
+    workspaceId: principal.workspaceId,
+    environmentId: env.value.id,
+    name,
+    createdAt: deps.now().toISOString(),
+    createdBy: principal.keyId,
+  };
   try {
     await commitWithAudit(deps, principal.workspaceId, [insertDocumentIndex(deps.db, row)], {
       actor: actorOf(principal),
@@ -93,8 +100,19 @@ export async function listDocumentIndexesFor(deps: Deps, principal: Principal, q
   const env = await environmentFor(deps, principal, query.environment, "read");
   if (!env.ok) return env;
   const rows = await listDocumentIndexes(deps.db, principal.workspaceId, env.value.id, after.value, query.limit + 1);
-  const counts = await countDocuments(deps.db, principal.workspaceId, rows.map((r) => r.id));
-  return ok(toPage(rows, query.limit, (r) => r.id, (r) => documentIndexView(r, env.value.name, counts.get(r.id) ?? 0)));
+  const counts = await countDocuments(
+    deps.db,
+    principal.workspaceId,
+    rows.map((r) => r.id),
+  );
+  return ok(
+    toPage(
+      rows,
+      query.limit,
+      (r) => r.id,
+      (r) => documentIndexView(r, env.value.name, counts.get(r.id) ?? 0),
+    ),
+  );
 }
 
 async function indexFor(deps: Deps, principal: Principal, environmentName: string | undefined, idOrName: string, scope: "read" | "deploy" | "execute") {
@@ -211,7 +229,13 @@ export async function searchInEnvironment(
   const index = await findDocumentIndex(deps.db, workspaceId, environmentId, indexIdOrName);
   if (!index) return fail("NOT_FOUND", `No document index "${indexIdOrName}" in this environment`);
   const conditions = [];
-  if (options.externalIds?.length) conditions.push(sql`d.external_id IN (${sql.join(options.externalIds.map((id) => sql`${id}`), sql`, `)})`);
+  if (options.externalIds?.length)
+    conditions.push(
+      sql`d.external_id IN (${sql.join(
+        options.externalIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
   if (options.metadata) {
     const compiled = compileMetadataFilter(options.metadata);
     if ("issue" in compiled) return fail("VALIDATION_FAILED", compiled.issue.message, [compiled.issue]);

@@ -35,7 +35,10 @@ export function insertDocumentIndex(db: Database, row: DocumentIndexRow) {
 }
 
 export async function findDocument(db: Database, workspaceId: string, indexId: string, id: string) {
-  const [row] = await db.select().from(documents).where(and(eq(documents.workspaceId, workspaceId), eq(documents.indexId, indexId), eq(documents.id, id)));
+  const [row] = await db
+    .select()
+    .from(documents)
+    .where(and(eq(documents.workspaceId, workspaceId), eq(documents.indexId, indexId), eq(documents.id, id)));
   return row ?? null;
 }
 
@@ -73,7 +76,9 @@ export function deleteDocument(db: Database, workspaceId: string, documentId: st
   return [
     db
       .delete(documentChunksFts)
-      .where(sql`${documentChunksFts.chunkId} IN (SELECT ${documentChunks.id} FROM ${documentChunks} WHERE ${documentChunks.workspaceId} = ${workspaceId} AND ${documentChunks.documentId} = ${documentId})`),
+      .where(
+        sql`${documentChunksFts.chunkId} IN (SELECT ${documentChunks.id} FROM ${documentChunks} WHERE ${documentChunks.workspaceId} = ${workspaceId} AND ${documentChunks.documentId} = ${documentId})`,
+      ),
     db.delete(documentChunks).where(and(eq(documentChunks.workspaceId, workspaceId), eq(documentChunks.documentId, documentId))),
     db.delete(documents).where(and(eq(documents.workspaceId, workspaceId), eq(documents.id, documentId))),
   ];

@@ -46,7 +46,10 @@ function condition(name: unknown, operator: unknown, value: unknown, path: strin
     case "notIn": {
       const list = asList(value) as (string | number)[];
       if (list.length === 0 || list.length > 100) return { issue: { path, message: "`in` takes 1 to 100 values" } };
-      const inList = sql`${f} IN (${sql.join(list.map((item) => sql`${item}`), sql`, `)})`;
+      const inList = sql`${f} IN (${sql.join(
+        list.map((item) => sql`${item}`),
+        sql`, `,
+      )})`;
       return { sql: operator === "in" ? inList : sql`(${f} IS NULL OR NOT ${inList})` };
     }
     case "null":

@@ -1,4 +1,5 @@
 import type { EdgeReads } from "../context";
+import { BoundedMap } from "../lib/bounded-map";
 
 /**
  * What the invoke path reads from KV, kept in this isolate's memory.
@@ -32,20 +33,14 @@ interface ChangingEntry {
 // Values only, never pending reads: workerd ties a promise to the request
 // that created it, and a request must not wait on another's I/O (if that
 // request were cancelled, the waiting one would hang).
-const changing = new Map<string, ChangingEntry>();
-const immutable = new Map<string, unknown>();
-
-function keep<T>(cache: Map<string, T>, key: string, value: T) {
-  cache.delete(key);
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(key, value);
-}
+const changing = new BoundedMap<string, ChangingEntry>(MAX_ENTRIES);
+const immutable = new BoundedMap<string, unknown>(MAX_ENTRIES);
 
 /** Keeps what a read that began at `readAt` found, unless a later read already brought something newer. */
 function remember(keys: string[], values: Map<string, unknown>, readAt: number) {
   for (const key of keys) {
     const current = changing.get(key);
-    if (!current || current.readAt <= readAt) keep(changing, key, { value: values.get(key) ?? null, readAt, refreshing: false });
+    if (!current || current.readAt <= readAt) changing.set(key, { value: values.get(key) ?? null, readAt, refreshing: false });
   }
 }
 
@@ -98,7 +93,7 @@ export function edgeReads(kv: KVNamespace, maxAgeMs: number, waitUntil: (work: P
     async getImmutable<T>(key: string) {
       if (immutable.has(key)) return immutable.get(key) as T;
       const loaded = await kv.get<T>(key, "json");
-      if (loaded !== null) keep(immutable, key, loaded);
+      if (loaded !== null) immutable.set(key, loaded);
       return loaded;
     },
     peekImmutable<T>(key: string) {

@@ -1,8 +1,7 @@
-import type { Deps } from "../context";
-import type { EdgeReads } from "../context";
-import { type EnvironmentConfig, edgeKeys } from "./keys";
-import { listSecrets } from "../environments/secret-repository";
+import type { Deps, EdgeReads } from "../context";
 import { findEnvironmentById } from "../environments/repository";
+import { listSecrets } from "../environments/secret-repository";
+import { type EnvironmentConfig, edgeKeys } from "./keys";
 
 /**
  * Rewrites an environment's KV entries from D1; called after every change to
@@ -27,10 +26,7 @@ export async function publishEnvironment(deps: Pick<Deps, "db" | "kv" | "edgeCha
     model_prices: env.modelPrices,
     secrets: Object.fromEntries(secrets.map((s) => [s.name, s.ciphertext])),
   };
-  await Promise.all([
-    deps.kv.put(edgeKeys.environment(environmentId), JSON.stringify(config)),
-    deps.kv.put(edgeKeys.environmentName(workspaceId, env.name), env.id),
-  ]);
+  await Promise.all([deps.kv.put(edgeKeys.environment(environmentId), JSON.stringify(config)), deps.kv.put(edgeKeys.environmentName(workspaceId, env.name), env.id)]);
   deps.edgeChanged();
 }
 

@@ -1,7 +1,6 @@
-import type { Deps, Scope } from "../context";
-import type { EdgeReads } from "../context";
-import { type CachedKey, edgeKeys } from "./keys";
 import type { ApiKeyWithEnvironment } from "../access/repository";
+import type { Deps, EdgeReads, Scope } from "../context";
+import { type CachedKey, edgeKeys } from "./keys";
 
 /** Dead keys stay cached a day so that repeated attempts with them do not reach D1. */
 const DEAD_KEY_TTL_SECONDS = 86_400;

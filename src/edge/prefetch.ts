@@ -1,12 +1,13 @@
 import type { Deps, EnvironmentRef, Principal } from "../context";
+import { BoundedMap } from "../lib/bounded-map";
 import type { Result } from "../lib/result";
-import { pointerKeyFor, type ReleaseQuery, resolveRelease } from "./resolve-release";
 import { readCachedKey } from "./key-entries";
 import { type CachedKey, type EnvironmentConfig, edgeKeys, type ReleaseSnapshot, type TagPointer } from "./keys";
+import { pointerKeyFor, type ReleaseQuery, resolveRelease } from "./resolve-release";
 
 /**
  * At most one KV round trip for the invoke path (none while this isolate's
- * cache holds everything, see edge-cache.ts).
+ * cache holds everything, see cache.ts).
  *
  * A key's workspace and environment never change, so once this isolate has
  * authenticated a key it knows where that key acts. The next request with
@@ -16,14 +17,12 @@ import { type CachedKey, type EnvironmentConfig, edgeKeys, type ReleaseSnapshot,
  * bulk KV get. The release and config are used only after the key is
  * authenticated, and only if they match what the request needs.
  */
-const MAX_KEYS = 10_000;
-const keyBindings = new Map<string, { workspaceId: string; environment: EnvironmentRef }>();
+const keyBindings = new BoundedMap<string, { workspaceId: string; environment: EnvironmentRef }>(10_000);
 
 /** Remembers where a key acts, if it is an environment key that may invoke at all (a key's scopes never change either). */
 export function rememberKeyBinding(keyHash: string, principal: Principal) {
   const mayInvoke = principal.scopes.includes("execute") || principal.scopes.includes("admin");
   if (!principal.environment || !mayInvoke || keyBindings.has(keyHash)) return;
-  if (keyBindings.size >= MAX_KEYS) keyBindings.clear();
   keyBindings.set(keyHash, { workspaceId: principal.workspaceId, environment: principal.environment });
 }
 

@@ -19,21 +19,26 @@ export async function syncEnvironmentToEdge(db: Database, kv: KVNamespace, works
   const tags = await listTags(db, workspaceId, deploymentId, environmentId);
   const ids = [...new Set(tags.map((t) => t.releaseId))];
   const rows: ReleaseRow[] = ids.length
-    ? await db.select().from(releases).where(and(eq(releases.workspaceId, workspaceId), inArray(releases.id, ids)))
+    ? await db
+        .select()
+        .from(releases)
+        .where(and(eq(releases.workspaceId, workspaceId), inArray(releases.id, ids)))
     : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const snapshots = rows.map((r): ReleaseSnapshot => ({
-    id: r.id,
-    workspace_id: r.workspaceId,
-    deployment_id: r.deploymentId,
-    deployment_name: deployment.name,
-    kind: deployment.kind,
-    environment_id: r.environmentId,
-    version: r.version,
-    spec: r.spec,
-    content_hash: r.contentHash,
-    created_at: r.createdAt,
-  }));
+  const snapshots = rows.map(
+    (r): ReleaseSnapshot => ({
+      id: r.id,
+      workspace_id: r.workspaceId,
+      deployment_id: r.deploymentId,
+      deployment_name: deployment.name,
+      kind: deployment.kind,
+      environment_id: r.environmentId,
+      version: r.version,
+      spec: r.spec,
+      content_hash: r.contentHash,
+      created_at: r.createdAt,
+    }),
+  );
   // Snapshots first: a pointer must never name a release the edge cannot load.
   await Promise.all([
     ...snapshots.map((s) => kv.put(edgeKeys.release(s.id), JSON.stringify(s))),

@@ -1,5 +1,5 @@
-import { fail, ok, type Result } from "../lib/result";
 import type { EdgeReads } from "../context";
+import { fail, ok, type Result } from "../lib/result";
 import { type DeploymentNameEntry, edgeKeys, type ReleaseSnapshot, type TagPointer } from "./keys";
 
 export interface ReleaseQuery {
@@ -26,7 +26,7 @@ export function pointerKeyFor(edge: EdgeReads, query: ReleaseQuery): string | nu
 
 /**
  * Tag → release for the invoke path, from KV only, through this isolate's
- * cache (see edge-cache.ts): release snapshots and deployment names never
+ * cache (see cache.ts): release snapshots and deployment names never
  * change; tag pointers do, and are at most the cache's bound old.
  *
  * `pointer`, when given, is that pointer already read (null: absent), so
@@ -36,7 +36,8 @@ export async function resolveRelease(edge: EdgeReads, query: ReleaseQuery, point
   const tag = query.tag ?? "LATEST";
   const noun = query.kind === "prompt" ? "prompt deployment" : "workflow deployment";
   let deploymentId = query.deploymentId ?? null;
-  if (!deploymentId && query.deploymentName) deploymentId = (await edge.getImmutable<DeploymentNameEntry>(edgeKeys.deploymentName(query.workspaceId, query.deploymentName)))?.id ?? null;
+  if (!deploymentId && query.deploymentName)
+    deploymentId = (await edge.getImmutable<DeploymentNameEntry>(edgeKeys.deploymentName(query.workspaceId, query.deploymentName)))?.id ?? null;
   const named = query.deploymentId ?? query.deploymentName;
   if (!deploymentId) return fail("NOT_FOUND", `No ${noun} "${named}" in this environment`);
 

@@ -1,9 +1,18 @@
+import { authorize, canSee, requireScope } from "../access/permissions";
+import { deleteEnvironmentKeys, listEnvironmentKeyHashes } from "../access/repository";
+import { actorOf, commitWithAudit } from "../audit/audit-log";
 import type { Deps, Principal } from "../context";
 import { guard } from "../db/batch";
 import { isForeignKeyViolation, isGuardViolation, isUniqueViolation } from "../db/d1-errors";
+import type { FreezeWindow, ModelPrice } from "../db/schema";
+import { deleteEnvironmentDocuments } from "../documents/repository";
+import { publishEnvironment } from "../edge/environment-sync";
+import { forgetCachedKey } from "../edge/key-entries";
+import { edgeKeys } from "../edge/keys";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
-import { deleteEnvironmentKeys, listEnvironmentKeyHashes } from "../access/repository";
+import { findTestSuite } from "../testing/test-suite-repository";
+import { deleteEnvironmentWebhooks } from "../webhooks/repository";
 import {
   deleteEnvironment,
   type EnvironmentRow,
@@ -14,16 +23,7 @@ import {
   listEnvironments,
   updateEnvironment,
 } from "./repository";
-import { canSee, requireScope } from "../access/permissions";
-import { actorOf, commitWithAudit } from "../audit/audit-log";
-import { forgetCachedKey } from "../edge/key-entries";
-import { publishEnvironment } from "../edge/environment-sync";
-import { edgeKeys } from "../edge/keys";
 import { deleteEnvironmentSecrets } from "./secret-repository";
-import { deleteEnvironmentDocuments } from "../documents/repository";
-import { deleteEnvironmentWebhooks } from "../webhooks/repository";
-import type { FreezeWindow, ModelPrice } from "../db/schema";
-import { findTestSuite } from "../testing/test-suite-repository";
 
 /** How long a new environment keeps its executions unless told otherwise (the column's default too). */
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -95,20 +95,23 @@ async function checkPolicy(deps: Deps, row: EnvironmentRow): Promise<Result<null
   return ok(null);
 }
 
+/** Visibility only: changing or deleting an environment then needs `admin` for the whole workspace, not in the environment. */
 async function findVisible(deps: Deps, principal: Principal, name: string): Promise<Result<EnvironmentRow>> {
   const row = await findEnvironmentByName(deps.db, principal.workspaceId, name);
   if (!row || !canSee(principal, row.id)) return fail("NOT_FOUND", `No environment named "${name}"`);
   return ok(row);
 }
 
+async function findReadable(deps: Deps, principal: Principal, name: string): Promise<Result<EnvironmentRow>> {
+  return authorize(principal, await findEnvironmentByName(deps.db, principal.workspaceId, name), "read", `No environment named "${name}"`, (env) => env.id);
+}
+
 export async function listEnvironmentsFor(deps: Deps, principal: Principal, cursor: string | undefined, limit: number) {
   const after = decodeCursor<string>(cursor, "string");
   if (!after.ok) return after;
   if (principal.environment) {
-    const own = await findVisible(deps, principal, principal.environment.name);
+    const own = await findReadable(deps, principal, principal.environment.name);
     if (!own.ok) return own;
-    const access = requireScope(principal, "read", own.value.id);
-    if (!access.ok) return access;
     return ok({ data: after.value ? [] : [environmentView(own.value)], next_cursor: null });
   }
   const access = requireScope(principal, "read", null);
@@ -118,23 +121,14 @@ export async function listEnvironmentsFor(deps: Deps, principal: Principal, curs
 }
 
 export async function getEnvironment(deps: Deps, principal: Principal, name: string): Promise<Result<EnvironmentView>> {
-  const found = await findVisible(deps, principal, name);
-  if (!found.ok) return found;
-  const access = requireScope(principal, "read", found.value.id);
-  if (!access.ok) return access;
-  return ok(environmentView(found.value));
+  const found = await findReadable(deps, principal, name);
+  return found.ok ? ok(environmentView(found.value)) : found;
 }
 
-export async function createEnvironment(
-  deps: Deps,
-  principal: Principal,
-  input: EnvironmentSettings & { name: string },
-): Promise<Result<EnvironmentView>> {
+export async function createEnvironment(deps: Deps, principal: Principal, input: EnvironmentSettings & { name: string }): Promise<Result<EnvironmentView>> {
   const access = requireScope(principal, "admin", null);
   if (!access.ok) return access;
-  const nameTaken = fail("ENVIRONMENT_NAME_TAKEN", `An environment named "${input.name}" already exists`, [
-    { path: "body.name", message: "Already in use in this workspace" },
-  ]);
+  const nameTaken = fail("ENVIRONMENT_NAME_TAKEN", `An environment named "${input.name}" already exists`, [{ path: "body.name", message: "Already in use in this workspace" }]);
   if (await findEnvironmentByName(deps.db, principal.workspaceId, input.name)) return nameTaken;
   const row = newEnvironmentRow(deps, principal.workspaceId, input.name, input);
   const policy = await checkPolicy(deps, row);
@@ -159,12 +153,7 @@ export async function createEnvironment(
 }
 
 /** Environment settings are workspace policy, so only workspace admin keys change them. */
-export async function updateEnvironmentSettings(
-  deps: Deps,
-  principal: Principal,
-  name: string,
-  changes: EnvironmentSettings,
-): Promise<Result<EnvironmentView>> {
+export async function updateEnvironmentSettings(deps: Deps, principal: Principal, name: string, changes: EnvironmentSettings): Promise<Result<EnvironmentView>> {
   const found = await findVisible(deps, principal, name);
   if (!found.ok) return found;
   const access = requireScope(principal, "admin", null);

@@ -1,11 +1,11 @@
-import type { Deps, Principal } from "../context";
-import { openSecretBox, secretBinding } from "../lib/secret-box";
-import { fail, ok, type Result } from "../lib/result";
-import { deleteSecret, type EnvironmentSecretRow, findSecret, listSecrets, upsertSecret } from "./secret-repository";
-import { findEnvironmentByName } from "./repository";
-import { canSee, requireScope } from "../access/permissions";
+import { authorize } from "../access/permissions";
 import { actorOf, commitWithAudit } from "../audit/audit-log";
+import type { Deps, Principal } from "../context";
 import { publishEnvironment } from "../edge/environment-sync";
+import { fail, ok, type Result } from "../lib/result";
+import { openSecretBox, secretBinding } from "../lib/secret-box";
+import { findEnvironmentByName } from "./repository";
+import { deleteSecret, type EnvironmentSecretRow, findSecret, listSecrets, upsertSecret } from "./secret-repository";
 
 /**
  * Environment secrets (provider credentials and the like) are write-only:
@@ -18,10 +18,7 @@ export function secretView(row: EnvironmentSecretRow) {
 export type SecretView = ReturnType<typeof secretView>;
 
 async function adminEnvironment(deps: Deps, principal: Principal, name: string) {
-  const env = await findEnvironmentByName(deps.db, principal.workspaceId, name);
-  if (!env || !canSee(principal, env.id)) return fail("NOT_FOUND", `No environment named "${name}"`);
-  const access = requireScope(principal, "admin", env.id);
-  return access.ok ? ok(env) : access;
+  return authorize(principal, await findEnvironmentByName(deps.db, principal.workspaceId, name), "admin", `No environment named "${name}"`, (env) => env.id);
 }
 
 export async function setSecret(deps: Deps, principal: Principal, environmentName: string, name: string, value: string): Promise<Result<SecretView>> {

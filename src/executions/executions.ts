@@ -1,9 +1,9 @@
+import { requireScope, resolveEnvironment } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import { runBatch } from "../db/batch";
 import { fail, ok, type Result } from "../lib/result";
 import { findDeploymentByIdOrName } from "../releases/deployment-repository";
 import { type ExecutionRow, findExecution, findExecutionByExternalId, listExecutions, recordActual } from "./repository";
-import { requireScope, resolveEnvironment } from "../access/permissions";
 
 export function executionView(row: ExecutionRow, environmentName: string) {
   return {
@@ -38,7 +38,9 @@ interface Cursor {
 function decodeExecutionCursor(cursor: string | undefined): Result<Cursor | undefined> {
   if (cursor === undefined) return ok(undefined);
   const match = /^(\d+)\.(exe_[0-9a-z]+)$/.exec(cursor);
-  return match ? ok({ startedAt: Number(match[1]), id: match[2]! }) : fail("VALIDATION_FAILED", "The cursor is not one this API returned", [{ path: "query.cursor", message: "Invalid cursor" }]);
+  return match
+    ? ok({ startedAt: Number(match[1]), id: match[2]! })
+    : fail("VALIDATION_FAILED", "The cursor is not one this API returned", [{ path: "query.cursor", message: "Invalid cursor" }]);
 }
 
 /** One environment's executions, newest first, filtered; reads D1 (this is not the invoke path). */
@@ -122,7 +124,8 @@ export async function submitActuals(
   if (!access.ok) return access;
   const named = input.deployment_id ?? input.deployment_name;
   const deployment = named ? await findDeploymentByIdOrName(deps.db, principal.workspaceId, named) : null;
-  if (named && !deployment) return fail("NOT_FOUND", `No deployment "${named}"`, [{ path: input.deployment_id ? "body.deployment_id" : "body.deployment_name", message: "Unknown deployment" }]);
+  if (named && !deployment)
+    return fail("NOT_FOUND", `No deployment "${named}"`, [{ path: input.deployment_id ? "body.deployment_id" : "body.deployment_name", message: "Unknown deployment" }]);
   const writes = [];
   for (const [i, actual] of input.actuals.entries()) {
     const row = actual.id

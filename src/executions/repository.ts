@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { chunkBySize } from "../lib/chunk-by-size";
 import { executions } from "../db/schema";
+import { chunkBySize } from "../lib/chunk-by-size";
 
 export type ExecutionRow = typeof executions.$inferSelect;
 
@@ -67,9 +67,7 @@ export function listExecutions(db: Database, f: ExecutionFilter) {
     f.status ? eq(executions.status, f.status) : undefined,
     f.from !== undefined ? gte(executions.startedAt, f.from) : undefined,
     f.to !== undefined ? lte(executions.startedAt, f.to) : undefined,
-    f.before
-      ? or(lt(executions.startedAt, f.before.startedAt), and(eq(executions.startedAt, f.before.startedAt), lt(executions.id, f.before.id)))
-      : undefined,
+    f.before ? or(lt(executions.startedAt, f.before.startedAt), and(eq(executions.startedAt, f.before.startedAt), lt(executions.id, f.before.id))) : undefined,
   ];
   return db
     .select()
@@ -103,7 +101,10 @@ export function recordActual(
   id: string,
   actual: { qualityScore: number | null; actualText: string | null; actualMetadata: unknown; actualAt: string },
 ) {
-  return db.update(executions).set(actual).where(and(eq(executions.workspaceId, workspaceId), eq(executions.id, id)));
+  return db
+    .update(executions)
+    .set(actual)
+    .where(and(eq(executions.workspaceId, workspaceId), eq(executions.id, id)));
 }
 
 /**

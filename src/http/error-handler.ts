@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../context";
+import { log } from "../lib/log";
 import { ApiError, PROBLEM_CONTENT_TYPE, problemBody } from "../lib/problem";
 
 function respond(c: Context<AppEnv>, error: ApiError) {
@@ -32,9 +33,8 @@ function fromHttpException(error: HTTPException): ApiError {
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof ApiError) return respond(c, error);
   if (error instanceof HTTPException && error.status < 500) return respond(c, fromHttpException(error));
-  console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), message: String(error), stack: error.stack }));
+  log.error(String(error), { request_id: c.get("requestId"), stack: error.stack });
   return respond(c, new ApiError("INTERNAL_ERROR", "An internal error occurred; quote the request id when reporting it"));
 };
 
-export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
-  respond(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) => respond(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));

@@ -8,7 +8,10 @@ import { ApiError } from "../lib/problem";
  * parseIfMatch('W/"rel_01J…"') // "rel_01J…"
  */
 export function parseIfMatch(header: string | undefined): string | undefined {
-  const value = header?.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
+  const value = header
+    ?.trim()
+    .replace(/^W\//, "")
+    .replace(/^"(.*)"$/, "$1");
   return value && value !== "*" ? value : undefined;
 }
 

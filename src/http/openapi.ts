@@ -28,10 +28,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 /** Problem responses for the given statuses, for a route's `responses`. */
 export function problems(...statuses: (keyof typeof PROBLEM_DESCRIPTIONS)[]) {
   return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      { description: PROBLEM_DESCRIPTIONS[status] ?? "Error", content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } },
-    ]),
+    statuses.map((status) => [status, { description: PROBLEM_DESCRIPTIONS[status] ?? "Error", content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } }]),
   );
 }
 
@@ -56,11 +53,15 @@ export const PaginationQuery = z.object({
 });
 
 export const EnvironmentQuery = z.object({
-  environment: z
+  environment: z.string().max(64).optional().openapi({ description: "The environment to act in; required for workspace keys, optional for environment keys (must be their own)" }),
+});
+
+/** A path's `{id}`: the id of something the API created (`rel_…`, `key_…`). */
+export const IdParams = z.object({
+  id: z
     .string()
     .max(64)
-    .optional()
-    .openapi({ description: "The environment to act in; required for workspace keys, optional for environment keys (must be their own)" }),
+    .openapi({ param: { name: "id", in: "path" } }),
 });
 
 export function pageOf<T extends z.ZodType>(item: T) {

@@ -3,14 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/problem";
-import {
-  claimIdempotencyKey,
-  completeIdempotencyRecord,
-  findIdempotencyRecord,
-  IDEMPOTENCY_RETENTION_MS,
-  type IdempotencyRecordRow,
-  releaseIdempotencyKey,
-} from "./repository";
+import { claimIdempotencyKey, completeIdempotencyRecord, findIdempotencyRecord, IDEMPOTENCY_RETENTION_MS, type IdempotencyRecordRow, releaseIdempotencyKey } from "./repository";
 
 const REPLAYED_HEADERS = ["content-type", "etag", "location"];
 

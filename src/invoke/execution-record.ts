@@ -1,6 +1,7 @@
 import type { Deps } from "../context";
-import type { EventQueue, ExecutionsRecordedMessage } from "../queue/messages";
 import { chunkBySize } from "../lib/chunk-by-size";
+import { log } from "../lib/log";
+import type { EventQueue, ExecutionsRecordedMessage } from "../queue/messages";
 
 /** One invocation, as the queue carries it to D1. */
 export interface ExecutionRecord {
@@ -89,7 +90,7 @@ async function flushSoon(queue: EventQueue): Promise<void> {
   flushScheduled = false;
   for (const message of packRecords(pending.splice(0, pending.length))) {
     await queue.send(message, { contentType: "v8" }).catch((error: unknown) => {
-      console.error(JSON.stringify({ level: "error", message: "could not enqueue execution records", count: message.records.length, error: String(error) }));
+      log.error("could not enqueue execution records", { count: message.records.length, error });
     });
   }
 }

@@ -1,9 +1,9 @@
-import type { Deps, EnvironmentRef, Principal } from "../context";
-import { fail, ok, type Result } from "../lib/result";
 import { requireScope } from "../access/permissions";
+import type { Deps, EnvironmentRef, Principal } from "../context";
 import { readEnvironmentConfig } from "../edge/environment-sync";
 import { type EnvironmentConfig, edgeKeys } from "../edge/keys";
 import { emptyEnvironmentConfig } from "../edge/prefetch";
+import { fail, ok, type Result } from "../lib/result";
 
 /**
  * The environment an invocation runs in, from KV alone: an environment

@@ -1,15 +1,15 @@
 import type { Deps, Principal } from "../context";
-import type { ServerTiming } from "../lib/server-timing";
-import { fail, ok, type Result } from "../lib/result";
-import type { ExecutionRecord } from "./execution-record";
-import { bindInputs, type TypedInput } from "../runtime/inputs";
-import { type ReleaseQuery, resolveRelease } from "../edge/resolve-release";
-import { type PromptOutcome, render, type RuntimeContext } from "../runtime/run-prompt";
-import type { ChatMessage } from "../runtime/providers/types";
-import type { PromptSpec } from "../specs/prompt-spec";
 import type { EnvironmentConfig, ReleaseSnapshot } from "../edge/keys";
-import { environmentConfig, invokeEnvironment } from "./invoke-environment";
 import { matchingLookups } from "../edge/prefetch";
+import { type ReleaseQuery, resolveRelease } from "../edge/resolve-release";
+import { fail, ok, type Result } from "../lib/result";
+import type { ServerTiming } from "../lib/server-timing";
+import { bindInputs, type TypedInput } from "../runtime/inputs";
+import type { ChatMessage } from "../runtime/providers/types";
+import { type PromptOutcome, type RuntimeContext, render } from "../runtime/run-prompt";
+import type { PromptSpec } from "../specs/prompt-spec";
+import type { ExecutionRecord } from "./execution-record";
+import { environmentConfig, invokeEnvironment } from "./invoke-environment";
 
 /** What every Vellum execute request carries besides the deployment it names. */
 export interface InvocationRequest {
@@ -86,23 +86,6 @@ export async function preparePrompt(
   });
 }
 
-/** Vellum's `meta`, always complete. */
-export function executionMeta(prepared: PreparedPrompt, outcome: PromptOutcome | null, latencyMs: number) {
-  return {
-    model_name: prepared.spec.model.name,
-    latency: Math.round(latencyMs),
-    deployment_release_tag: prepared.tag,
-    prompt_version_id: prepared.release.content_hash,
-    ...(outcome?.status === "FULFILLED"
-      ? {
-          finish_reason: outcome.finishReason,
-          usage: outcome.usage ? { input_token_count: outcome.usage.input_tokens, output_token_count: outcome.usage.output_tokens } : null,
-          cost: outcome.cost === null ? null : { value: outcome.cost, unit: "USD" as const },
-        }
-      : {}),
-  };
-}
-
 /** What every prepared invocation, prompt or workflow, knows. */
 export interface PreparedInvocation {
   executionId: string;
@@ -134,13 +117,7 @@ export function executionRecordBase(principal: Principal, prepared: PreparedInvo
   };
 }
 
-export function promptExecutionRecord(
-  principal: Principal,
-  prepared: PreparedPrompt,
-  request: ExecutePromptRequest,
-  outcome: PromptOutcome,
-  latencyMs: number,
-): ExecutionRecord {
+export function promptExecutionRecord(principal: Principal, prepared: PreparedPrompt, request: ExecutePromptRequest, outcome: PromptOutcome, latencyMs: number): ExecutionRecord {
   const fulfilled = outcome.status === "FULFILLED" ? outcome : null;
   return {
     ...executionRecordBase(principal, prepared, request, latencyMs),

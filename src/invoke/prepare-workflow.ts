@@ -1,15 +1,15 @@
 import type { Deps, Principal } from "../context";
-import { fail, ok, type Result } from "../lib/result";
-import type { ExecutionRecord } from "./execution-record";
-import { bindInputs } from "../runtime/inputs";
+import { searchInEnvironment } from "../documents/document-indexes";
+import type { EnvironmentConfig } from "../edge/keys";
 import { resolveRelease } from "../edge/resolve-release";
+import { fail, ok, type Result } from "../lib/result";
+import { bindInputs } from "../runtime/inputs";
 import { secretReader } from "../runtime/run-prompt";
 import type { NodeResult, WorkflowContext, WorkflowOutcome } from "../runtime/workflow/run-workflow";
 import type { WorkflowSpec } from "../specs/workflow-spec";
-import { searchInEnvironment } from "../documents/document-indexes";
-import type { EnvironmentConfig } from "../edge/keys";
-import { executionRecordBase, type InvocationRequest, type PreparedInvocation, runtimeContext } from "./prepare-prompt";
+import type { ExecutionRecord } from "./execution-record";
 import { environmentConfig, invokeEnvironment } from "./invoke-environment";
+import { executionRecordBase, type InvocationRequest, type PreparedInvocation, runtimeContext } from "./prepare-prompt";
 import { runPromptDeployment } from "./run-prompt-deployment";
 
 export interface ExecuteWorkflowRequest extends InvocationRequest {
@@ -52,7 +52,9 @@ export async function prepareWorkflow(
   request: ExecuteWorkflowRequest,
 ): Promise<Result<PreparedWorkflow>> {
   if (!request.workflow_deployment_id && !request.workflow_deployment_name) {
-    return fail("VALIDATION_FAILED", "Name the workflow deployment", [{ path: "body.workflow_deployment_name", message: "Give workflow_deployment_name or workflow_deployment_id" }]);
+    return fail("VALIDATION_FAILED", "Name the workflow deployment", [
+      { path: "body.workflow_deployment_name", message: "Give workflow_deployment_name or workflow_deployment_id" },
+    ]);
   }
   const ref = await invokeEnvironment(deps, principal, environmentName);
   if (!ref.ok) return ref;
@@ -88,7 +90,13 @@ export function workflowError(outcome: Extract<WorkflowOutcome, { status: "REJEC
   return { message: `Node "${outcome.error.node_id}" failed: ${outcome.error.message}`, code: "NODE_EXECUTION" as const, node_id: outcome.error.node_id };
 }
 
-export function workflowExecutionRecord(principal: Principal, prepared: PreparedWorkflow, request: ExecuteWorkflowRequest, outcome: WorkflowOutcome, latencyMs: number): ExecutionRecord {
+export function workflowExecutionRecord(
+  principal: Principal,
+  prepared: PreparedWorkflow,
+  request: ExecuteWorkflowRequest,
+  outcome: WorkflowOutcome,
+  latencyMs: number,
+): ExecutionRecord {
   return {
     ...executionRecordBase(principal, prepared, request, latencyMs),
     kind: "workflow",

@@ -1,9 +1,9 @@
 import type { Deps } from "../context";
-import { bindInputs, typedInputs } from "../runtime/inputs";
-import { resolveRelease } from "../edge/resolve-release";
-import { completePrompt, render, type RuntimeContext } from "../runtime/run-prompt";
-import type { PromptSpec } from "../specs/prompt-spec";
 import type { EnvironmentConfig } from "../edge/keys";
+import { resolveRelease } from "../edge/resolve-release";
+import { bindInputs, typedInputs } from "../runtime/inputs";
+import { completeRendered, type RuntimeContext, render } from "../runtime/run-prompt";
+import type { PromptSpec } from "../specs/prompt-spec";
 
 /** What a prompt deployment run from inside Stagecraft (a workflow node, a test evaluator) answered. */
 export type DeploymentAnswer = { text: string } | { error: string };
@@ -29,6 +29,6 @@ export async function runPromptDeployment(
   const bound = bindInputs(spec.input_variables, typedInputs(spec.input_variables, values), `deployment ${request.name}`);
   if (!bound.ok) return { error: bound.error.detail };
   const rendered = render(spec, bound.value, env);
-  const outcome = "outcome" in rendered ? rendered.outcome : await completePrompt(runtime, spec, rendered.messages, env);
+  const outcome = await completeRendered(runtime, spec, rendered, env);
   return outcome.status === "FULFILLED" ? { text: outcome.text } : { error: `${outcome.error.code}: ${outcome.error.message}` };
 }

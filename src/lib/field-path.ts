@@ -4,10 +4,7 @@ import type { FieldIssue } from "./problem";
 const LOCATION: Record<string, string> = { json: "body", query: "query", param: "path", header: "header", cookie: "cookie", form: "body" };
 
 export function formatPath(root: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, part) => (typeof part === "number" ? `${acc}[${part}]` : `${acc}.${String(part)}`),
-    LOCATION[root] ?? root,
-  );
+  return path.reduce<string>((acc, part) => (typeof part === "number" ? `${acc}[${part}]` : `${acc}.${String(part)}`), LOCATION[root] ?? root);
 }
 
 interface ZodLikeIssue {

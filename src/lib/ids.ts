@@ -51,4 +51,3 @@ const nextUlid = monotonicFactory(pooledRandom);
  * the ULID body sorts by creation time, which keyset pagination relies on.
  */
 export const newId: IdGenerator = (kind) => `${idPrefixes[kind]}_${nextUlid().toLowerCase()}`;
-

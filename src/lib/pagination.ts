@@ -5,7 +5,10 @@ import { fail, ok, type Result } from "./result";
  * the next page starts after it (keyset pagination: stable under inserts).
  */
 export function encodeCursor(position: string | number): string {
-  return btoa(JSON.stringify([position])).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  return btoa(JSON.stringify([position]))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replaceAll("=", "");
 }
 
 export function decodeCursor<T extends string | number>(cursor: string | undefined, type: "string" | "number"): Result<T | undefined> {

@@ -40,11 +40,7 @@ export async function openSecretBox(masterKeyBase64: string): Promise<SecretBox>
     },
     async open(sealed, binding) {
       const bytes = fromBase64(sealed);
-      const plain = await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: bytes.slice(0, IV_BYTES), additionalData: encoder.encode(binding) },
-        key,
-        bytes.slice(IV_BYTES),
-      );
+      const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.slice(0, IV_BYTES), additionalData: encoder.encode(binding) }, key, bytes.slice(IV_BYTES));
       return new TextDecoder().decode(plain);
     },
   };

@@ -29,7 +29,7 @@ const SUM_FIELDS = ["executions", "errors", "latencyMsSum", "inputTokens", "outp
 /**
  * Collects rollup sums and latency histogram counts, and turns them into
  * figures. Means are ratios of sums (exact); percentiles come from the merged
- * histogram (see lib/latency-buckets.ts for their precision).
+ * histogram (see latency-buckets.ts for their precision).
  */
 export class FiguresAccumulator {
   private readonly sums: RollupSums = { executions: 0, errors: 0, latencyMsSum: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, qualitySum: 0, qualityCount: 0 };

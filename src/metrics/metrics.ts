@@ -1,11 +1,11 @@
+import { requireScope, resolveEnvironment } from "../access/permissions";
 import type { Deps, Principal } from "../context";
+import type { EnvironmentRow } from "../environments/repository";
 import { fail, ok, type Result } from "../lib/result";
 import { findDeploymentByIdOrName } from "../releases/deployment-repository";
-import type { EnvironmentRow } from "../environments/repository";
-import { HOUR_MS, histogramByRelease, histogramBySlot, type RollupFilter, sumRollups } from "./rollup-repository";
 import { findLatestRelease, findRelease } from "../releases/release-repository";
-import { requireScope, resolveEnvironment } from "../access/permissions";
 import { type Figures, FiguresAccumulator } from "./figures";
+import { HOUR_MS, histogramByRelease, histogramBySlot, type RollupFilter, sumRollups } from "./rollup-repository";
 
 /** Time bucket widths; every bucket starts at a multiple of its width since the epoch, i.e. aligned in UTC. */
 export const METRICS_BUCKETS = { "1h": HOUR_MS, "6h": 6 * HOUR_MS, "1d": 24 * HOUR_MS } as const;
@@ -135,7 +135,10 @@ export async function getMetrics(deps: Deps, principal: Principal, query: Metric
   const releaseEntry = (deploymentId: string, releaseId: string) => {
     const key = `${deploymentId}\n${releaseId}`;
     let entry = releases.get(key);
-    if (!entry) releases.set(key, (entry = { deploymentId, releaseId, figures: new FiguresAccumulator() }));
+    if (!entry) {
+      entry = { deploymentId, releaseId, figures: new FiguresAccumulator() };
+      releases.set(key, entry);
+    }
     return entry.figures;
   };
 

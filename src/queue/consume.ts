@@ -1,11 +1,11 @@
+import { touchApiKey } from "../access/repository";
 import { loadConfig } from "../config";
-import type { QueueMessage } from "./messages";
 import { runBatch } from "../db/batch";
 import { openDatabase } from "../db/client";
-import { newId } from "../lib/ids";
-import { touchApiKey } from "../access/repository";
 import { insertExecutions } from "../executions/repository";
+import { newId } from "../lib/ids";
 import { consumeWebhookMessages, isWebhookMessage } from "../webhooks/consume-messages";
+import type { QueueMessage } from "./messages";
 
 /**
  * The events queue consumer: writes what the request path only enqueued,
@@ -15,7 +15,7 @@ import { consumeWebhookMessages, isWebhookMessage } from "../webhooks/consume-me
  *
  * Webhook messages come last, once the records are written and
  * acknowledged, so no receiver stands between an execution and its record
- * (see webhook-messages.ts).
+ * (see webhooks/consume-messages.ts).
  */
 export async function consumeEvents(batch: MessageBatch<QueueMessage>, env: Env): Promise<void> {
   const db = openDatabase(env.DB);

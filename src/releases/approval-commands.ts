@@ -1,9 +1,9 @@
 import { fail, ok, type Result } from "../lib/result";
 import { type DeploymentRow, findDeployment } from "./deployment-repository";
-import { findPromotionRequest, type PromotionRequestRow, updatePromotionRequest } from "./promotion-request-repository";
-import { findRelease } from "./release-repository";
 import { type PolicyRefusal, promotionRefusal } from "./promotion-policy";
+import { findPromotionRequest, type PromotionRequestRow, updatePromotionRequest } from "./promotion-request-repository";
 import { type CommandContext, type CommandDeps, currentPolicy, newRelease, type Plan, refused } from "./release-commands";
+import { findRelease } from "./release-repository";
 
 export interface DecideCommand {
   context: CommandContext;

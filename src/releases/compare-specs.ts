@@ -29,9 +29,10 @@ function comparePrompts(a: PromptSpec, b: PromptSpec) {
     model: modelFields.flatMap((field) => (same(a.model[field], b.model[field]) ? [] : [{ field, from: a.model[field] ?? null, to: b.model[field] ?? null }])),
     parameters: diffByKey(new Map(Object.entries(a.model.parameters ?? {})), new Map(Object.entries(b.model.parameters ?? {}))),
     input_variables: diffByKey(new Map(a.input_variables.map((v) => [v.key, v])), new Map(b.input_variables.map((v) => [v.key, v]))),
-    blocks: diffByKey(new Map(a.blocks.map((block, i) => [String(i), block])), new Map(b.blocks.map((block, i) => [String(i), block]))).map(
-      ({ key, ...change }) => ({ index: Number(key), ...change }),
-    ),
+    blocks: diffByKey(new Map(a.blocks.map((block, i) => [String(i), block])), new Map(b.blocks.map((block, i) => [String(i), block]))).map(({ key, ...change }) => ({
+      index: Number(key),
+      ...change,
+    })),
   };
 }
 
@@ -56,7 +57,12 @@ function specText(spec: Spec): string {
  * unified diff of the templates (of the nodes, for workflows).
  */
 export function compareSpecs(a: Spec, b: Spec, labels: { from: string; to: string }) {
-  const changes = a.kind === "prompt" && b.kind === "prompt" ? comparePrompts(a.spec, b.spec) : a.kind === "workflow" && b.kind === "workflow" ? compareWorkflows(a.spec, b.spec) : { kind: { from: a.kind, to: b.kind } };
+  const changes =
+    a.kind === "prompt" && b.kind === "prompt"
+      ? comparePrompts(a.spec, b.spec)
+      : a.kind === "workflow" && b.kind === "workflow"
+        ? compareWorkflows(a.spec, b.spec)
+        : { kind: { from: a.kind, to: b.kind } };
   return {
     changes,
     diff: createTwoFilesPatch(labels.from, labels.to, specText(a), specText(b), undefined, undefined, { context: 3 }),

@@ -1,5 +1,5 @@
-import type { Deps, Principal } from "../context";
 import { actorOf } from "../audit/audit-log";
+import type { Deps, Principal } from "../context";
 import type { Result } from "../lib/result";
 import type { DecideCommand, SettleCommand } from "./approval-commands";
 import type { CommandContext, CommandOutcome, DeployCommand, MoveTagCommand, PromoteCommand, RevertCommand } from "./release-commands";

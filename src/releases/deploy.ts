@@ -1,11 +1,11 @@
 import type { Deps, Principal } from "../context";
 import { fail, ok, type Result } from "../lib/result";
-import { findSandbox, findSandboxRevision } from "../testing/sandbox-repository";
 import { contentHash, type Spec } from "../specs/validate-spec";
+import { findSandbox, findSandboxRevision } from "../testing/sandbox-repository";
 import { commandContext, coordinatorFor } from "./coordinator-client";
-import { releaseViews, type ReleaseView } from "./views";
 import { directDeployRefusal } from "./promotion-policy";
 import { resolveTargets } from "./resolve-targets";
+import { type ReleaseView, releaseViews } from "./views";
 
 export interface DeployInput {
   deployment_name: string;

@@ -1,10 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import { openDatabase } from "../db/client";
-import { newId } from "../lib/ids";
-import { ok, type Result } from "../lib/result";
-import { type DecideCommand, planDecision, planSettle, type SettleCommand } from "./approval-commands";
 import { commitWithAudit } from "../audit/audit-log";
+import { openDatabase } from "../db/client";
 import { syncEnvironmentToEdge } from "../edge/release-sync";
+import { newId } from "../lib/ids";
+import { log } from "../lib/log";
+import { ok, type Result } from "../lib/result";
+import { emitCommandEvents } from "../webhooks/events";
+import { type DecideCommand, planDecision, planSettle, type SettleCommand } from "./approval-commands";
 import {
   type CommandContext,
   type CommandDeps,
@@ -12,14 +14,13 @@ import {
   type DeployCommand,
   type MoveTagCommand,
   type Plan,
+  type PromoteCommand,
   planDeploy,
   planMoveTag,
   planPromote,
   planRevert,
-  type PromoteCommand,
   type RevertCommand,
 } from "./release-commands";
-import { emitCommandEvents } from "../webhooks/events";
 
 const OUTBOX_PREFIX = "outbox:";
 const IDENTITY_KEY = "identity";
@@ -106,7 +107,7 @@ export class DeploymentCoordinator extends DurableObject<Env> {
     });
     if (!committed.ok) return committed;
     const { outcome } = committed.value;
-    // Isolates serve pointers from memory for up to the edge cache's bound (see runtime/edge-cache.ts).
+    // Isolates serve pointers from memory for up to the edge cache's bound (see edge/cache.ts).
     // Waiting it out before answering and announcing means that the caller's next request, and a
     // receiver reacting to the event, find the new release.
     if (context.edgeCacheMs > 0 && (outcome.releases.length > 0 || outcome.tags.length > 0)) await new Promise((resolve) => setTimeout(resolve, context.edgeCacheMs + 1));
@@ -134,7 +135,7 @@ export class DeploymentCoordinator extends DurableObject<Env> {
         await this.ctx.storage.delete(OUTBOX_PREFIX + environmentId);
       } catch (error) {
         failed.push(environmentId);
-        console.warn(JSON.stringify({ level: "warn", message: "KV propagation failed; will retry", deployment_id: identity.deploymentId, environment_id: environmentId, error: String(error) }));
+        log.warn("KV propagation failed; will retry", { deployment_id: identity.deploymentId, environment_id: environmentId, error });
       }
     }
     if (failed.length === 0) {

@@ -1,10 +1,9 @@
 import type { Deps, Principal } from "../context";
 import { fail, ok, type Result } from "../lib/result";
-import { findRelease } from "./release-repository";
-import { canSee, requireScope } from "../access/permissions";
 import { commandContext, coordinatorFor } from "./coordinator-client";
-import { environmentNames, promotionRequestView, type PromotionRequestView, releaseViews, type ReleaseView } from "./views";
+import { findReadableRelease } from "./read-releases";
 import { resolveTargets } from "./resolve-targets";
+import { environmentNames, type PromotionRequestView, promotionRequestView, type ReleaseView, releaseViews } from "./views";
 
 export type PromotionResult =
   | { environment: string; status: "released"; release: ReleaseView }
@@ -29,10 +28,9 @@ export async function promoteRelease(
   input: PromoteInput,
   ifMatch: string | undefined,
 ): Promise<Result<{ results: PromotionResult[]; pending: boolean }>> {
-  const origin = await findRelease(deps.db, principal.workspaceId, releaseId);
-  if (!origin || !canSee(principal, origin.environmentId)) return fail("NOT_FOUND", `No release with id "${releaseId}"`);
-  const readable = requireScope(principal, "read", origin.environmentId);
+  const readable = await findReadableRelease(deps, principal, releaseId);
   if (!readable.ok) return readable;
+  const origin = readable.value;
   const sameEnvironment = (await environmentNames(deps.db, principal.workspaceId)).get(origin.environmentId);
   const selfIndex = input.environments.indexOf(sameEnvironment ?? "");
   if (selfIndex >= 0) {

@@ -5,7 +5,10 @@ import { promotionRequests } from "../db/schema";
 export type PromotionRequestRow = typeof promotionRequests.$inferSelect;
 
 export async function findPromotionRequest(db: Database, workspaceId: string, id: string) {
-  const [row] = await db.select().from(promotionRequests).where(and(eq(promotionRequests.workspaceId, workspaceId), eq(promotionRequests.id, id)));
+  const [row] = await db
+    .select()
+    .from(promotionRequests)
+    .where(and(eq(promotionRequests.workspaceId, workspaceId), eq(promotionRequests.id, id)));
   return row ?? null;
 }
 

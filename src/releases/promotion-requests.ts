@@ -1,10 +1,10 @@
+import { authorize, resolveListScope } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
-import { findPromotionRequest, listPromotionRequests, type PromotionRequestRow } from "./promotion-request-repository";
-import { canSee, requireScope, resolveListScope } from "../access/permissions";
 import { commandContext, coordinatorFor } from "./coordinator-client";
-import { environmentNames, promotionRequestView, type PromotionRequestView, releaseViews, type ReleaseView } from "./views";
+import { findPromotionRequest, listPromotionRequests, type PromotionRequestRow } from "./promotion-request-repository";
+import { environmentNames, type PromotionRequestView, promotionRequestView, type ReleaseView, releaseViews } from "./views";
 
 export async function listPromotionRequestsFor(
   deps: Deps,
@@ -15,16 +15,28 @@ export async function listPromotionRequestsFor(
   if (!before.ok) return before;
   const scope = await resolveListScope(deps, principal, "read", query.environment);
   if (!scope.ok) return scope;
-  const rows = await listPromotionRequests(deps.db, { workspaceId: principal.workspaceId, environmentId: scope.value, status: query.status, beforeId: before.value, limit: query.limit + 1 });
+  const rows = await listPromotionRequests(deps.db, {
+    workspaceId: principal.workspaceId,
+    environmentId: scope.value,
+    status: query.status,
+    beforeId: before.value,
+    limit: query.limit + 1,
+  });
   const names = await environmentNames(deps.db, principal.workspaceId);
-  return ok(toPage(rows, query.limit, (r) => r.id, (r) => promotionRequestView(r, names.get(r.environmentId) ?? "")));
+  return ok(
+    toPage(
+      rows,
+      query.limit,
+      (r) => r.id,
+      (r) => promotionRequestView(r, names.get(r.environmentId) ?? ""),
+    ),
+  );
 }
 
 export async function getPromotionRequest(deps: Deps, principal: Principal, id: string): Promise<Result<PromotionRequestView>> {
-  const row = await findPromotionRequest(deps.db, principal.workspaceId, id);
-  if (!row || !canSee(principal, row.environmentId)) return fail("NOT_FOUND", `No promotion request with id "${id}"`);
-  const access = requireScope(principal, "read", row.environmentId);
-  if (!access.ok) return access;
+  const found = authorize(principal, await findPromotionRequest(deps.db, principal.workspaceId, id), "read", `No promotion request with id "${id}"`);
+  if (!found.ok) return found;
+  const row = found.value;
   const names = await environmentNames(deps.db, principal.workspaceId);
   return ok(promotionRequestView(row, names.get(row.environmentId) ?? ""));
 }
@@ -41,10 +53,9 @@ export async function decidePromotion(
   decision: "approve" | "reject",
   comment: string,
 ): Promise<Result<PromotionRequestView & { release: ReleaseView | null }>> {
-  const row = await findPromotionRequest(deps.db, principal.workspaceId, id);
-  if (!row || !canSee(principal, row.environmentId)) return fail("NOT_FOUND", `No promotion request with id "${id}"`);
-  const access = requireScope(principal, "approve", row.environmentId);
-  if (!access.ok) return access;
+  const found = authorize(principal, await findPromotionRequest(deps.db, principal.workspaceId, id), "approve", `No promotion request with id "${id}"`);
+  if (!found.ok) return found;
+  const row = found.value;
   const names = await environmentNames(deps.db, principal.workspaceId);
   const environment = { id: row.environmentId, name: names.get(row.environmentId) ?? "" };
   const outcome = await coordinatorFor(deps, principal.workspaceId, row.deploymentId).decide({

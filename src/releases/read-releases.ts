@@ -1,19 +1,16 @@
+import { authorize, requireScope, resolveEnvironment } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
+import type { Spec } from "../specs/validate-spec";
+import { compareSpecs } from "./compare-specs";
 import { findDeploymentByIdOrName } from "./deployment-repository";
 import { findRelease, listReleases, type ReleaseRow } from "./release-repository";
-import type { Spec } from "../specs/validate-spec";
-import { canSee, requireScope, resolveEnvironment } from "../access/permissions";
-import { compareSpecs } from "./compare-specs";
-import { releaseViews, type ReleaseView } from "./views";
+import { type ReleaseView, releaseViews } from "./views";
 
 /** A release the principal may read; anything else is not found. */
 export async function findReadableRelease(deps: Pick<Deps, "db">, principal: Principal, id: string): Promise<Result<ReleaseRow>> {
-  const row = await findRelease(deps.db, principal.workspaceId, id);
-  if (!row || !canSee(principal, row.environmentId)) return fail("NOT_FOUND", `No release with id "${id}"`);
-  const access = requireScope(principal, "read", row.environmentId);
-  return access.ok ? ok(row) : access;
+  return authorize(principal, await findRelease(deps.db, principal.workspaceId, id), "read", `No release with id "${id}"`);
 }
 
 export async function getRelease(deps: Deps, principal: Principal, id: string): Promise<Result<ReleaseView>> {
@@ -39,7 +36,12 @@ export async function deploymentHistory(
   const access = requireScope(principal, "read", env.value.id);
   if (!access.ok) return access;
   const rows = await listReleases(deps.db, principal.workspaceId, deployment.id, env.value.id, before.value, query.limit + 1);
-  const page = toPage(rows, query.limit, (r) => r.version, (r) => r);
+  const page = toPage(
+    rows,
+    query.limit,
+    (r) => r.version,
+    (r) => r,
+  );
   return ok({ data: await releaseViews(deps.db, principal.workspaceId, page.data), next_cursor: page.next_cursor });
 }
 

@@ -1,8 +1,10 @@
+import type { Actor, AuditEntry } from "../audit/audit-log";
 import type { Deps } from "../context";
 import { guard, type Write } from "../db/batch";
+import { type EnvironmentRow, findEnvironmentById } from "../environments/repository";
 import { fail, ok, type Result } from "../lib/result";
 import { type DeploymentRow, findDeployment, findDeploymentByName, insertDeployment } from "./deployment-repository";
-import { type EnvironmentRow, findEnvironmentById } from "../environments/repository";
+import { directDeployRefusal, freezeRefusal, type PolicyRefusal, testGateRefusal } from "./promotion-policy";
 import { insertPromotionRequest, type PromotionRequestRow } from "./promotion-request-repository";
 import {
   findLatestRelease,
@@ -16,8 +18,6 @@ import {
   upsertTag,
   versionIsNext,
 } from "./release-repository";
-import type { Actor, AuditEntry } from "../audit/audit-log";
-import { directDeployRefusal, freezeRefusal, type PolicyRefusal, testGateRefusal } from "./promotion-policy";
 import { checkTagMove, tagKind } from "./tag-rules";
 
 /**
@@ -121,9 +121,22 @@ export async function newRelease(
   for (const name of [LATEST, ...new Set(userTags)]) {
     if (name !== LATEST) {
       const refusal = checkTagMove(name, await findTag(deps.db, ctx.workspaceId, ctx.deploymentId, env.id, name), release.id);
-      if (refusal) return fail(refusal, `The tag "${name}" cannot be set in ${env.name}: ${refusal === "TAG_IS_SYSTEM" ? "it is managed by Stagecraft" : "semantic version tags are write-once"}`);
+      if (refusal)
+        return fail(
+          refusal,
+          `The tag "${name}" cannot be set in ${env.name}: ${refusal === "TAG_IS_SYSTEM" ? "it is managed by Stagecraft" : "semantic version tags are write-once"}`,
+        );
     }
-    tags.push({ workspaceId: ctx.workspaceId, deploymentId: ctx.deploymentId, environmentId: env.id, name, releaseId: release.id, kind: tagKind(name), updatedAt: now, updatedBy: release.createdBy });
+    tags.push({
+      workspaceId: ctx.workspaceId,
+      deploymentId: ctx.deploymentId,
+      environmentId: env.id,
+      name,
+      releaseId: release.id,
+      kind: tagKind(name),
+      updatedAt: now,
+      updatedBy: release.createdBy,
+    });
   }
   const writes = [
     guard(deps.db, ctx.workspaceId, versionIsNext(ctx.workspaceId, ctx.deploymentId, env.id, release.version)),

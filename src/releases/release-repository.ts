@@ -8,7 +8,10 @@ export type ReleaseTagRow = typeof releaseTags.$inferSelect;
 export const LATEST = "LATEST";
 
 export async function findRelease(db: Database, workspaceId: string, id: string) {
-  const [row] = await db.select().from(releases).where(and(eq(releases.workspaceId, workspaceId), eq(releases.id, id)));
+  const [row] = await db
+    .select()
+    .from(releases)
+    .where(and(eq(releases.workspaceId, workspaceId), eq(releases.id, id)));
   return row ?? null;
 }
 
@@ -16,9 +19,7 @@ export async function findReleaseByVersion(db: Database, workspaceId: string, de
   const [row] = await db
     .select()
     .from(releases)
-    .where(
-      and(eq(releases.workspaceId, workspaceId), eq(releases.deploymentId, deploymentId), eq(releases.environmentId, environmentId), eq(releases.version, version)),
-    );
+    .where(and(eq(releases.workspaceId, workspaceId), eq(releases.deploymentId, deploymentId), eq(releases.environmentId, environmentId), eq(releases.version, version)));
   return row ?? null;
 }
 
@@ -66,9 +67,7 @@ export async function findTag(db: Database, workspaceId: string, deploymentId: s
   const [row] = await db
     .select()
     .from(releaseTags)
-    .where(
-      and(eq(releaseTags.workspaceId, workspaceId), eq(releaseTags.deploymentId, deploymentId), eq(releaseTags.environmentId, environmentId), eq(releaseTags.name, name)),
-    );
+    .where(and(eq(releaseTags.workspaceId, workspaceId), eq(releaseTags.deploymentId, deploymentId), eq(releaseTags.environmentId, environmentId), eq(releaseTags.name, name)));
   return row ?? null;
 }
 

@@ -1,9 +1,9 @@
+import { requireScope, resolveEnvironment } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import { fail, ok, type Result } from "../lib/result";
-import { findDeploymentByIdOrName } from "./deployment-repository";
-import { requireScope, resolveEnvironment } from "../access/permissions";
 import { commandContext, coordinatorFor } from "./coordinator-client";
-import { releaseViews, type ReleaseView } from "./views";
+import { findDeploymentByIdOrName } from "./deployment-repository";
+import { type ReleaseView, releaseViews } from "./views";
 
 /**
  * Reverts a deployment in one environment: a new release with the content

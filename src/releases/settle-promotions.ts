@@ -1,6 +1,6 @@
 import type { Deps } from "../context";
-import { listUnsettledPromotionRequests } from "./promotion-request-repository";
 import { coordinatorFor } from "./coordinator-client";
+import { listUnsettledPromotionRequests } from "./promotion-request-repository";
 import { environmentNames } from "./views";
 
 /** How many requests one pass looks at; the next pass takes the rest. */

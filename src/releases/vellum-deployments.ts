@@ -1,13 +1,13 @@
+import { requireScope, resolveEnvironment } from "../access/permissions";
 import type { Deps, Principal } from "../context";
-import { fail, ok, type Result } from "../lib/result";
-import { findDeploymentByIdOrName, type DeploymentRow, listLiveDeployments } from "./deployment-repository";
 import { type EnvironmentRow, listEnvironments } from "../environments/repository";
-import { findRelease, findTag, LATEST, listTags, liveReleases, type ReleaseRow, type ReleaseTagRow } from "./release-repository";
-import { findSandbox } from "../testing/sandbox-repository";
+import { fail, ok, type Result } from "../lib/result";
 import type { InputVariable, PromptSpec } from "../specs/prompt-spec";
 import type { WorkflowSpec } from "../specs/workflow-spec";
-import { requireScope, resolveEnvironment } from "../access/permissions";
+import { findSandbox } from "../testing/sandbox-repository";
 import { commandContext, coordinatorFor } from "./coordinator-client";
+import { type DeploymentRow, findDeploymentByIdOrName, listLiveDeployments } from "./deployment-repository";
+import { findRelease, findTag, LATEST, listTags, liveReleases, type ReleaseRow, type ReleaseTagRow } from "./release-repository";
 import { releaseView } from "./views";
 
 /**
@@ -89,18 +89,37 @@ export async function listVellumDeployments(
   if (!envs.ok) return envs;
   const envIds = envs.value.map((e) => e.id);
   const { rows, total } = await listLiveDeployments(deps.db, principal.workspaceId, kind, envIds, query.offset, query.limit);
-  const live = await liveReleases(deps.db, principal.workspaceId, rows.map((d) => d.id), envIds);
+  const live = await liveReleases(
+    deps.db,
+    principal.workspaceId,
+    rows.map((d) => d.id),
+    envIds,
+  );
   return ok({
     count: total,
     next: query.offset + query.limit < total ? pageUrl(query.offset + query.limit) : null,
     previous: query.offset > 0 ? pageUrl(Math.max(0, query.offset - query.limit)) : null,
-    results: rows.map((d) => deploymentRead(d, live.filter((r) => r.deploymentId === d.id), envs.value)),
+    results: rows.map((d) =>
+      deploymentRead(
+        d,
+        live.filter((r) => r.deploymentId === d.id),
+        envs.value,
+      ),
+    ),
   });
 }
 
 async function findLiveDeployment(deps: Deps, principal: Principal, kind: DeploymentKind, idOrName: string, envs: EnvironmentRow[]) {
   const deployment = await findDeploymentByIdOrName(deps.db, principal.workspaceId, idOrName);
-  const live = deployment && deployment.kind === kind ? await liveReleases(deps.db, principal.workspaceId, [deployment.id], envs.map((e) => e.id)) : [];
+  const live =
+    deployment && deployment.kind === kind
+      ? await liveReleases(
+          deps.db,
+          principal.workspaceId,
+          [deployment.id],
+          envs.map((e) => e.id),
+        )
+      : [];
   return deployment && live.length ? { deployment, live } : null;
 }
 
@@ -186,14 +205,7 @@ export async function moveVellumReleaseTag(
 }
 
 /** `{release_id_or_release_tag}`: a release of this deployment in the environment, by id or by tag. */
-export async function getVellumRelease(
-  deps: Deps,
-  principal: Principal,
-  kind: DeploymentKind,
-  idOrName: string,
-  releaseIdOrTag: string,
-  environment: string | undefined,
-) {
+export async function getVellumRelease(deps: Deps, principal: Principal, kind: DeploymentKind, idOrName: string, releaseIdOrTag: string, environment: string | undefined) {
   const found = await deploymentInEnvironment(deps, principal, kind, idOrName, environment);
   if (!found.ok) return found;
   const { deployment, env } = found.value;
@@ -221,7 +233,12 @@ export async function getVellumRelease(
           },
         }
       : { workflow_version: { id: release.contentHash, input_variables: vellumVariables(spec.input_variables), output_variables: outputVariables(spec as WorkflowSpec) } };
-  const stagecraft = releaseView(release, env.name, tags.map((t) => t.name), { withSpec: true });
+  const stagecraft = releaseView(
+    release,
+    env.name,
+    tags.map((t) => t.name),
+    { withSpec: true },
+  );
   return ok({
     id: release.id,
     created: release.createdAt,

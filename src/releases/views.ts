@@ -44,7 +44,14 @@ export type ReleaseView = ReturnType<typeof releaseView>;
 
 /** Views of several releases, with the tags that name each of them now. */
 export async function releaseViews(db: Database, workspaceId: string, rows: ReleaseRow[], options: { withSpec?: boolean } = {}): Promise<ReleaseView[]> {
-  const [names, tags] = await Promise.all([environmentNames(db, workspaceId), tagsOfReleases(db, workspaceId, rows.map((r) => r.id))]);
+  const [names, tags] = await Promise.all([
+    environmentNames(db, workspaceId),
+    tagsOfReleases(
+      db,
+      workspaceId,
+      rows.map((r) => r.id),
+    ),
+  ]);
   return rows.map((row) =>
     releaseView(
       row,

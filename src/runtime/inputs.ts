@@ -59,14 +59,23 @@ export function bindInputs(variables: InputVariable[], inputs: TypedInput[], roo
   const issues: FieldIssue[] = [];
   const values: Record<string, unknown> = {};
   const given = new Set(inputs.map((input) => input.name));
-  inputs.forEach((input, i) => {
+  for (const [i, input] of inputs.entries()) {
     const variable = variables.find((v) => v.key === input.name);
-    if (!variable) return issues.push({ path: `${root}[${i}].name`, message: `Unknown input variable "${input.name}"` });
-    if (input.name in values) return issues.push({ path: `${root}[${i}].name`, message: `"${input.name}" is given more than once` });
+    if (!variable) {
+      issues.push({ path: `${root}[${i}].name`, message: `Unknown input variable "${input.name}"` });
+      continue;
+    }
+    if (input.name in values) {
+      issues.push({ path: `${root}[${i}].name`, message: `"${input.name}" is given more than once` });
+      continue;
+    }
     const bound = coerce(variable, input);
-    if ("problem" in bound) return issues.push({ path: `${root}[${i}].value`, message: bound.problem });
+    if ("problem" in bound) {
+      issues.push({ path: `${root}[${i}].value`, message: bound.problem });
+      continue;
+    }
     values[input.name] = bound.value;
-  });
+  }
   for (const variable of variables) {
     if (given.has(variable.key)) continue;
     if (variable.default !== undefined) values[variable.key] = variable.type === "CHAT_HISTORY" ? chatHistory(variable.default) : variable.default;

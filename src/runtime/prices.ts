@@ -20,7 +20,8 @@ export const BUILT_IN_PRICES: Record<string, ModelPrice> = {
 
 /** The cost of a call, or null when the model has no known price or the usage is unknown. */
 export function costOf(provider: string, model: string, usage: TokenUsage | null, overrides: Record<string, ModelPrice>): number | null {
-  const price = overrides[`${provider}/${model}`] ?? overrides[model] ?? BUILT_IN_PRICES[`${provider}/${model}`] ?? (provider === "echo" ? BUILT_IN_PRICES["echo/echo"] : undefined);
+  const price =
+    overrides[`${provider}/${model}`] ?? overrides[model] ?? BUILT_IN_PRICES[`${provider}/${model}`] ?? (provider === "echo" ? BUILT_IN_PRICES["echo/echo"] : undefined);
   if (!price || !usage) return null;
   return (usage.input_tokens * price.input_per_million + usage.output_tokens * price.output_per_million) / 1_000_000;
 }

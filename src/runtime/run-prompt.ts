@@ -1,9 +1,11 @@
+import { BoundedMap } from "../lib/bounded-map";
+import { log } from "../lib/log";
 import { openSecretBox, type SecretBox, secretBinding } from "../lib/secret-box";
 import type { PromptSpec } from "../specs/prompt-spec";
+import type { RuntimeEnvironment } from "./environment";
 import { costOf } from "./prices";
 import { providerFor } from "./providers";
 import { type ChatMessage, type FinishReason, type ModelCall, type ModelChunk, ProviderError, type ProviderFailure, type TokenUsage } from "./providers/types";
-import type { RuntimeEnvironment } from "./environment";
 import { renderMessages } from "./render-prompt";
 
 /** What running a prompt needs from outside: no bindings, so tests and the sandbox share it. */
@@ -22,7 +24,8 @@ export type PromptOutcome =
   | { status: "FULFILLED"; text: string; usage: TokenUsage | null; finishReason: FinishReason; cost: number | null }
   | { status: "REJECTED"; error: VellumError; retryAfter?: string | null | undefined; rateLimited?: boolean };
 
-const boxes = new Map<string, Promise<SecretBox>>();
+/** Boxes by master key, so a key is imported once per isolate; there is one master key (two while it is rotated). */
+const boxes = new BoundedMap<string, Promise<SecretBox>>(4);
 
 /** The environment's secrets, opened one at a time and only when a provider (or an api node) asks. */
 export function secretReader(ctx: RuntimeContext, env: RuntimeEnvironment) {
@@ -30,7 +33,10 @@ export function secretReader(ctx: RuntimeContext, env: RuntimeEnvironment) {
     const sealed = env.secrets[name];
     if (sealed === undefined) return undefined;
     let box = boxes.get(ctx.masterKey);
-    if (!box) boxes.set(ctx.masterKey, (box = openSecretBox(ctx.masterKey)));
+    if (!box) {
+      box = openSecretBox(ctx.masterKey);
+      boxes.set(ctx.masterKey, box);
+    }
     return (await box).open(sealed, secretBinding(env.id, name));
   };
 }
@@ -51,7 +57,7 @@ function rejection(failure: ProviderFailure): PromptOutcome {
 function asRejection(error: unknown): PromptOutcome {
   if (error instanceof ProviderError) return rejection(error.failure);
   // Anything else escaping a provider is a defect; say so without details.
-  console.error(JSON.stringify({ level: "error", message: "model call failed unexpectedly", error: String(error) }));
+  log.error("model call failed unexpectedly", { error });
   return { status: "REJECTED", error: { code: "INTERNAL_SERVER_ERROR", message: "The model call failed unexpectedly" } };
 }
 
@@ -60,7 +66,12 @@ export function render(spec: Pick<PromptSpec, "blocks">, values: Record<string, 
   try {
     return { messages: renderMessages(spec.blocks, values, env.variables) };
   } catch (error) {
-    return { outcome: { status: "REJECTED", error: { code: "INVALID_INPUTS", message: `A template could not be rendered with these inputs: ${error instanceof Error ? error.message : String(error)}` } } };
+    return {
+      outcome: {
+        status: "REJECTED",
+        error: { code: "INVALID_INPUTS", message: `A template could not be rendered with these inputs: ${error instanceof Error ? error.message : String(error)}` },
+      },
+    };
   }
 }
 
@@ -80,6 +91,14 @@ export async function completePrompt(ctx: RuntimeContext, spec: Pick<PromptSpec,
   } catch (error) {
     return asRejection(error);
   }
+}
+
+/**
+ * The answer to a rendered prompt: the rejection rendering decided, or one
+ * model call. Not async, so that callers await the model call's own promise.
+ */
+export function completeRendered(ctx: RuntimeContext, spec: Pick<PromptSpec, "model">, rendered: ReturnType<typeof render>, env: RuntimeEnvironment): Promise<PromptOutcome> {
+  return "outcome" in rendered ? Promise.resolve(rendered.outcome) : completePrompt(ctx, spec, rendered.messages, env);
 }
 
 /** Streams the answer: text deltas, then one final outcome. */

@@ -1,8 +1,9 @@
 import type { Database } from "../db/client";
 import { type EnvironmentRow, listEnvironments } from "../environments/repository";
-import { deleteHistogramBefore, deleteRollupsBefore, rollupHour } from "../metrics/rollup-repository";
 import { deleteExecutionsBefore } from "../executions/repository";
 import { deleteIdempotencyRecordsBefore, IDEMPOTENCY_RETENTION_MS } from "../idempotency/repository";
+import { log } from "../lib/log";
+import { deleteHistogramBefore, deleteRollupsBefore, rollupHour } from "../metrics/rollup-repository";
 import { listWorkspaceIds } from "../workspaces/repository";
 
 const DAY_MS = 86_400_000;
@@ -51,10 +52,6 @@ export interface HousekeepingReport {
  */
 export function retentionCutoff(now: Date, retentionDays: number): number {
   return rollupHour(now.getTime() - retentionDays * DAY_MS);
-}
-
-function log(fields: Record<string, unknown>) {
-  console.log(JSON.stringify({ level: "info", ...fields }));
 }
 
 /** D1 reports how many rows a statement changed in its result's `meta`. */
@@ -106,15 +103,14 @@ export async function runHousekeeping(deps: HousekeepingDeps, limits: Housekeepi
         const outcome = await enforceRetention(db, env, env.retentionDays, now, limits, round);
         if (outcome.executions + outcome.rollups + outcome.histogram_rows > 0) {
           report.environments.push(outcome);
-          log({ message: "retention applied", ...outcome });
+          log.info("retention applied", { ...outcome });
         }
       }
     }
     if (page.length < 100 || !report.complete) break;
     afterWorkspace = page.at(-1)!.id;
   }
-  log({
-    message: "housekeeping finished",
+  log.info("housekeeping finished", {
     environments: report.environments.length,
     executions: report.environments.reduce((n, e) => n + e.executions, 0),
     idempotency_records: report.idempotency_records,

@@ -13,7 +13,5 @@ export const runScheduled: ExportedHandlerScheduledHandler<Env> = async (control
   const db = openDatabase(env.DB);
   const now = () => new Date(controller.scheduledTime);
   ctx.waitUntil(runHousekeeping({ db, now }));
-  ctx.waitUntil(
-    settlePromotions({ db, now, coordinators: env.DEPLOYMENT_COORDINATOR, requestId: `scheduled-${controller.scheduledTime}`, config: loadConfig(env) }),
-  );
+  ctx.waitUntil(settlePromotions({ db, now, coordinators: env.DEPLOYMENT_COORDINATOR, requestId: `scheduled-${controller.scheduledTime}`, config: loadConfig(env) }));
 };

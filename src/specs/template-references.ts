@@ -46,16 +46,19 @@ class ReferenceCollector {
     if (!isNode(node)) return;
     switch (node.type) {
       case "Program":
-        return this.statements(node.body, scope);
+        this.statements(node.body, scope);
+        return;
       case "If":
         this.node(node.test, scope);
         this.statements(node.body, scope);
-        return this.statements(node.alternate, scope);
+        this.statements(node.alternate, scope);
+        return;
       case "For": {
         this.node(node.iterable, scope);
         const inner = new Set([...scope, ...boundNames(node.loopvar), "loop"]);
         this.statements(node.body, inner);
-        return this.statements(node.defaultBlock, scope);
+        this.statements(node.defaultBlock, scope);
+        return;
       }
       case "Set":
         this.node(node.value, scope);
@@ -67,7 +70,8 @@ class ReferenceCollector {
         scope.add(name);
         const args = (node.args as Node[]).flatMap((a) => (a.type === "KeywordArgumentExpression" ? boundNames(a.key) : boundNames(a)));
         for (const a of node.args as Node[]) if (a.type === "KeywordArgumentExpression") this.node(a.value, scope);
-        return this.statements(node.body, new Set([...scope, ...args, "caller", "varargs", "kwargs"]));
+        this.statements(node.body, new Set([...scope, ...args, "caller", "varargs", "kwargs"]));
+        return;
       }
       case "Identifier":
       case "MemberExpression": {
@@ -86,22 +90,27 @@ class ReferenceCollector {
         return;
       case "FilterStatement":
         if (isNode(node.filter) && node.filter.type === "CallExpression") for (const arg of node.filter.args as unknown[]) this.node(arg, scope);
-        return this.statements(node.body, scope);
+        this.statements(node.body, scope);
+        return;
       case "TestExpression":
-        return this.node(node.operand, scope);
+        this.node(node.operand, scope);
+        return;
       // The parser gives word operators (`in`, `not`, `and`, `or`) as Identifier tokens: they are not variables.
       case "BinaryExpression":
         this.node(node.left, scope);
-        return this.node(node.right, scope);
+        this.node(node.right, scope);
+        return;
       case "UnaryExpression":
-        return this.node(node.argument, scope);
+        this.node(node.argument, scope);
+        return;
       case "CallExpression":
         // A bare function name (`range(3)`) is a callee, not a variable to supply.
         if (!(isNode(node.callee) && node.callee.type === "Identifier" && JINJA_GLOBALS.has(node.callee.value as string))) this.node(node.callee, scope);
         for (const arg of node.args as unknown[]) this.node(arg, scope);
         return;
       case "KeywordArgumentExpression":
-        return this.node(node.value, scope);
+        this.node(node.value, scope);
+        return;
       case "ObjectLiteral":
         for (const [k, v] of node.value as Map<unknown, unknown>) {
           this.node(k, scope);

@@ -28,15 +28,24 @@ export const Assertion = z
     z
       .strictObject({
         type: z.literal("regex"),
-        pattern: z.string().min(1).max(MAX_PATTERN_LENGTH).openapi({ description: `A JavaScript regular expression, at most ${MAX_PATTERN_LENGTH} characters`, example: "^\\d{4}-\\d{2}-\\d{2}$" }),
-        flags: z.string().regex(/^(?!.*(.).*\1)[imsu]*$/, "Any of i, m, s, u, each at most once").optional(),
+        pattern: z
+          .string()
+          .min(1)
+          .max(MAX_PATTERN_LENGTH)
+          .openapi({ description: `A JavaScript regular expression, at most ${MAX_PATTERN_LENGTH} characters`, example: "^\\d{4}-\\d{2}-\\d{2}$" }),
+        flags: z
+          .string()
+          .regex(/^(?!.*(.).*\1)[imsu]*$/, "Any of i, m, s, u, each at most once")
+          .optional(),
       })
       .openapi("RegexAssertion", { description: "The pattern matches somewhere in the output (anchor it with ^…$ for the whole)." }),
     z.strictObject({ type: z.literal("valid_json") }).openapi("ValidJsonAssertion", { description: "The output parses as JSON." }),
     z
       .strictObject({
         type: z.literal("json_schema"),
-        schema: z.union([z.record(z.string(), z.unknown()), z.boolean()]).openapi({ description: "A JSON Schema (draft 2020-12); checked when the suite is saved", example: { type: "object", required: ["answer"] } }),
+        schema: z
+          .union([z.record(z.string(), z.unknown()), z.boolean()])
+          .openapi({ description: "A JSON Schema (draft 2020-12); checked when the suite is saved", example: { type: "object", required: ["answer"] } }),
       })
       .openapi("JsonSchemaAssertion", { description: "The output parses as JSON and the value is valid against `schema`." }),
     z
@@ -65,9 +74,16 @@ export const TestCaseInput = z
       .optional()
       .openapi({ description: "Stable across edits; generated when absent. Send it back to keep a case's identity." }),
     name: z.string().max(200).optional(),
-    inputs: z.record(z.string(), z.unknown()).openapi({ description: "Values by input variable name, checked against the target's variables when the suite runs", example: { question: "What is the capital of France?" } }),
+    inputs: z.record(z.string(), z.unknown()).openapi({
+      description: "Values by input variable name, checked against the target's variables when the suite runs",
+      example: { question: "What is the capital of France?" },
+    }),
     expected: z.unknown().optional().openapi({ description: "The expected output: the default `value` of exact_match and contains, and `expected` for evaluators" }),
-    assertions: z.array(Assertion).max(MAX_ASSERTIONS).default([]).openapi({ description: `At most ${MAX_ASSERTIONS}. A case passes when its run is fulfilled and every assertion passes.` }),
+    assertions: z
+      .array(Assertion)
+      .max(MAX_ASSERTIONS)
+      .default([])
+      .openapi({ description: `At most ${MAX_ASSERTIONS}. A case passes when its run is fulfilled and every assertion passes.` }),
   })
   .openapi("TestCaseInput");
 export type TestCaseInput = z.infer<typeof TestCaseInput>;

@@ -1,12 +1,12 @@
 import canonicalize from "canonicalize";
 import type { z } from "zod";
-import { formatPath, fieldIssues } from "../lib/field-path";
+import { sha256Hex } from "../lib/crypto";
+import { fieldIssues, formatPath } from "../lib/field-path";
 import type { FieldIssue } from "../lib/problem";
 import { fail, ok, type Result } from "../lib/result";
-import { sha256Hex } from "../lib/crypto";
 import { type InputVariable, type MessageBlock, PromptSpec } from "./prompt-spec";
 import { analyzeTemplate, type VariablePath } from "./template-references";
-import { WorkflowSpec, type WorkflowNode } from "./workflow-spec";
+import { type WorkflowNode, WorkflowSpec } from "./workflow-spec";
 
 export const specKinds = ["prompt", "workflow"] as const;
 export type SpecKind = (typeof specKinds)[number];

@@ -53,7 +53,10 @@ export const WorkflowSpec = z
   .strictObject({
     input_variables: z.array(InputVariable).max(100).default([]),
     nodes: z.array(WorkflowNode).min(1).max(200),
-    edges: z.array(z.strictObject({ from: NodeId, to: NodeId })).max(1000).default([]),
+    edges: z
+      .array(z.strictObject({ from: NodeId, to: NodeId }))
+      .max(1000)
+      .default([]),
   })
   .openapi("WorkflowSpec");
 

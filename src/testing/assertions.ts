@@ -63,7 +63,9 @@ export async function checkAssertion(assertion: Assertion, output: string, testC
     }
     case "regex": {
       const matched = new RegExp(assertion.pattern, assertion.flags).test(output.slice(0, MAX_REGEX_INPUT));
-      return matched ? verdict(true, `The output matches /${assertion.pattern}/${assertion.flags ?? ""}`) : verdict(false, `The output does not match /${assertion.pattern}/${assertion.flags ?? ""}`);
+      return matched
+        ? verdict(true, `The output matches /${assertion.pattern}/${assertion.flags ?? ""}`)
+        : verdict(false, `The output does not match /${assertion.pattern}/${assertion.flags ?? ""}`);
     }
     case "valid_json": {
       const parsed = parseJson(output);

@@ -1,10 +1,10 @@
+import { authorize } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
-import { findTestSuite, findTestSuiteRun, listTestSuiteRuns, type TestSuiteRunRow } from "./test-suite-repository";
-import type { AssertionResult } from "./assertions";
-import { canSee, requireScope } from "../access/permissions";
 import { environmentNames } from "../releases/views";
+import type { AssertionResult } from "./assertions";
+import { findTestSuite, findTestSuiteRun, listTestSuiteRuns, type TestSuiteRunRow } from "./test-suite-repository";
 
 /** Reading test-suite runs: their public view, one run, a suite's runs. Running one is `run-test-suite.ts`. */
 
@@ -63,25 +63,41 @@ export function runSummary(view: TestSuiteRunView) {
 
 /** A run of a release is visible where the release is; a run of a sandbox draft, like the sandbox, to every key that may read. */
 export async function getTestSuiteRun(deps: Deps, principal: Principal, id: string): Promise<Result<TestSuiteRunView>> {
-  const row = await findTestSuiteRun(deps.db, principal.workspaceId, id);
-  if (!row || (row.environmentId !== null && !canSee(principal, row.environmentId))) return fail("NOT_FOUND", `No test suite run with id "${id}"`);
-  if (row.environmentId !== null) {
-    const access = requireScope(principal, "read", row.environmentId);
-    if (!access.ok) return access;
-  }
+  const found = await findTestSuiteRun(deps.db, principal.workspaceId, id);
+  const visible = found?.environmentId === null ? ok(found) : authorize(principal, found, "read", `No test suite run with id "${id}"`);
+  if (!visible.ok) return visible;
+  const row = visible.value;
   const names = row.environmentId ? await environmentNames(deps.db, principal.workspaceId) : new Map<string, string>();
   return ok(testSuiteRunView(row, row.environmentId ? (names.get(row.environmentId) ?? null) : null));
 }
 
 /** A suite's runs the key may see, newest first, optionally of one release; without per-case results. */
-export async function listRunsOfSuite(deps: Deps, principal: Principal, testSuiteId: string, query: { cursor?: string | undefined; limit: number; release_id?: string | undefined }) {
+export async function listRunsOfSuite(
+  deps: Deps,
+  principal: Principal,
+  testSuiteId: string,
+  query: { cursor?: string | undefined; limit: number; release_id?: string | undefined },
+) {
   const before = decodeCursor<string>(query.cursor, "string");
   if (!before.ok) return before;
   const suite = await findTestSuite(deps.db, principal.workspaceId, testSuiteId);
   if (!suite) return fail("NOT_FOUND", `No test suite with id "${testSuiteId}"`);
   const [rows, names] = await Promise.all([
-    listTestSuiteRuns(deps.db, principal.workspaceId, suite.id, { visibleFromEnvironmentId: principal.environment?.id, releaseId: query.release_id, beforeId: before.value }, query.limit + 1),
+    listTestSuiteRuns(
+      deps.db,
+      principal.workspaceId,
+      suite.id,
+      { visibleFromEnvironmentId: principal.environment?.id, releaseId: query.release_id, beforeId: before.value },
+      query.limit + 1,
+    ),
     environmentNames(deps.db, principal.workspaceId),
   ]);
-  return ok(toPage(rows, query.limit, (r) => r.id, (r) => runSummary(testSuiteRunView(r, r.environmentId ? (names.get(r.environmentId) ?? null) : null))));
+  return ok(
+    toPage(
+      rows,
+      query.limit,
+      (r) => r.id,
+      (r) => runSummary(testSuiteRunView(r, r.environmentId ? (names.get(r.environmentId) ?? null) : null)),
+    ),
+  );
 }

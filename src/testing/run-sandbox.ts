@@ -1,6 +1,6 @@
 import type { Deps, Principal } from "../context";
+import { environmentConfig, invokeEnvironment } from "../invoke/invoke-environment";
 import { fail, ok, type Result } from "../lib/result";
-import { findSandbox, findSandboxRevision } from "./sandbox-repository";
 import { bindInputs, typedInputs } from "../runtime/inputs";
 import type { ChatMessage, TokenUsage } from "../runtime/providers/types";
 import type { VellumError } from "../runtime/run-prompt";
@@ -8,8 +8,8 @@ import type { NodeResult } from "../runtime/workflow/run-workflow";
 import type { PromptSpec } from "../specs/prompt-spec";
 import type { Spec } from "../specs/validate-spec";
 import type { WorkflowSpec } from "../specs/workflow-spec";
-import { environmentConfig, invokeEnvironment } from "../invoke/invoke-environment";
 import { outputText, rejectionMessage, runSpec } from "./run-spec";
+import { findSandbox, findSandboxRevision } from "./sandbox-repository";
 
 export interface SandboxRunInput {
   scenario?: string | undefined;
@@ -73,7 +73,12 @@ export async function runSandbox(
     const result = { ...base, state: outcome.status, messages: null, meta: { model_name: "workflow", latency }, nodes: outcome.nodes };
     if (outcome.status === "REJECTED") return ok({ ...result, error: { code: "NODE_EXECUTION", message: rejectionMessage(run)! } });
     const text = outputText(run)!;
-    return ok({ ...result, outputs: outcome.outputs.map((o) => ({ type: "STRING", name: o.name, value: o.value })), expected: scenario?.expected ?? null, matches_expected: scenario?.expected === undefined ? null : scenario.expected === text });
+    return ok({
+      ...result,
+      outputs: outcome.outputs.map((o) => ({ type: "STRING", name: o.name, value: o.value })),
+      expected: scenario?.expected ?? null,
+      matches_expected: scenario?.expected === undefined ? null : scenario.expected === text,
+    });
   }
   const outcome = run.outcome;
   const result: SandboxRunResult = { ...base, state: outcome.status, messages: run.messages, meta: { model_name: (draft.spec as PromptSpec).model.name, latency } };
@@ -88,4 +93,3 @@ export async function runSandbox(
     matches_expected: expected === undefined ? null : expected === outcome.text,
   });
 }
-

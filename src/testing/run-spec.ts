@@ -1,11 +1,11 @@
 import type { Deps } from "../context";
-import type { ChatMessage } from "../runtime/providers/types";
-import { completePrompt, type PromptOutcome, render } from "../runtime/run-prompt";
-import { runWorkflow, type WorkflowOutcome } from "../runtime/workflow/run-workflow";
-import type { Spec } from "../specs/validate-spec";
 import type { EnvironmentConfig } from "../edge/keys";
 import { runtimeContext } from "../invoke/prepare-prompt";
 import { workflowContext } from "../invoke/prepare-workflow";
+import type { ChatMessage } from "../runtime/providers/types";
+import { completeRendered, type PromptOutcome, render } from "../runtime/run-prompt";
+import { runWorkflow, type WorkflowOutcome } from "../runtime/workflow/run-workflow";
+import type { Spec } from "../specs/validate-spec";
 
 /** One run of a prompt or a workflow: what the runtime answered, with the rendered messages of a prompt. */
 export type SpecRun = { kind: "prompt"; messages: ChatMessage[] | null; outcome: PromptOutcome } | { kind: "workflow"; outcome: WorkflowOutcome };
@@ -16,17 +16,25 @@ export type SpecRun = { kind: "prompt"; messages: ChatMessage[] | null; outcome:
  * runtime the invoke routes use. It records nothing: sandbox runs and test
  * suite runs are not production traffic.
  */
-export async function runSpec(deps: Pick<Deps, "db" | "edge" | "config">, workspaceId: string, env: EnvironmentConfig, target: Spec, values: Record<string, unknown>): Promise<SpecRun> {
+export async function runSpec(
+  deps: Pick<Deps, "db" | "edge" | "config">,
+  workspaceId: string,
+  env: EnvironmentConfig,
+  target: Spec,
+  values: Record<string, unknown>,
+): Promise<SpecRun> {
   if (target.kind === "workflow") return { kind: "workflow", outcome: await runWorkflow(target.spec, values, workflowContext(deps, workspaceId, env)) };
   const rendered = render(target.spec, values, env);
-  const outcome = "outcome" in rendered ? rendered.outcome : await completePrompt(runtimeContext(deps), target.spec, rendered.messages, env);
+  const outcome = await completeRendered(runtimeContext(deps), target.spec, rendered, env);
   return { kind: "prompt", messages: "messages" in rendered ? rendered.messages : null, outcome };
 }
 
 /** The text a fulfilled run produced: a prompt's answer, or a workflow's outputs one per line; null when it was rejected. */
 export function outputText(run: SpecRun): string | null {
   if (run.outcome.status === "REJECTED") return null;
-  return run.kind === "prompt" ? (run.outcome as Extract<PromptOutcome, { status: "FULFILLED" }>).text : (run.outcome as Extract<WorkflowOutcome, { status: "FULFILLED" }>).outputs.map((o) => o.value).join("\n");
+  return run.kind === "prompt"
+    ? (run.outcome as Extract<PromptOutcome, { status: "FULFILLED" }>).text
+    : (run.outcome as Extract<WorkflowOutcome, { status: "FULFILLED" }>).outputs.map((o) => o.value).join("\n");
 }
 
 /** Why a rejected run failed, in one line; null when it was fulfilled. */

@@ -1,18 +1,19 @@
-import type { Deps, Principal } from "../context";
-import { fail, ok, type Result } from "../lib/result";
-import type { Write } from "../db/batch";
-import { addQualitySamples } from "../metrics/rollup-repository";
-import { findTestSuite, insertTestSuiteRun, type TestSuiteRow, type TestSuiteRunRow } from "./test-suite-repository";
-import { type AssertionResult, checkAssertion, type RunEvaluator } from "./assertions";
-import type { Assertion, TestCase } from "../specs/test-case-spec";
 import { actorOf, commitWithAudit } from "../audit/audit-log";
+import type { Deps, Principal } from "../context";
+import type { Write } from "../db/batch";
 import { runtimeContext } from "../invoke/prepare-prompt";
 import { runPromptDeployment } from "../invoke/run-prompt-deployment";
+import { log } from "../lib/log";
+import { fail, ok, type Result } from "../lib/result";
+import { addQualitySamples } from "../metrics/rollup-repository";
+import { settlePromotions } from "../releases/settle-promotions";
+import type { Assertion, TestCase } from "../specs/test-case-spec";
+import { emitWebhookEvents } from "../webhooks/events";
+import { type AssertionResult, checkAssertion, type RunEvaluator } from "./assertions";
+import { type CaseResult, runSummary, type TestSuiteRunView, testSuiteRunView } from "./read-test-runs";
 import { outputText, rejectionMessage, runSpec } from "./run-spec";
 import { bindCases, resolveTestRunTarget, type TestRunRequest, type TestRunTarget } from "./test-run-target";
-import { type CaseResult, runSummary, testSuiteRunView, type TestSuiteRunView } from "./read-test-runs";
-import { settlePromotions } from "../releases/settle-promotions";
-import { emitWebhookEvents } from "../webhooks/events";
+import { findTestSuite, insertTestSuiteRun, type TestSuiteRow, type TestSuiteRunRow } from "./test-suite-repository";
 
 /** Cases run this many at a time: enough to overlap model latency, few enough for a Worker's connection limit. */
 const CASE_CONCURRENCY = 4;
@@ -166,7 +167,17 @@ function qualitySamples(deps: Deps, workspaceId: string, target: TestRunTarget, 
   );
   if (scores.length === 0) return [];
   const sum = scores.reduce((total, score) => total + score, 0);
-  return [addQualitySamples(deps.db, { workspaceId, environmentId: subject.environmentId, deploymentId: subject.deploymentId, releaseId: subject.releaseId, at: deps.now().getTime(), sum, count: scores.length })];
+  return [
+    addQualitySamples(deps.db, {
+      workspaceId,
+      environmentId: subject.environmentId,
+      deploymentId: subject.deploymentId,
+      releaseId: subject.releaseId,
+      at: deps.now().getTime(),
+      sum,
+      count: scores.length,
+    }),
+  ];
 }
 
 /**
@@ -178,6 +189,6 @@ async function settleWaitingPromotions(deps: Deps, workspaceId: string, releaseI
   try {
     await settlePromotions(deps, { workspaceId, releaseId });
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", request_id: deps.requestId, message: "settling promotions after a test run failed", error: String(error) }));
+    log.error("settling promotions after a test run failed", { request_id: deps.requestId, error });
   }
 }

@@ -6,12 +6,18 @@ export type SandboxRow = typeof sandboxes.$inferSelect;
 export type SandboxRevisionRow = typeof sandboxRevisions.$inferSelect;
 
 export async function findSandbox(db: Database, workspaceId: string, id: string) {
-  const [row] = await db.select().from(sandboxes).where(and(eq(sandboxes.workspaceId, workspaceId), eq(sandboxes.id, id)));
+  const [row] = await db
+    .select()
+    .from(sandboxes)
+    .where(and(eq(sandboxes.workspaceId, workspaceId), eq(sandboxes.id, id)));
   return row ?? null;
 }
 
 export async function findSandboxByName(db: Database, workspaceId: string, name: string) {
-  const [row] = await db.select().from(sandboxes).where(and(eq(sandboxes.workspaceId, workspaceId), eq(sandboxes.name, name)));
+  const [row] = await db
+    .select()
+    .from(sandboxes)
+    .where(and(eq(sandboxes.workspaceId, workspaceId), eq(sandboxes.name, name)));
   return row ?? null;
 }
 

@@ -1,21 +1,12 @@
+import { actorOf, commitWithAudit } from "../audit/audit-log";
 import type { Deps, Principal } from "../context";
-import type { Scenario } from "../db/schema";
 import { isUniqueViolation } from "../db/d1-errors";
+import type { Scenario } from "../db/schema";
 import { decodeCursor, toPage } from "../lib/pagination";
 import type { FieldIssue } from "../lib/problem";
 import { fail, ok, type Result } from "../lib/result";
-import {
-  findSandbox,
-  findSandboxByName,
-  findSandboxRevision,
-  insertSandbox,
-  insertSandboxRevision,
-  listSandboxes,
-  type SandboxRow,
-  updateSandboxFrom,
-} from "./sandbox-repository";
 import { contentHash, type Spec, type SpecKind, validateSpec } from "../specs/validate-spec";
-import { actorOf, commitWithAudit } from "../audit/audit-log";
+import { findSandbox, findSandboxByName, findSandboxRevision, insertSandbox, insertSandboxRevision, listSandboxes, type SandboxRow, updateSandboxFrom } from "./sandbox-repository";
 
 /**
  * Sandboxes are drafts, shared by every environment of the workspace: any
@@ -23,7 +14,9 @@ import { actorOf, commitWithAudit } from "../audit/audit-log";
  * somewhere may edit them. Every save is a new numbered revision.
  */
 
-export function sandboxView(row: Pick<SandboxRow, "id" | "name" | "kind" | "revision" | "spec" | "scenarios" | "deploymentId" | "createdAt" | "createdBy" | "updatedAt" | "updatedBy">) {
+export function sandboxView(
+  row: Pick<SandboxRow, "id" | "name" | "kind" | "revision" | "spec" | "scenarios" | "deploymentId" | "createdAt" | "createdBy" | "updatedAt" | "updatedBy">,
+) {
   return {
     id: row.id,
     name: row.name,
@@ -97,10 +90,7 @@ export async function createSandbox(
     await commitWithAudit(
       deps,
       principal.workspaceId,
-      [
-        insertSandbox(deps.db, row),
-        insertSandboxRevision(deps.db, { ...revisionOf(row), contentHash: await contentHash(spec.value) }),
-      ],
+      [insertSandbox(deps.db, row), insertSandboxRevision(deps.db, { ...revisionOf(row), contentHash: await contentHash(spec.value) })],
       { actor: actorOf(principal), action: "sandbox.created", targetType: "sandbox", targetId: row.id, environmentId: null, before: null, after: sandboxView(row) },
     );
   } catch (error) {

@@ -1,17 +1,17 @@
+import { requireScope } from "../access/permissions";
 import type { Deps, Principal } from "../context";
+import type { EnvironmentConfig } from "../edge/keys";
+import { findEnvironmentById } from "../environments/repository";
+import { environmentConfig, invokeEnvironment } from "../invoke/invoke-environment";
 import type { FieldIssue } from "../lib/problem";
 import { fail, ok, type Result } from "../lib/result";
 import { findDeployment } from "../releases/deployment-repository";
-import { findEnvironmentById } from "../environments/repository";
-import { findSandbox, findSandboxRevision } from "./sandbox-repository";
+import { findReadableRelease } from "../releases/read-releases";
 import { bindInputs, typedInputs } from "../runtime/inputs";
 import type { InputVariable } from "../specs/prompt-spec";
 import type { TestCase } from "../specs/test-case-spec";
 import type { Spec } from "../specs/validate-spec";
-import { requireScope } from "../access/permissions";
-import type { EnvironmentConfig } from "../edge/keys";
-import { environmentConfig, invokeEnvironment } from "../invoke/invoke-environment";
-import { findReadableRelease } from "../releases/read-releases";
+import { findSandbox, findSandboxRevision } from "./sandbox-repository";
 
 /** What a test-suite run is asked to test: a release, or a sandbox's draft run in an environment. */
 export interface TestRunRequest {
@@ -57,7 +57,8 @@ export async function resolveTestRunTarget(deps: Deps, principal: Principal, req
   if (issues.length) return fail("VALIDATION_FAILED", issues.map((i) => i.message).join("; "), issues);
   if (request.release_id !== undefined) {
     const release = await findReadableRelease(deps, principal, request.release_id);
-    if (!release.ok) return fail(release.error.code, release.error.detail, release.error.code === "NOT_FOUND" ? [{ path: "body.release_id", message: "Unknown release" }] : undefined);
+    if (!release.ok)
+      return fail(release.error.code, release.error.detail, release.error.code === "NOT_FOUND" ? [{ path: "body.release_id", message: "Unknown release" }] : undefined);
     const access = requireScope(principal, "execute", release.value.environmentId);
     if (!access.ok) return access;
     const [deployment, environment] = await Promise.all([

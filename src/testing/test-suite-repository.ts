@@ -6,12 +6,18 @@ export type TestSuiteRow = typeof testSuites.$inferSelect;
 export type TestSuiteRunRow = typeof testSuiteRuns.$inferSelect;
 
 export async function findTestSuite(db: Database, workspaceId: string, id: string) {
-  const [row] = await db.select().from(testSuites).where(and(eq(testSuites.workspaceId, workspaceId), eq(testSuites.id, id)));
+  const [row] = await db
+    .select()
+    .from(testSuites)
+    .where(and(eq(testSuites.workspaceId, workspaceId), eq(testSuites.id, id)));
   return row ?? null;
 }
 
 export async function findTestSuiteByName(db: Database, workspaceId: string, name: string) {
-  const [row] = await db.select().from(testSuites).where(and(eq(testSuites.workspaceId, workspaceId), eq(testSuites.name, name)));
+  const [row] = await db
+    .select()
+    .from(testSuites)
+    .where(and(eq(testSuites.workspaceId, workspaceId), eq(testSuites.name, name)));
   return row ?? null;
 }
 
@@ -48,7 +54,10 @@ export function insertTestSuiteRun(db: Database, row: TestSuiteRunRow) {
 }
 
 export async function findTestSuiteRun(db: Database, workspaceId: string, id: string) {
-  const [row] = await db.select().from(testSuiteRuns).where(and(eq(testSuiteRuns.workspaceId, workspaceId), eq(testSuiteRuns.id, id)));
+  const [row] = await db
+    .select()
+    .from(testSuiteRuns)
+    .where(and(eq(testSuiteRuns.workspaceId, workspaceId), eq(testSuiteRuns.id, id)));
   return row ?? null;
 }
 
@@ -85,12 +94,7 @@ export async function latestCompletedRun(db: Database, workspaceId: string, test
     .select()
     .from(testSuiteRuns)
     .where(
-      and(
-        eq(testSuiteRuns.workspaceId, workspaceId),
-        eq(testSuiteRuns.testSuiteId, testSuiteId),
-        eq(testSuiteRuns.releaseId, releaseId),
-        eq(testSuiteRuns.status, "completed"),
-      ),
+      and(eq(testSuiteRuns.workspaceId, workspaceId), eq(testSuiteRuns.testSuiteId, testSuiteId), eq(testSuiteRuns.releaseId, releaseId), eq(testSuiteRuns.status, "completed")),
     )
     .orderBy(desc(testSuiteRuns.createdAt), desc(testSuiteRuns.id))
     .limit(1);

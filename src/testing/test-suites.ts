@@ -1,19 +1,11 @@
+import { actorOf, commitWithAudit } from "../audit/audit-log";
 import type { Deps, Principal } from "../context";
 import { guard } from "../db/batch";
 import { isGuardViolation, isUniqueViolation } from "../db/d1-errors";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
-import {
-  findTestSuite,
-  findTestSuiteByName,
-  insertTestSuite,
-  listTestSuites,
-  testSuiteAtRevision,
-  type TestSuiteRow,
-  updateTestSuiteFrom,
-} from "./test-suite-repository";
 import { caseIssues, type TestCase, type TestCaseInput } from "../specs/test-case-spec";
-import { actorOf, commitWithAudit } from "../audit/audit-log";
+import { findTestSuite, findTestSuiteByName, insertTestSuite, listTestSuites, type TestSuiteRow, testSuiteAtRevision, updateTestSuiteFrom } from "./test-suite-repository";
 
 /**
  * Test suites are shared by every environment of the workspace, like
@@ -131,7 +123,15 @@ export async function updateTestSuite(
       deps,
       principal.workspaceId,
       [guard(deps.db, principal.workspaceId, testSuiteAtRevision(principal.workspaceId, id, current.revision)), updateTestSuiteFrom(deps.db, current.revision, next)],
-      { actor: actorOf(principal), action: "test_suite.updated", targetType: "test_suite", targetId: id, environmentId: null, before: testSuiteView(current), after: testSuiteView(next) },
+      {
+        actor: actorOf(principal),
+        action: "test_suite.updated",
+        targetType: "test_suite",
+        targetId: id,
+        environmentId: null,
+        before: testSuiteView(current),
+        after: testSuiteView(next),
+      },
     );
   } catch (error) {
     if (isUniqueViolation(error, NAME_INDEX)) return nameTaken(next.name);

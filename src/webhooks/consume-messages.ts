@@ -1,9 +1,12 @@
 import type { Config } from "../config";
-import type { EventQueue, QueueMessage, WebhookDeliverMessage, WebhookEventMessage } from "../queue/messages";
 import type { Write } from "../db/batch";
 import type { Database } from "../db/client";
 import type { IdGenerator } from "../lib/ids";
+import { log } from "../lib/log";
 import { openSecretBox } from "../lib/secret-box";
+import type { EventQueue, QueueMessage, WebhookDeliverMessage, WebhookEventMessage } from "../queue/messages";
+import { afterAttempt, attemptDelivery, retryDelaySeconds } from "./delivery";
+import { ALL_EVENTS } from "./event-types";
 import {
   abandonDelivery,
   findDeliveriesWithWebhooks,
@@ -14,8 +17,6 @@ import {
   type WebhookDeliveryRow,
   type WebhookRow,
 } from "./repository";
-import { afterAttempt, attemptDelivery, retryDelaySeconds } from "./delivery";
-import { ALL_EVENTS } from "./event-types";
 import { webhookSecretBinding } from "./webhooks";
 
 /** What the webhook half of the consumer touches; handed in so tests can run it directly. */
@@ -44,10 +45,7 @@ export function isWebhookMessage(body: QueueMessage): body is WebhookEventMessag
 export async function consumeWebhookMessages(deps: WebhookQueueDeps, messages: Message<QueueMessage>[]): Promise<void> {
   const events = messages.filter((m): m is Message<WebhookEventMessage> => m.body.type === "webhook.event");
   const deliveries = messages.filter((m): m is Message<WebhookDeliverMessage> => m.body.type === "webhook.deliver");
-  await Promise.all([
-    guarded(events, () => fanOut(deps, events)),
-    guarded(deliveries, () => deliver(deps, deliveries)),
-  ]);
+  await Promise.all([guarded(events, () => fanOut(deps, events)), guarded(deliveries, () => deliver(deps, deliveries))]);
 }
 
 async function guarded(messages: Message<QueueMessage>[], work: () => Promise<void>) {
@@ -55,7 +53,7 @@ async function guarded(messages: Message<QueueMessage>[], work: () => Promise<vo
   try {
     await work();
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", message: "webhook messages failed; retrying them", count: messages.length, error: String(error) }));
+    log.error("webhook messages failed; retrying them", { count: messages.length, error });
     for (const m of messages) m.retry();
   }
 }
@@ -104,7 +102,10 @@ async function fanOut(deps: WebhookQueueDeps, messages: Message<WebhookEventMess
   const redelivered = messages.filter((m) => m.attempts > 1).map((m) => listUnattemptedDeliveries(deps.db, m.body.workspace_id, m.body.event.id));
   const leftBehind = (await Promise.all(redelivered)).flat();
   const toSend = new Map([...inserted, ...leftBehind].map((d) => [d.id, d]));
-  await sendAll(deps.events, [...toSend.values()].map((d) => ({ type: "webhook.deliver", workspace_id: d.workspaceId, delivery_id: d.id, round_start: 0 })));
+  await sendAll(
+    deps.events,
+    [...toSend.values()].map((d) => ({ type: "webhook.deliver", workspace_id: d.workspaceId, delivery_id: d.id, round_start: 0 })),
+  );
   for (const m of messages) m.ack();
 }
 
@@ -136,7 +137,7 @@ async function deliver(deps: WebhookQueueDeps, messages: Message<WebhookDeliverM
     messages.map(async (message) => {
       const row = found.get(message.body.delivery_id);
       // Gone (its webhook was deleted), already ended, or a duplicate message within this batch.
-      if (!row || row.delivery.status !== "pending" || seen.has(row.delivery.id)) return settle.push(() => message.ack());
+      if (row?.delivery.status !== "pending" || seen.has(row.delivery.id)) return settle.push(() => message.ack());
       seen.add(row.delivery.id);
       const { delivery, webhook } = row;
       if (!webhook.active) {
@@ -152,7 +153,7 @@ async function deliver(deps: WebhookQueueDeps, messages: Message<WebhookDeliverM
         settle.push(() => (outcome.retryInSeconds === null ? message.ack() : message.retry({ delaySeconds: outcome.retryInSeconds })));
       } catch (error) {
         // Not the receiver's fault (the secret would not open): retry later without counting an attempt.
-        console.error(JSON.stringify({ level: "error", message: "webhook delivery could not be attempted", delivery_id: delivery.id, error: String(error) }));
+        log.error("webhook delivery could not be attempted", { delivery_id: delivery.id, error });
         settle.push(() => message.retry({ delaySeconds: retryDelaySecondsFor(deps, 1) }));
       }
     }),

@@ -1,5 +1,5 @@
-import { webhookHeaders } from "./signature";
 import type { DeliveryAttempt, WebhookDeliveryRow } from "./repository";
+import { webhookHeaders } from "./signature";
 
 /** Attempts per round (the first delivery, or a manual redelivery) before a delivery is marked failed. */
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -33,7 +33,12 @@ export function retryDelaySeconds(failedAttempts: number, baseSeconds: number): 
  * signed body only ever reaches the URL the administrator registered.
  * Never throws: every outcome becomes an attempt record.
  */
-export async function attemptDelivery(url: string, secret: string, delivery: Pick<WebhookDeliveryRow, "eventId" | "payload">, now: () => Date): Promise<DeliveryAttempt & { ok: boolean }> {
+export async function attemptDelivery(
+  url: string,
+  secret: string,
+  delivery: Pick<WebhookDeliveryRow, "eventId" | "payload">,
+  now: () => Date,
+): Promise<DeliveryAttempt & { ok: boolean }> {
   const started = now();
   const headers = await webhookHeaders(secret, delivery.eventId, Math.floor(started.getTime() / 1000), delivery.payload);
   const record = (status: number | null, error: string | null) => ({

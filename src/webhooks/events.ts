@@ -1,8 +1,10 @@
 import type { Deps } from "../context";
+import { BoundedMap } from "../lib/bounded-map";
+import { log } from "../lib/log";
 import type { WebhookEventMessage } from "../queue/messages";
-import type { WebhookEventPayload, WebhookEventType } from "./event-types";
 import type { CommandOutcome } from "../releases/release-commands";
 import { environmentNames, promotionRequestView, releaseView } from "../releases/views";
+import type { WebhookEventPayload, WebhookEventType } from "./event-types";
 
 /** An event as its producer describes it, before it gets its id and time. */
 export interface WebhookEventInput {
@@ -31,24 +33,26 @@ const SEND_BATCH_LIMIT = 100;
  * }]);
  */
 export async function emitWebhookEvents(deps: EmitDeps, inputs: WebhookEventInput[]): Promise<WebhookEventPayload[]> {
-  const messages = inputs.map((input): WebhookEventMessage => ({
-    type: "webhook.event",
-    workspace_id: input.workspaceId,
-    environment_id: input.environment.id,
-    event: {
-      id: deps.newId("webhookEvent"),
-      type: input.type,
-      created_at: deps.now().toISOString(),
+  const messages = inputs.map(
+    (input): WebhookEventMessage => ({
+      type: "webhook.event",
       workspace_id: input.workspaceId,
-      environment: input.environment.name,
-      data: input.data,
-    },
-  }));
+      environment_id: input.environment.id,
+      event: {
+        id: deps.newId("webhookEvent"),
+        type: input.type,
+        created_at: deps.now().toISOString(),
+        workspace_id: input.workspaceId,
+        environment: input.environment.name,
+        data: input.data,
+      },
+    }),
+  );
   try {
     for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) await deps.events.sendBatch(messages.slice(i, i + SEND_BATCH_LIMIT).map((body) => ({ body })));
   } catch (error) {
     const events = messages.map((m) => ({ id: m.event.id, type: m.event.type }));
-    console.error(JSON.stringify({ level: "error", message: "webhook events could not be queued", events, error: String(error) }));
+    log.error("webhook events could not be queued", { events, error });
     return [];
   }
   return messages.map((m) => m.event);
@@ -59,16 +63,12 @@ export async function emitWebhookEvents(deps: EmitDeps, inputs: WebhookEventInpu
  * an id is never reused, so an entry cannot go stale. Saves a D1 read per
  * command on the coordinator's path.
  */
-const knownNames = new Map<string, string>();
-const MAX_KNOWN_NAMES = 1_000;
+const knownNames = new BoundedMap<string, string>(1_000);
 
-async function namesOf(db: Deps["db"], workspaceId: string, environmentIds: string[]): Promise<Map<string, string>> {
+async function namesOf(db: Deps["db"], workspaceId: string, environmentIds: string[]): Promise<Pick<Map<string, string>, "get">> {
   if (environmentIds.every((id) => knownNames.has(id))) return knownNames;
   const fresh = await environmentNames(db, workspaceId);
-  for (const [id, name] of fresh) {
-    if (knownNames.size >= MAX_KNOWN_NAMES) knownNames.delete(knownNames.keys().next().value!);
-    knownNames.set(id, name);
-  }
+  for (const [id, name] of fresh) knownNames.set(id, name);
   return fresh;
 }
 
@@ -104,11 +104,22 @@ export async function commandEvents(db: Deps["db"], workspaceId: string, action:
   const createsReleases = action === "release.deployed" || releaseEvent !== undefined;
   if (!createsReleases && !promotionRequestEvent) return [];
 
-  const names = await namesOf(db, workspaceId, [...outcome.releases, ...outcome.promotionRequests].map((r) => r.environmentId));
+  const names = await namesOf(
+    db,
+    workspaceId,
+    [...outcome.releases, ...outcome.promotionRequests].map((r) => r.environmentId),
+  );
   const environment = (id: string) => ({ id, name: names.get(id) ?? "" });
   const deployment = { id: outcome.deployment.id, name: outcome.deployment.name, kind: outcome.deployment.kind };
   const releases = new Map(
-    outcome.releases.map((r) => [r.id, releaseView(r, environment(r.environmentId).name, outcome.tags.filter((t) => t.releaseId === r.id).map((t) => t.name))]),
+    outcome.releases.map((r) => [
+      r.id,
+      releaseView(
+        r,
+        environment(r.environmentId).name,
+        outcome.tags.filter((t) => t.releaseId === r.id).map((t) => t.name),
+      ),
+    ]),
   );
   const events: WebhookEventInput[] = [];
   if (promotionRequestEvent) {
@@ -137,7 +148,7 @@ export async function emitCommandEvents(deps: EmitDeps & Pick<Deps, "db">, works
   try {
     events = await commandEvents(deps.db, workspaceId, action, outcome);
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", message: "webhook events could not be built", action, deployment_id: outcome.deployment.id, error: String(error) }));
+    log.error("webhook events could not be built", { action, deployment_id: outcome.deployment.id, error });
     return;
   }
   if (events.length > 0) await emitWebhookEvents(deps, events);

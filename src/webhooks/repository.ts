@@ -7,7 +7,10 @@ export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type DeliveryAttempt = WebhookDeliveryRow["attempts"][number];
 
 export async function findWebhook(db: Database, workspaceId: string, id: string): Promise<WebhookRow | null> {
-  const [row] = await db.select().from(webhooks).where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)));
+  const [row] = await db
+    .select()
+    .from(webhooks)
+    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, id)));
   return row ?? null;
 }
 
@@ -23,13 +26,7 @@ export function listWebhooks(db: Database, filter: WebhookFilter) {
   return db
     .select()
     .from(webhooks)
-    .where(
-      and(
-        eq(webhooks.workspaceId, filter.workspaceId),
-        eq(webhooks.environmentId, filter.environmentId),
-        filter.beforeId ? lt(webhooks.id, filter.beforeId) : undefined,
-      ),
-    )
+    .where(and(eq(webhooks.workspaceId, filter.workspaceId), eq(webhooks.environmentId, filter.environmentId), filter.beforeId ? lt(webhooks.id, filter.beforeId) : undefined))
     .orderBy(desc(webhooks.id))
     .limit(filter.limit);
 }
@@ -145,13 +142,7 @@ export function listDeliveries(db: Database, filter: DeliveryFilter) {
  * The append happens in SQL, so two racing attempts cannot drop each
  * other's record; a delivery that already ended is left untouched.
  */
-export function recordAttempt(
-  db: Database,
-  workspaceId: string,
-  id: string,
-  attempt: DeliveryAttempt,
-  next: Pick<WebhookDeliveryRow, "status" | "nextAttemptAt" | "deliveredAt">,
-) {
+export function recordAttempt(db: Database, workspaceId: string, id: string, attempt: DeliveryAttempt, next: Pick<WebhookDeliveryRow, "status" | "nextAttemptAt" | "deliveredAt">) {
   return db
     .update(webhookDeliveries)
     .set({

@@ -1,12 +1,15 @@
+import { authorize, requireScope, resolveEnvironment } from "../access/permissions";
+import { actorOf, commitWithAudit } from "../audit/audit-log";
 import type { Deps, Principal } from "../context";
 import { guard } from "../db/batch";
 import { isGuardViolation } from "../db/d1-errors";
+import type { EnvironmentRow } from "../environments/repository";
+import { findEnvironmentById } from "../environments/repository";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
 import { openSecretBox } from "../lib/secret-box";
-import { generateWebhookSecret } from "./signature";
-import type { EnvironmentRow } from "../environments/repository";
-import { findEnvironmentById } from "../environments/repository";
+import type { WebhookDeliverMessage } from "../queue/messages";
+import { ALL_EVENTS } from "./event-types";
 import {
   deleteWebhook,
   deliveryHasEnded,
@@ -20,10 +23,7 @@ import {
   type WebhookDeliveryRow,
   type WebhookRow,
 } from "./repository";
-import { canSee, requireScope, resolveEnvironment } from "../access/permissions";
-import { actorOf, commitWithAudit } from "../audit/audit-log";
-import type { WebhookDeliverMessage } from "../queue/messages";
-import { ALL_EVENTS } from "./event-types";
+import { generateWebhookSecret } from "./signature";
 
 /**
  * Per-environment webhooks: administered with `admin` in their environment.
@@ -84,11 +84,12 @@ async function adminEnvironment(deps: Deps, principal: Principal, requestedName:
 
 /** A webhook the principal administers, with its environment; 404 for anything it cannot see. */
 async function administeredWebhook(deps: Deps, principal: Principal, id: string): Promise<Result<{ row: WebhookRow; environment: EnvironmentRow }>> {
-  const row = await findWebhook(deps.db, principal.workspaceId, id);
-  const environment = row && canSee(principal, row.environmentId) ? await findEnvironmentById(deps.db, principal.workspaceId, row.environmentId) : null;
-  if (!row || !environment) return fail("NOT_FOUND", `No webhook with id "${id}"`);
-  const access = requireScope(principal, "admin", row.environmentId);
-  return access.ok ? ok({ row, environment }) : access;
+  const found = authorize(principal, await findWebhook(deps.db, principal.workspaceId, id), "admin", `No webhook with id "${id}"`);
+  if (!found.ok) return found;
+  const row = found.value;
+  // Deleting an environment deletes its webhooks in the same batch, so this misses only during that delete.
+  const environment = await findEnvironmentById(deps.db, principal.workspaceId, row.environmentId);
+  return environment ? ok({ row, environment }) : fail("NOT_FOUND", `No webhook with id "${id}"`);
 }
 
 /** Creates a webhook in the environment the request acts in; the one response that carries its secret. */
@@ -132,7 +133,14 @@ export async function listWebhooksFor(deps: Deps, principal: Principal, query: {
   const env = await adminEnvironment(deps, principal, query.environment);
   if (!env.ok) return env;
   const rows = await listWebhooks(deps.db, { workspaceId: principal.workspaceId, environmentId: env.value.id, beforeId: before.value, limit: query.limit + 1 });
-  return ok(toPage(rows, query.limit, (r) => r.id, (r) => webhookView(r, env.value.name)));
+  return ok(
+    toPage(
+      rows,
+      query.limit,
+      (r) => r.id,
+      (r) => webhookView(r, env.value.name),
+    ),
+  );
 }
 
 /** A webhook, without its secret. */

@@ -1,12 +1,12 @@
-import type { Deps } from "../context";
-import { insertApiKey } from "../access/repository";
-import { insertEnvironment } from "../environments/repository";
-import { insertWorkspace, type WorkspaceRow } from "./repository";
 import { apiKeyView, type IssuedApiKey, issueKey } from "../access/api-keys";
+import { insertApiKey } from "../access/repository";
 import { commitWithAudit } from "../audit/audit-log";
-import { type EnvironmentView, environmentView, newEnvironmentRow } from "../environments/environments";
+import type { Deps } from "../context";
 import { publishEnvironment } from "../edge/environment-sync";
 import { toCachedKey, writeCachedKey } from "../edge/key-entries";
+import { type EnvironmentView, environmentView, newEnvironmentRow } from "../environments/environments";
+import { insertEnvironment } from "../environments/repository";
+import { insertWorkspace, type WorkspaceRow } from "./repository";
 
 /** Every workspace starts with these; production is protected. */
 const DEFAULT_ENVIRONMENTS = [
@@ -43,20 +43,15 @@ export async function bootstrapWorkspace(deps: Deps, name: string): Promise<Boot
     environments: environments.map(environmentView),
     api_key: { ...apiKeyView(key), key: token },
   };
-  await commitWithAudit(
-    deps,
-    workspace.id,
-    [insertWorkspace(deps.db, workspace), ...environments.map((env) => insertEnvironment(deps.db, env)), insertApiKey(deps.db, keyRow)],
-    {
-      actor: { type: "bootstrap" },
-      action: "workspace.created",
-      targetType: "workspace",
-      targetId: workspace.id,
-      environmentId: null,
-      before: null,
-      after: { workspace: created.workspace, environments: created.environments, api_key: apiKeyView(key) },
-    },
-  );
+  await commitWithAudit(deps, workspace.id, [insertWorkspace(deps.db, workspace), ...environments.map((env) => insertEnvironment(deps.db, env)), insertApiKey(deps.db, keyRow)], {
+    actor: { type: "bootstrap" },
+    action: "workspace.created",
+    targetType: "workspace",
+    targetId: workspace.id,
+    environmentId: null,
+    before: null,
+    after: { workspace: created.workspace, environments: created.environments, api_key: apiKeyView(key) },
+  });
   await Promise.all([writeCachedKey(deps, key.keyHash, toCachedKey(key)), ...environments.map((env) => publishEnvironment(deps, workspace.id, env.id))]);
   return created;
 }

@@ -162,11 +162,7 @@ describe("API key lifecycle", () => {
 
     const before = await storageSnapshot();
     expectProblem(await call("/v1/api-keys", { key: stagingAdmin.key, body: { name: "y", scopes: ["admin"] } }), 403, "INSUFFICIENT_SCOPE");
-    expectProblem(
-      await call("/v1/api-keys", { key: stagingAdmin.key, body: { name: "y", environment: "production", scopes: ["read"] } }),
-      404,
-      "NOT_FOUND",
-    );
+    expectProblem(await call("/v1/api-keys", { key: stagingAdmin.key, body: { name: "y", environment: "production", scopes: ["read"] } }), 404, "NOT_FOUND");
     expect(await storageSnapshot()).toEqual(before);
   });
 });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
 import { VellumClient } from "vellum-ai";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { chunkText } from "../../src/documents/document-indexes";
 import { mockNetwork } from "../execute/upstream";
 import { call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "../harness";
@@ -44,7 +44,10 @@ describe("document indexes", () => {
     ]);
     const key = (await ws.key({ environment: "staging", scopes: ["execute"] })).key;
     const ranked = await search(key, { query: "revert production release" });
-    expect(ranked.body.results[0]).toMatchObject({ document: { label: "Reverts", external_id: "d2", metadata: { topic: "lifecycle" } }, keywords: ["revert", "production", "release"] });
+    expect(ranked.body.results[0]).toMatchObject({
+      document: { label: "Reverts", external_id: "d2", metadata: { topic: "lifecycle" } },
+      keywords: ["revert", "production", "release"],
+    });
     expect(ranked.body.results[0].score).toBeGreaterThan(ranked.body.results[1].score);
 
     const byExternalId = await search(key, { query: "production", options: { filters: { external_ids: ["d1"] } } });
@@ -66,7 +69,10 @@ describe("document indexes", () => {
       },
     });
     expect(byMetadata.body.results.map((r: { document: { external_id: string } }) => r.document.external_id)).toEqual(["d1"]);
-    const legacy = await search(key, { query: "environment", options: { filters: { metadata: { combinator: "and", negated: false, rules: [{ field: "topic", operator: "=", value: "security" }] } } } });
+    const legacy = await search(key, {
+      query: "environment",
+      options: { filters: { metadata: { combinator: "and", negated: false, rules: [{ field: "topic", operator: "=", value: "security" }] } } },
+    });
     expect(legacy.body.results.map((r: { document: { external_id: string } }) => r.document.external_id)).toEqual(["d3"]);
     expectProblem(await search(key, { query: "x", options: { filters: { metadata: { operator: "=" } } } }), 400);
   });
@@ -115,7 +121,10 @@ describe("document indexes", () => {
     mockNetwork();
     const ws = await createWorkspace();
     await index(ws, "staging", [{ title: "Refunds", text: "Refunds take 14 days.", external_id: "r1" }]);
-    const client = new VellumClient({ apiKey: (await ws.key({ environment: "staging", scopes: ["execute"] })).key, environment: { default: SERVER, predict: SERVER, documents: SERVER } });
+    const client = new VellumClient({
+      apiKey: (await ws.key({ environment: "staging", scopes: ["execute"] })).key,
+      environment: { default: SERVER, predict: SERVER, documents: SERVER },
+    });
     const res = await client.search({ indexName: "faq", query: "how long do refunds take", options: { limit: 3 } });
     expect(res.results[0]).toMatchObject({ text: "Refunds take 14 days.", document: { label: "Refunds", externalId: "r1" } });
   });
@@ -125,7 +134,9 @@ describe("document indexes", () => {
     await call("/v1/environments", { key: ws.adminKey, body: { name: "qa" } });
     await index(ws, "qa", [{ title: "T", text: "Some text." }]);
     expect((await call("/v1/environments/qa", { key: ws.adminKey, method: "DELETE" })).status).toBe(200);
-    const left = await env.DB.prepare("SELECT (SELECT COUNT(*) FROM document_indexes WHERE workspace_id = ?1) + (SELECT COUNT(*) FROM documents WHERE workspace_id = ?1) AS n").bind(ws.id).first<{ n: number }>();
+    const left = await env.DB.prepare("SELECT (SELECT COUNT(*) FROM document_indexes WHERE workspace_id = ?1) + (SELECT COUNT(*) FROM documents WHERE workspace_id = ?1) AS n")
+      .bind(ws.id)
+      .first<{ n: number }>();
     expect(left?.n).toBe(0);
   });
 });

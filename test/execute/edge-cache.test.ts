@@ -78,7 +78,9 @@ describe("the invoke path's cache of what changes in KV", () => {
     expect(change.ms).toBeGreaterThanOrEqual(BOUND_MS);
     expect((await app.call("/v1/execute-prompt", { key, body: ask })).body.outputs[0].value).toBe("Hello q");
 
-    const keyId = (await app.call("/v1/api-keys", { key: ws.adminKey })).body.data.find((k: { environment: string | null; scopes: string[] }) => k.environment === "staging" && k.scopes.join() === "execute").id;
+    const keyId = (await app.call("/v1/api-keys", { key: ws.adminKey })).body.data.find(
+      (k: { environment: string | null; scopes: string[] }) => k.environment === "staging" && k.scopes.join() === "execute",
+    ).id;
     const revoke = await timed(app.call(`/v1/api-keys/${keyId}`, { method: "DELETE", key: ws.adminKey }));
     expect(revoke.result.status).toBe(200);
     expect(revoke.ms).toBeGreaterThanOrEqual(BOUND_MS);

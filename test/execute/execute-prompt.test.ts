@@ -5,7 +5,7 @@ import { createApp } from "../../src/app";
 import { sha256Hex } from "../../src/lib/crypto";
 import { call, createWorkspace, expectProblem } from "../harness";
 import { createSandbox, deploy, deployedWorkspace, promptSpec, saveSandbox } from "../lifecycle/fixtures";
-import { completion, executionsRecorded, mockNetwork, upstreamDeployment, UPSTREAM } from "./upstream";
+import { completion, executionsRecorded, mockNetwork, UPSTREAM, upstreamDeployment } from "./upstream";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -29,7 +29,13 @@ describe("execute-prompt", () => {
       state: "FULFILLED",
       execution_id: expect.stringMatching(/^exe_/),
       outputs: [{ type: "STRING", value: "What is Stagecraft?" }],
-      meta: { model_name: "echo", deployment_release_tag: "LATEST", finish_reason: "STOP", usage: { input_token_count: expect.any(Number), output_token_count: 5 }, cost: { value: 0, unit: "USD" } },
+      meta: {
+        model_name: "echo",
+        deployment_release_tag: "LATEST",
+        finish_reason: "STOP",
+        usage: { input_token_count: expect.any(Number), output_token_count: 5 },
+        cost: { value: 0, unit: "USD" },
+      },
       release: { id: staging.id, version: 1, environment: "staging" },
     });
     expect(res.headers.get("x-release-id")).toBe(staging.id);
@@ -38,7 +44,14 @@ describe("execute-prompt", () => {
     const [recorded] = await executionsRecorded(ws.id, 1);
     const execution = await call(`/v1/executions/${res.body.execution_id}`, { key: (await ws.key({ environment: "staging", scopes: ["read"] })).key });
     expect(recorded?.id).toBe(res.body.execution_id);
-    expect(execution.body).toMatchObject({ status: "FULFILLED", release_id: staging.id, release_tag: "LATEST", external_id: "ext-1", metadata: { user: "u1" }, model: { provider: "echo", name: "echo" } });
+    expect(execution.body).toMatchObject({
+      status: "FULFILLED",
+      release_id: staging.id,
+      release_tag: "LATEST",
+      external_id: "ext-1",
+      metadata: { user: "u1" },
+      model: { provider: "echo", name: "echo" },
+    });
   });
 
   it("renders defaults and environment variables into the templates", async () => {
@@ -103,7 +116,16 @@ describe("execute-prompt", () => {
     const missing = expectProblem(await call("/v1/execute-prompt", { key, body: { prompt_deployment_name: "faq", inputs: [] } }), 400, "VALIDATION_FAILED");
     expect(missing.errors).toEqual([{ path: "body.inputs", message: 'Missing required input "question"' }]);
     const wrong = expectProblem(
-      await call("/v1/execute-prompt", { key, body: { prompt_deployment_name: "faq", inputs: [{ name: "question", type: "JSON", value: 1 }, { name: "extra", type: "STRING", value: "x" }] } }),
+      await call("/v1/execute-prompt", {
+        key,
+        body: {
+          prompt_deployment_name: "faq",
+          inputs: [
+            { name: "question", type: "JSON", value: 1 },
+            { name: "extra", type: "STRING", value: "x" },
+          ],
+        },
+      }),
       400,
     );
     expect(wrong.errors).toEqual([
@@ -152,7 +174,10 @@ describe("execute-prompt", () => {
     const release = await upstreamDeployment(ws);
     const calls = mockNetwork(() => completion("Paris."));
     const key = (await ws.key({ environment: "staging", scopes: ["execute"] })).key;
-    const res = await call("/v1/execute-prompt", { key, body: { prompt_deployment_name: "upstream-faq", inputs: [{ name: "question", type: "STRING", value: "Capital of France?" }] } });
+    const res = await call("/v1/execute-prompt", {
+      key,
+      body: { prompt_deployment_name: "upstream-faq", inputs: [{ name: "question", type: "STRING", value: "Capital of France?" }] },
+    });
     expect(res.body).toMatchObject({ state: "FULFILLED", outputs: [{ value: "Paris." }], meta: { usage: { input_token_count: 11, output_token_count: 7 } } });
     expect(res.body.meta.cost.value).toBeCloseTo((11 * 0.15 + 7 * 0.6) / 1_000_000, 12);
     expect(res.headers.get("x-release-id")).toBe(release.id);

@@ -48,7 +48,10 @@ describe("upstream faults become clean results, never a 500", () => {
     mockNetwork(() => sse([{ choices: [{ delta: { content: "Par" } }] }], { cut: true }));
     const res = await call("/v1/execute-prompt-stream", { key, body });
     expect(res.status).toBe(200);
-    const events = (res.body as string).trim().split("\n").map((line) => JSON.parse(line));
+    const events = (res.body as string)
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(events.map((e) => e.state)).toEqual(["INITIATED", "STREAMING", "REJECTED"]);
     expect(events[2].error.code).toBe("PROVIDER_ERROR");
     expect((await executionsRecorded(ws.id, 1))[0]).toMatchObject({ status: "REJECTED", error_code: "PROVIDER_ERROR" });
@@ -57,7 +60,10 @@ describe("upstream faults become clean results, never a 500", () => {
   it("a stream that ends without finishing is REJECTED; a complete one is FULFILLED with usage", async () => {
     const { key } = await setup();
     mockNetwork(() => sse([{ choices: [{ delta: { content: "Pa" } }] }]));
-    const cut = ((await call("/v1/execute-prompt-stream", { key, body })).body as string).trim().split("\n").map((l) => JSON.parse(l));
+    const cut = ((await call("/v1/execute-prompt-stream", { key, body })).body as string)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(cut.at(-1).state).toBe("REJECTED");
 
     vi.restoreAllMocks();
@@ -69,7 +75,10 @@ describe("upstream faults become clean results, never a 500", () => {
         "[DONE]",
       ]),
     );
-    const whole = ((await call("/v1/execute-prompt-stream", { key, body })).body as string).trim().split("\n").map((l) => JSON.parse(l));
+    const whole = ((await call("/v1/execute-prompt-stream", { key, body })).body as string)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(whole.map((e) => e.state)).toEqual(["INITIATED", "STREAMING", "STREAMING", "FULFILLED"]);
     expect(whole[3]).toMatchObject({ outputs: [{ type: "STRING", value: "Paris" }], meta: { usage: { input_token_count: 9, output_token_count: 2 }, finish_reason: "STOP" } });
   });
@@ -82,7 +91,11 @@ describe("upstream faults become clean results, never a 500", () => {
     expect(keyless.body.state).toBe("FULFILLED");
     expect(calls[0]!.headers.get("authorization")).toBeNull();
 
-    const spec = { input_variables: [{ key: "question", type: "STRING" }], model: { provider: "openai", name: "gpt-4o-mini" }, blocks: [{ role: "user", template: "{{ question }}" }] };
+    const spec = {
+      input_variables: [{ key: "question", type: "STRING" }],
+      model: { provider: "openai", name: "gpt-4o-mini" },
+      blocks: [{ role: "user", template: "{{ question }}" }],
+    };
     const sandbox = await createSandbox(ws, "openai-direct", spec);
     await call(`/v1/sandboxes/${sandbox.id}/deploy`, { key: ws.adminKey, body: { deployment_name: "openai-direct", environments: ["staging"] } });
     const res = await call("/v1/execute-prompt", { key, body: { ...body, prompt_deployment_name: "openai-direct" } });

@@ -81,7 +81,13 @@ describe("execution records", () => {
 
     const actuals = await call("/v1/submit-completion-actuals", {
       key,
-      body: { deployment_name: "faq", actuals: [{ external_id: "ticket-1", quality: 0.25, text: "better answer" }, { id: second.body.execution_id, quality: 1 }] },
+      body: {
+        deployment_name: "faq",
+        actuals: [
+          { external_id: "ticket-1", quality: 0.25, text: "better answer" },
+          { id: second.body.execution_id, quality: 1 },
+        ],
+      },
     });
     expect(actuals.status).toBe(200);
     const scored = await call(`/v1/executions/${first.body.execution_id}`, { key });

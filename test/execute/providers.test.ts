@@ -9,7 +9,14 @@ afterEach(() => {
 
 async function deployModel(model: Record<string, unknown>, secrets: Record<string, string>) {
   const ws = await createWorkspace();
-  const spec = { input_variables: [{ key: "q", type: "STRING" }], model, blocks: [{ role: "system", template: "Be kind." }, { role: "user", template: "{{ q }}" }] };
+  const spec = {
+    input_variables: [{ key: "q", type: "STRING" }],
+    model,
+    blocks: [
+      { role: "system", template: "Be kind." },
+      { role: "user", template: "{{ q }}" },
+    ],
+  };
   const sandbox = await createSandbox(ws, "m", spec);
   for (const [name, value] of Object.entries(secrets)) await call(`/v1/environments/staging/secrets/${name}`, { method: "PUT", key: ws.adminKey, body: { value } });
   await call(`/v1/sandboxes/${sandbox.id}/deploy`, { key: ws.adminKey, body: { deployment_name: "m", environments: ["staging"] } });
@@ -27,7 +34,11 @@ describe("providers", () => {
         : new Response("unexpected", { status: 500 }),
     );
     const res = await call("/v1/execute-prompt", { key, body });
-    expect(res.body).toMatchObject({ state: "FULFILLED", outputs: [{ value: "Hello!" }], meta: { finish_reason: "STOP", usage: { input_token_count: 12, output_token_count: 3 } } });
+    expect(res.body).toMatchObject({
+      state: "FULFILLED",
+      outputs: [{ value: "Hello!" }],
+      meta: { finish_reason: "STOP", usage: { input_token_count: 12, output_token_count: 3 } },
+    });
     expect(res.body.meta.cost.value).toBeCloseTo((12 * 0.8 + 3 * 4) / 1_000_000, 12);
     expect(calls[0]!.url).toBe(`${UPSTREAM}/messages`);
     expect(calls[0]!.headers.get("x-api-key")).toBe("ak-1");
@@ -43,8 +54,15 @@ describe("providers", () => {
         { type: "message_stop" },
       ]),
     );
-    const streamed = ((await call("/v1/execute-prompt-stream", { key, body })).body as string).trim().split("\n").map((l) => JSON.parse(l));
-    expect(streamed.at(-1)).toMatchObject({ state: "FULFILLED", outputs: [{ value: "Hello" }], meta: { finish_reason: "LENGTH", usage: { input_token_count: 12, output_token_count: 2 } } });
+    const streamed = ((await call("/v1/execute-prompt-stream", { key, body })).body as string)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(streamed.at(-1)).toMatchObject({
+      state: "FULFILLED",
+      outputs: [{ value: "Hello" }],
+      meta: { finish_reason: "LENGTH", usage: { input_token_count: 12, output_token_count: 2 } },
+    });
   });
 
   it("Workers AI: its OpenAI-compatible endpoint with the account's token", async () => {

@@ -11,7 +11,9 @@ const QUEUE_MESSAGE_LIMIT = 128 * 1024;
 
 describe("how execution records travel", () => {
   it("packs many records into few messages, in order, each within the queue's message limit", () => {
-    const small = Array.from({ length: 300 }, (_, i) => executionRecord({ workspace_id: "ws", environment_id: "env", started_at: i, inputs: [{ name: "q", type: "STRING", value: "x".repeat(100) }] }));
+    const small = Array.from({ length: 300 }, (_, i) =>
+      executionRecord({ workspace_id: "ws", environment_id: "env", started_at: i, inputs: [{ name: "q", type: "STRING", value: "x".repeat(100) }] }),
+    );
     const big = executionRecord({ workspace_id: "ws", environment_id: "env", started_at: 999, inputs: [{ name: "q", type: "STRING", value: "é".repeat(23_000) }] });
     // The worst case: every field at its limit, in characters that JSON escapes and V8 stores in two bytes.
     const worst = executionRecord({
@@ -30,6 +32,7 @@ describe("how execution records travel", () => {
     // 300 records of about 700 characters share a handful of messages rather than one each.
     expect(messages.length).toBeLessThanOrEqual(7);
     // V8 serialization stores a string of Latin-1 characters in a byte each, any other string in two bytes a character.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is Latin-1, control characters included, on purpose.
     const v8Bytes = (text: string) => text.length * (/[^\u0000-\u00ff]/.test(text) ? 2 : 1) + 8;
     for (const m of messages) expect(m.records.reduce((bytes, json) => bytes + v8Bytes(json), 64)).toBeLessThan(QUEUE_MESSAGE_LIMIT);
   });
@@ -92,7 +95,15 @@ describe("how execution records travel", () => {
       created_at: "2026-11-20T09:30:15.123Z",
     });
     const two = (await call(`/v1/executions/${rejected.id}`, { key })).body;
-    expect(two).toMatchObject({ status: "REJECTED", error: { code: "PROVIDER_ERROR", message: "The model provider answered HTTP 500" }, outputs: null, metadata: null, nodes: null, usage: null, cost_usd: null });
+    expect(two).toMatchObject({
+      status: "REJECTED",
+      error: { code: "PROVIDER_ERROR", message: "The model provider answered HTTP 500" },
+      outputs: null,
+      metadata: null,
+      nodes: null,
+      usage: null,
+      cost_usd: null,
+    });
 
     const rows = await env.DB.prepare("SELECT count(*) AS n FROM executions WHERE workspace_id = ?").bind(ws.id).first<{ n: number }>();
     expect(rows?.n).toBe(2);

@@ -36,9 +36,7 @@ it("50 promotes, reverts and tag moves at once: numbers 1..N, and D1, KV and the
 
   const created = responses.filter((_, i) => i % 3 !== 2).length;
   const total = seeded.length + created;
-  const { results: rows } = await env.DB.prepare(
-    "SELECT id, version FROM releases WHERE deployment_id = ? AND environment_id = ? ORDER BY version",
-  )
+  const { results: rows } = await env.DB.prepare("SELECT id, version FROM releases WHERE deployment_id = ? AND environment_id = ? ORDER BY version")
     .bind(deployment.id, production.id)
     .all<{ id: string; version: number }>();
   expect(rows.map((r) => r.version)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
@@ -58,9 +56,7 @@ it("50 promotes, reverts and tag moves at once: numbers 1..N, and D1, KV and the
 
   const history = await call(`/v1/deployments/${deployment.id}/releases?environment=production&limit=100`, { key: ws.adminKey });
   expect(history.body.data.map((r: { version: number }) => r.version)).toEqual(rows.map((r) => r.version).reverse());
-  const changes = await env.DB.prepare(
-    "SELECT COUNT(*) AS n FROM audit_events WHERE workspace_id = ? AND action IN ('release.promoted', 'release.reverted', 'release_tag.moved')",
-  )
+  const changes = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_events WHERE workspace_id = ? AND action IN ('release.promoted', 'release.reverted', 'release_tag.moved')")
     .bind(ws.id)
     .first<{ n: number }>();
   expect(changes?.n).toBe(seeded.length + 50);

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
+import type { ExecutionRecord } from "../../src/invoke/execution-record";
 import { latencyBucket } from "../../src/metrics/latency-buckets";
 import { addQualitySamples } from "../../src/metrics/rollup-repository";
-import type { ExecutionRecord } from "../../src/invoke/execution-record";
-import { call, createWorkspace, type TestWorkspace } from "../harness";
 import { executionsRecorded } from "../execute/upstream";
+import { call, createWorkspace, type TestWorkspace } from "../harness";
 import { createSandbox, deploy } from "../lifecycle/fixtures";
 import { at, deliver, EMPTY, executionRecord, metrics } from "./seed";
 
@@ -90,7 +90,13 @@ beforeAll(async () => {
   // Quality from completion actuals: e1 is first scored 1, then corrected to 0.5.
   const scored = await call("/v1/submit-completion-actuals", {
     key,
-    body: { actuals: [{ id: e.e1!.id, quality: 1 }, { id: e.e4!.id, quality: 0.5 }, { id: e.e5!.id, quality: 0.75 }] },
+    body: {
+      actuals: [
+        { id: e.e1!.id, quality: 1 },
+        { id: e.e4!.id, quality: 0.5 },
+        { id: e.e5!.id, quality: 0.75 },
+      ],
+    },
   });
   expect(scored.body).toEqual({ updated: 3 });
   expect((await call("/v1/submit-completion-actuals", { key, body: { actuals: [{ id: e.e1!.id, quality: 0.5 }] } })).body).toEqual({ updated: 1 });
@@ -328,7 +334,8 @@ describe("GET /v1/metrics", () => {
     const other = record({ started_at: at("2026-04-01T08:45:00Z"), latency_ms: 20 });
     await deliver([scored, other]);
     const quality = async () => (await metrics(key, { from: "2026-04-01T08:00:00Z", to: "2026-04-01T09:00:00Z" })).body.overall.quality;
-    const feedback = async (id: string, score: number) => expect((await call("/v1/submit-completion-actuals", { key, body: { actuals: [{ id, quality: score }] } })).status).toBe(200);
+    const feedback = async (id: string, score: number) =>
+      expect((await call("/v1/submit-completion-actuals", { key, body: { actuals: [{ id, quality: score }] } })).status).toBe(200);
 
     expect(await quality()).toEqual({ mean: null, count: 0 });
     await feedback(scored.id, 0.25);

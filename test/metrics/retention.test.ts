@@ -13,7 +13,11 @@ const NOW = new Date("2026-06-15T12:34:56Z");
 const db = () => openDatabase(env.DB);
 
 async function rows(sql: string, ...params: unknown[]) {
-  return (await env.DB.prepare(sql).bind(...params).all<Record<string, unknown>>()).results;
+  return (
+    await env.DB.prepare(sql)
+      .bind(...params)
+      .all<Record<string, unknown>>()
+  ).results;
 }
 
 async function setRetention(ws: TestWorkspace, environment: string, days: number | null) {
@@ -72,7 +76,19 @@ describe("scheduled housekeeping", () => {
     const productionOld = executionRecord({ workspace_id: ws.id, environment_id: production, started_at: at("2026-03-17T11:30:00Z"), latency_ms: 1 });
     const productionNew = executionRecord({ workspace_id: ws.id, environment_id: production, started_at: at("2026-03-17T12:30:00Z"), latency_ms: 1 });
     await deliver([old, justBefore, atCutoff, after, recent, ancient, productionOld, productionNew]);
-    expect((await call("/v1/submit-completion-actuals", { key, body: { actuals: [{ id: atCutoff.id, quality: 1 }, { id: old.id, quality: 0 }] } })).status).toBe(200);
+    expect(
+      (
+        await call("/v1/submit-completion-actuals", {
+          key,
+          body: {
+            actuals: [
+              { id: atCutoff.id, quality: 1 },
+              { id: old.id, quality: 0 },
+            ],
+          },
+        })
+      ).status,
+    ).toBe(200);
     const samples = { workspaceId: ws.id, environmentId: staging, deploymentId: sandbox.deployment_id, releaseId: release };
     await addQualitySamples(db(), { ...samples, at: at("2026-05-01T09:00:00Z"), sum: 0, count: 4 });
     await addQualitySamples(db(), { ...samples, at: at("2026-06-01T09:00:00Z"), sum: 0.5, count: 1 });

@@ -22,7 +22,15 @@ describe("latency buckets", () => {
     ]);
     expect(percentiles(histogram, [1, 25, 26, 50, 51, 75, 95, 100])).toEqual([10, 10, 20, 20, 30, 30, 40, 40]);
     // 20 values: p95 is the 19th exactly, not the 20th through a rounding error.
-    expect(percentiles(new Map([[5, 19], [7, 1]]), [95, 96])).toEqual([5, 7]);
+    expect(
+      percentiles(
+        new Map([
+          [5, 19],
+          [7, 1],
+        ]),
+        [95, 96],
+      ),
+    ).toEqual([5, 7]);
     expect(percentiles(new Map(), [50])).toEqual([null]);
   });
 
@@ -30,8 +38,12 @@ describe("latency buckets", () => {
     const ws = await createWorkspace();
     const staging = ws.environments.staging!.id;
     const latencies = [0, 0.4, 1, 1.0001, 12.2, 999, 999.0001, 999.5, 1000, 1000.5, 1001, 1234, 9999, 9999.5, 10_000, 10_001, 123_456, 1_234_567, 12_345_678, 123_456_789];
-    await deliver(latencies.map((latency_ms, i) => executionRecord({ workspace_id: ws.id, environment_id: staging, started_at: at("2026-05-01T00:00:00Z") + i * 3_600_000, latency_ms })));
-    const { results } = await env.DB.prepare("SELECT bucket_start, latency_bucket, count FROM latency_histogram WHERE environment_id = ? ORDER BY bucket_start").bind(staging).all();
+    await deliver(
+      latencies.map((latency_ms, i) => executionRecord({ workspace_id: ws.id, environment_id: staging, started_at: at("2026-05-01T00:00:00Z") + i * 3_600_000, latency_ms })),
+    );
+    const { results } = await env.DB.prepare("SELECT bucket_start, latency_bucket, count FROM latency_histogram WHERE environment_id = ? ORDER BY bucket_start")
+      .bind(staging)
+      .all();
     expect(results).toEqual(latencies.map((latency, i) => ({ bucket_start: at("2026-05-01T00:00:00Z") + i * 3_600_000, latency_bucket: latencyBucket(latency), count: 1 })));
   });
 });
@@ -46,7 +58,9 @@ describe("rollups", () => {
         .bind(...(params as unknown[]))
         .all<{ detail: string }>();
       const details = plan.results.map((r) => r.detail).join("\n");
-      expect(details).toMatch(/SEARCH (execution_rollups|latency_histogram) USING INDEX (execution_rollups|latency_histogram)_workspace_environment_time \(workspace_id=\? AND environment_id=\? AND bucket_start>\? AND bucket_start<\?\)/);
+      expect(details).toMatch(
+        /SEARCH (execution_rollups|latency_histogram) USING INDEX (execution_rollups|latency_histogram)_workspace_environment_time \(workspace_id=\? AND environment_id=\? AND bucket_start>\? AND bucket_start<\?\)/,
+      );
       expect(details).not.toMatch(/SCAN (execution_rollups|latency_histogram)\b(?! USING)/);
       expect(details).not.toContain("executions");
     }
@@ -55,7 +69,13 @@ describe("rollups", () => {
   it("evaluation samples must be scores: a count of at least one and a sum between 0 and the count", () => {
     const db = openDatabase(env.DB);
     const base = { workspaceId: "ws_x", environmentId: "env_x", deploymentId: "dep_x", releaseId: "rel_x", at: 0 };
-    for (const [sum, count] of [[0, 0], [2, 1], [-0.5, 1], [Number.NaN, 1], [0.5, 1.5]] as const) {
+    for (const [sum, count] of [
+      [0, 0],
+      [2, 1],
+      [-0.5, 1],
+      [Number.NaN, 1],
+      [0.5, 1.5],
+    ] as const) {
       expect(() => addQualitySamples(db, { ...base, sum, count })).toThrow(/quality samples/);
     }
     expect(() => addQualitySamples(db, { ...base, sum: 1, count: 1 })).not.toThrow();

@@ -1,9 +1,9 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import type { QueueMessage } from "../../src/queue/messages";
-import { consumeEvents } from "../../src/queue/consume";
 import { type ExecutionRecord, recordJson } from "../../src/invoke/execution-record";
+import { consumeEvents } from "../../src/queue/consume";
+import type { QueueMessage } from "../../src/queue/messages";
 import { call } from "../harness";
 
 let sequence = 0;

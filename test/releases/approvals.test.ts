@@ -35,7 +35,10 @@ describe("promotion approvals", () => {
 
     const second = await approve(request.id, approvers[1]!);
     expect(second.status).toBe(201);
-    expect(second.body).toMatchObject({ status: "executed", release: { environment: "production", version: 1, source: { type: "promotion", release_id: staging.id }, tags: ["LATEST", "v1.0.0"] } });
+    expect(second.body).toMatchObject({
+      status: "executed",
+      release: { environment: "production", version: 1, source: { type: "promotion", release_id: staging.id }, tags: ["LATEST", "v1.0.0"] },
+    });
     expect(second.body.result_release_id).toBe(second.body.release.id);
     expect(await env.EDGE.get(`pointer:${ws.environments.production!.id}:${deployment.id}:LATEST`, "json")).toMatchObject({ release_id: second.body.release.id });
     expectProblem(await approve(request.id, approvers[2]!), 409, "PROMOTION_REQUEST_CLOSED");

@@ -137,7 +137,9 @@ describe("environment policy", () => {
     const staging = releases.find((r) => r.environment === "staging")!;
     const requested = await call(`/v1/releases/${staging.id}/promote`, { key: ws.adminKey, body: { environments: ["production"] } });
     const request = requested.body.results[0].promotion_request;
-    await env.DB.prepare("UPDATE promotion_requests SET expires_at = ? WHERE id = ?").bind(new Date(Date.now() - 1000).toISOString(), request.id).run();
+    await env.DB.prepare("UPDATE promotion_requests SET expires_at = ? WHERE id = ?")
+      .bind(new Date(Date.now() - 1000).toISOString(), request.id)
+      .run();
 
     expect(await settle(ws.id)).toEqual([]);
     expect((await call(`/v1/promotion-requests/${request.id}`, { key: ws.adminKey })).body.status).toBe("expired");

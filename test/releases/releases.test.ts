@@ -43,7 +43,11 @@ describe("promote", () => {
     const first = await call(`/v1/releases/${staging.id}/promote`, { key: ws.adminKey, body: { environments: ["production"] } });
     const live = first.body.results[0].release.id;
     const before = await storageSnapshot();
-    expectProblem(await call(`/v1/releases/${staging.id}/promote`, { key: ws.adminKey, headers: { "if-match": '"rel_stale"' }, body: { environments: ["production"] } }), 412, "PRECONDITION_FAILED");
+    expectProblem(
+      await call(`/v1/releases/${staging.id}/promote`, { key: ws.adminKey, headers: { "if-match": '"rel_stale"' }, body: { environments: ["production"] } }),
+      412,
+      "PRECONDITION_FAILED",
+    );
     expect(await storageSnapshot()).toEqual(before);
     expect((await call(`/v1/releases/${staging.id}/promote`, { key: ws.adminKey, headers: { "if-match": `"${live}"` }, body: { environments: ["production"] } })).status).toBe(201);
   });

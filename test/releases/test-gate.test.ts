@@ -28,7 +28,11 @@ describe("the test gate on promotions", () => {
     const ws = await createWorkspace();
     // The echo model answers with the question itself, so "France" is in the answer and "Paris" is not.
     const suite = await createSuite(ws, "Paris");
-    const policy = await call("/v1/environments/production", { method: "PATCH", key: ws.adminKey, body: { required_approvals: 2, required_test_suite: suite.id, min_pass_rate: 1 } });
+    const policy = await call("/v1/environments/production", {
+      method: "PATCH",
+      key: ws.adminKey,
+      body: { required_approvals: 2, required_test_suite: suite.id, min_pass_rate: 1 },
+    });
     expect(policy.body).toMatchObject({ required_approvals: 2, required_test_suite: suite.id, min_pass_rate: 1 });
     const { deployment, releases } = await deployedWorkspace(ws);
     const staging = releases.find((r) => r.environment === "staging")!;
@@ -75,7 +79,10 @@ describe("the test gate on promotions", () => {
 
     const results = await Promise.all(approvers.map((key) => approve(request.id, key)));
     expect(results.map((r) => r.status).sort()).toEqual([200, 201]);
-    expect(results.find((r) => r.status === 201)!.body).toMatchObject({ status: "executed", release: { environment: "production", version: 1, source: { release_id: staging.id } } });
+    expect(results.find((r) => r.status === 201)!.body).toMatchObject({
+      status: "executed",
+      release: { environment: "production", version: 1, source: { release_id: staging.id } },
+    });
     expect(await productionReleaseCount(deployment.id, ws)).toBe(1);
   });
 

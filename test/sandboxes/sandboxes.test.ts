@@ -28,7 +28,11 @@ describe("sandboxes", () => {
   it("every save is a numbered revision; earlier revisions stay readable", async () => {
     const ws = await createWorkspace();
     const sandbox = await createSandbox(ws);
-    const saved = await call(`/v1/sandboxes/${sandbox.id}`, { method: "PATCH", key: ws.adminKey, body: { spec: promptSpec("Q: {{ question }}"), scenarios: [{ name: "basic", inputs: { question: "hi" } }] } });
+    const saved = await call(`/v1/sandboxes/${sandbox.id}`, {
+      method: "PATCH",
+      key: ws.adminKey,
+      body: { spec: promptSpec("Q: {{ question }}"), scenarios: [{ name: "basic", inputs: { question: "hi" } }] },
+    });
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({ revision: 2, scenarios: [{ name: "basic", inputs: { question: "hi" } }] });
     expect(saved.headers.get("etag")).toBe('"2"');
@@ -44,7 +48,11 @@ describe("sandboxes", () => {
     const sandbox = await createSandbox(ws);
     await call(`/v1/sandboxes/${sandbox.id}`, { method: "PATCH", key: ws.adminKey, body: { name: "faq-2" } });
     const before = await storageSnapshot();
-    expectProblem(await call(`/v1/sandboxes/${sandbox.id}`, { method: "PATCH", key: ws.adminKey, headers: { "if-match": '"1"' }, body: { name: "faq-3" } }), 412, "PRECONDITION_FAILED");
+    expectProblem(
+      await call(`/v1/sandboxes/${sandbox.id}`, { method: "PATCH", key: ws.adminKey, headers: { "if-match": '"1"' }, body: { name: "faq-3" } }),
+      412,
+      "PRECONDITION_FAILED",
+    );
     expect(await storageSnapshot()).toEqual(before);
     expect((await call(`/v1/sandboxes/${sandbox.id}`, { method: "PATCH", key: ws.adminKey, headers: { "if-match": '"2"' }, body: { name: "faq-3" } })).status).toBe(200);
   });

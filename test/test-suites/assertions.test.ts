@@ -59,7 +59,10 @@ const expectations: Record<string, { passed: boolean; messages: (string | RegExp
   "evaluator fails": { passed: false, messages: ['The evaluator "paris-judge" scored 0 (below 0.5)'], scores: [0] },
   "evaluator with expected": { passed: true, messages: ['The evaluator "match-judge" scored 10 (at least 5)'], scores: [10] },
   "evaluator without a number": { passed: false, messages: ['The evaluator "wordy-judge" answered without a number: "Excellent work"'] },
-  "evaluator not deployed here": { passed: false, messages: ['The evaluator "nowhere-judge" failed: No release tagged "LATEST" of prompt deployment "nowhere-judge" in this environment'] },
+  "evaluator not deployed here": {
+    passed: false,
+    messages: ['The evaluator "nowhere-judge" failed: No release tagged "LATEST" of prompt deployment "nowhere-judge" in this environment'],
+  },
   "no assertions": { passed: true, messages: [] },
   "all must pass": { passed: false, messages: ['The output contains "Par"', 'Expected exactly "Rome", got "Paris"'] },
 };
@@ -79,7 +82,11 @@ beforeAll(async () => {
     model: { provider: "echo", name: "echo" },
     blocks: [{ role: "user", template: "Score: {{ 10 if output == expected and not (output == 'x') else 2 }}/10" }],
   });
-  await deployPrompt(ws, "wordy-judge", { input_variables: [{ key: "output", type: "STRING" }], model: { provider: "echo", name: "echo" }, blocks: [{ role: "user", template: "Excellent work" }] });
+  await deployPrompt(ws, "wordy-judge", {
+    input_variables: [{ key: "output", type: "STRING" }],
+    model: { provider: "echo", name: "echo" },
+    blocks: [{ role: "user", template: "Excellent work" }],
+  });
   // Deployed, but only in development: the run tests staging.
   await deployPrompt(ws, "nowhere-judge", parisJudgeSpec, ["development"]);
   const suite = await createSuite(ws, { name: "assertions", cases });
@@ -105,7 +112,9 @@ describe("assertions", () => {
     const passed = Object.values(expectations).filter((e) => e.passed).length;
     expect(run.body).toMatchObject({ status: "completed", total_cases: cases.length, passed_cases: passed, pass_rate: passed / cases.length });
     expect(run.body.mean_evaluator_score).toBeCloseTo((1 + 0 + 10) / 3);
-    const row = await env.DB.prepare("SELECT status, total_cases, passed_cases, pass_rate, results FROM test_suite_runs WHERE id = ?").bind(run.body.id).first<Record<string, unknown>>();
+    const row = await env.DB.prepare("SELECT status, total_cases, passed_cases, pass_rate, results FROM test_suite_runs WHERE id = ?")
+      .bind(run.body.id)
+      .first<Record<string, unknown>>();
     expect(row).toMatchObject({ status: "completed", total_cases: cases.length, passed_cases: passed, pass_rate: passed / cases.length });
     expect(JSON.parse(row!.results as string)).toEqual(run.body.results);
   });

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/db/client";
-import { latestCompletedRun } from "../../src/testing/test-suite-repository";
 import { meanEvaluatorScore } from "../../src/testing/read-test-runs";
+import { latestCompletedRun } from "../../src/testing/test-suite-repository";
 import { completion, executionsRecorded, mockNetwork, upstreamDeployment } from "../execute/upstream";
 import { call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "../harness";
 import { createSandbox, saveSandbox } from "../lifecycle/fixtures";
@@ -13,7 +13,14 @@ afterEach(() => {
 });
 
 const capitalCases = [
-  { name: "France", inputs: { country: "France" }, assertions: [{ type: "exact_match", value: "Paris" }, { type: "evaluator", deployment: "paris-judge", min_score: 1 }] },
+  {
+    name: "France",
+    inputs: { country: "France" },
+    assertions: [
+      { type: "exact_match", value: "Paris" },
+      { type: "evaluator", deployment: "paris-judge", min_score: 1 },
+    ],
+  },
   { name: "Japan", inputs: { country: "Japan" }, expected: "Tokyo", assertions: [{ type: "contains" }] },
   { name: "Italy", inputs: { country: "Italy" }, assertions: [{ type: "contains", value: "Rome" }] },
 ];
@@ -64,7 +71,15 @@ describe("running a suite against a release", () => {
           { type: "evaluator", passed: true, score: 1, message: 'The evaluator "paris-judge" scored 1 (at least 1)' },
         ],
       },
-      { case_id: suite.cases[1]!.id, name: "Japan", passed: true, output: "Tokyo", error: null, duration_ms: expect.any(Number), assertions: [{ type: "contains", passed: true, message: 'The output contains "Tokyo"' }] },
+      {
+        case_id: suite.cases[1]!.id,
+        name: "Japan",
+        passed: true,
+        output: "Tokyo",
+        error: null,
+        duration_ms: expect.any(Number),
+        assertions: [{ type: "contains", passed: true, message: 'The output contains "Tokyo"' }],
+      },
       {
         case_id: suite.cases[2]!.id,
         name: "Italy",
@@ -81,7 +96,14 @@ describe("running a suite against a release", () => {
     expect(fetched.status).toBe(200);
     expect(fetched.body).toEqual(res.body);
     const row = await env.DB.prepare("SELECT * FROM test_suite_runs WHERE id = ?").bind(res.body.id).first<Record<string, unknown>>();
-    expect(row).toMatchObject({ workspace_id: ws.id, release_id: releases.staging, environment_id: ws.environments.staging!.id, passed_cases: 2, total_cases: 3, pass_rate: 2 / 3 });
+    expect(row).toMatchObject({
+      workspace_id: ws.id,
+      release_id: releases.staging,
+      environment_id: ws.environments.staging!.id,
+      passed_cases: 2,
+      total_cases: 3,
+      pass_rate: 2 / 3,
+    });
     expect(JSON.parse(row!.results as string)).toEqual(res.body.results);
     expect(await auditActions(ws, "test_suite_run.completed")).toEqual([{ target_id: res.body.id, environment_id: ws.environments.staging!.id }]);
 
@@ -201,9 +223,19 @@ describe("running a suite against a sandbox draft", () => {
     const latest = await runSuite(suite.id, ws.adminKey, { sandbox_id: sandbox.id, environment: "development" });
     expect(latest.status).toBe(201);
     const revision2 = await env.DB.prepare("SELECT content_hash FROM sandbox_revisions WHERE sandbox_id = ? AND revision = 2").bind(sandbox.id).first<{ content_hash: string }>();
-    expect(latest.body).toMatchObject({ release_id: null, environment: null, sandbox_id: sandbox.id, sandbox_revision: 2, content_hash: revision2!.content_hash, passed_cases: 2, pass_rate: 1 });
+    expect(latest.body).toMatchObject({
+      release_id: null,
+      environment: null,
+      sandbox_id: sandbox.id,
+      sandbox_revision: 2,
+      content_hash: revision2!.content_hash,
+      passed_cases: 2,
+      pass_rate: 1,
+    });
     expect(latest.body.results[0].assertions[1]).toMatchObject({ type: "evaluator", passed: true, score: 1 });
-    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM releases WHERE workspace_id = ? AND deployment_id = ?").bind(ws.id, sandbox.deployment_id).first<{ n: number }>())!.n).toBe(0);
+    expect(
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM releases WHERE workspace_id = ? AND deployment_id = ?").bind(ws.id, sandbox.deployment_id).first<{ n: number }>())!.n,
+    ).toBe(0);
 
     const developmentKey = (await ws.key({ environment: "development", scopes: ["execute"] })).key;
     const first = await runSuite(suite.id, developmentKey, { sandbox_id: sandbox.id, sandbox_revision: 1 });
@@ -238,7 +270,11 @@ describe("who may run and read", () => {
     expect(expectProblem(runThere, 404, "NOT_FOUND").errors).toEqual([{ path: "body.release_id", message: "Unknown release" }]);
     expectProblem(await call(`/v1/test-suite-runs/${productionRun.body.id}`, { key: stagingKey }), 404, "NOT_FOUND");
     expect((await call(`/v1/test-suites/${suite.id}/runs`, { key: stagingKey })).body).toEqual({ data: [], next_cursor: null });
-    expectProblem(await runSuite(suite.id, stagingKey, { sandbox_id: (await call("/v1/sandboxes", { key: stagingKey })).body.data[0].id, environment: "production" }), 404, "NOT_FOUND");
+    expectProblem(
+      await runSuite(suite.id, stagingKey, { sandbox_id: (await call("/v1/sandboxes", { key: stagingKey })).body.data[0].id, environment: "production" }),
+      404,
+      "NOT_FOUND",
+    );
     expectProblem(await runSuite(suite.id, other.adminKey, { release_id: releases.staging }), 404, "NOT_FOUND");
     expectProblem(await call(`/v1/test-suite-runs/${productionRun.body.id}`, { key: other.adminKey }), 404, "NOT_FOUND");
     expectProblem(await call(`/v1/test-suites/${suite.id}`, { key: other.adminKey }), 404, "NOT_FOUND");

@@ -12,7 +12,11 @@ describe("test suites", () => {
     const productionRead = (await ws.key({ environment: "production", scopes: ["read"] })).key;
     const created = await call("/v1/test-suites", {
       key: stagingDeploy,
-      body: { name: "capitals", description: "Knows its capitals", cases: [{ name: "France", inputs: { country: "France" }, expected: "Paris", assertions: [{ type: "exact_match" }] }] },
+      body: {
+        name: "capitals",
+        description: "Knows its capitals",
+        cases: [{ name: "France", inputs: { country: "France" }, expected: "Paris", assertions: [{ type: "exact_match" }] }],
+      },
     });
     expect(created.status).toBe(201);
     expect(created.headers.get("etag")).toBe('"1"');
@@ -43,13 +47,26 @@ describe("test suites", () => {
 
   it("a save replaces the cases at a new revision, keeping the ids sent back and giving new cases new ids", async () => {
     const ws = await createWorkspace();
-    const suite = await createSuite(ws, { name: "s", cases: [{ name: "one", inputs: { text: "1" }, assertions: [exact("1")] }, { name: "two", inputs: { text: "2" } }] });
+    const suite = await createSuite(ws, {
+      name: "s",
+      cases: [
+        { name: "one", inputs: { text: "1" }, assertions: [exact("1")] },
+        { name: "two", inputs: { text: "2" } },
+      ],
+    });
     const [one] = suite.cases;
     const saved = await call(`/v1/test-suites/${suite.id}`, {
       method: "PATCH",
       key: ws.adminKey,
       headers: { "if-match": '"1"' },
-      body: { description: "edited", cases: [{ id: one!.id, name: "one, renamed", inputs: { text: "1" } }, { name: "three", inputs: { text: "3" } }, { id: "my-own-id", inputs: { text: "4" } }] },
+      body: {
+        description: "edited",
+        cases: [
+          { id: one!.id, name: "one, renamed", inputs: { text: "1" } },
+          { name: "three", inputs: { text: "3" } },
+          { id: "my-own-id", inputs: { text: "4" } },
+        ],
+      },
     });
     expect(saved.status).toBe(200);
     expect(saved.headers.get("etag")).toBe('"2"');
@@ -63,8 +80,16 @@ describe("test suites", () => {
 
     await createSuite(ws, { name: "taken", cases: [] });
     const before = await storageSnapshot();
-    expectProblem(await call(`/v1/test-suites/${suite.id}`, { method: "PATCH", key: ws.adminKey, headers: { "if-match": '"1"' }, body: { name: "stale" } }), 412, "PRECONDITION_FAILED");
-    expectProblem(await call(`/v1/test-suites/${suite.id}`, { method: "PATCH", key: ws.adminKey, headers: { "if-match": '"two"' }, body: { name: "x" } }), 400, "VALIDATION_FAILED");
+    expectProblem(
+      await call(`/v1/test-suites/${suite.id}`, { method: "PATCH", key: ws.adminKey, headers: { "if-match": '"1"' }, body: { name: "stale" } }),
+      412,
+      "PRECONDITION_FAILED",
+    );
+    expectProblem(
+      await call(`/v1/test-suites/${suite.id}`, { method: "PATCH", key: ws.adminKey, headers: { "if-match": '"two"' }, body: { name: "x" } }),
+      400,
+      "VALIDATION_FAILED",
+    );
     expectProblem(await call(`/v1/test-suites/${suite.id}`, { method: "PATCH", key: ws.adminKey, body: { name: "taken" } }), 409, "TEST_SUITE_NAME_TAKEN");
     expectProblem(await call("/v1/test-suites/ts_unknown", { method: "PATCH", key: ws.adminKey, body: { name: "y" } }), 404, "NOT_FOUND");
     expect(await storageSnapshot()).toEqual(before);
@@ -88,7 +113,14 @@ describe("bad cases are refused with 400 naming the field, and nothing changes",
     ["an evaluator without min_score", one({ type: "evaluator", deployment: "judge" }), "body.cases[0].assertions[0].min_score"],
     ["an evaluator naming no valid deployment", one({ type: "evaluator", deployment: "has spaces", min_score: 1 }), "body.cases[0].assertions[0].deployment"],
     ["an unknown field on an assertion", one({ type: "valid_json", strict: true }), "body.cases[0].assertions[0].strict"],
-    ["two cases with one id", [{ id: "same", inputs: {} }, { id: "same", inputs: {} }], "body.cases[1].id"],
+    [
+      "two cases with one id",
+      [
+        { id: "same", inputs: {} },
+        { id: "same", inputs: {} },
+      ],
+      "body.cases[1].id",
+    ],
     ["a case without inputs", [{ assertions: [] }], "body.cases[0].inputs"],
     ["more than 200 cases", Array.from({ length: 201 }, () => ({ inputs: {} })), "body.cases"],
     ["more than 20 assertions", [{ inputs: {}, assertions: Array.from({ length: 21 }, () => ({ type: "valid_json" })) }], "body.cases[0].assertions"],
@@ -103,7 +135,10 @@ describe("bad cases are refused with 400 naming the field, and nothing changes",
       const res = await call(request.path, { method: request.method, key: ws.adminKey, body: request.body });
       const problem = expectProblem(res, 400, "VALIDATION_FAILED");
       const paths = (problem.errors as { path: string }[]).map((e) => e.path);
-      expect(paths.some((p) => p === field || p.startsWith(`${field}.`)), `${paths} names ${field}`).toBe(true);
+      expect(
+        paths.some((p) => p === field || p.startsWith(`${field}.`)),
+        `${paths} names ${field}`,
+      ).toBe(true);
     }
     expect(await storageSnapshot()).toEqual(before);
   });

@@ -78,7 +78,10 @@ describe("the vellum-ai SDK against Stagecraft's workflow deployments", () => {
       edges: [{ from: "shape", to: "final" }],
     };
     const sandbox = await createSandbox(ws, "wf", spec, "workflow");
-    const deployed = await call(`/v1/sandboxes/${sandbox.id}/deploy`, { key: ws.adminKey, body: { deployment_name: "qa-flow", environments: ["staging"], release_tags: ["v1.0.0"] } });
+    const deployed = await call(`/v1/sandboxes/${sandbox.id}/deploy`, {
+      key: ws.adminKey,
+      body: { deployment_name: "qa-flow", environments: ["staging"], release_tags: ["v1.0.0"] },
+    });
     expect(deployed.status).toBe(201);
     const release = deployed.body.releases[0];
     const client = vellumClient((await ws.key({ environment: "staging", scopes: ["read", "promote"] })).key);

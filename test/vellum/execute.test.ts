@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
 import { VellumClient } from "vellum-ai";
-import { createWorkspace } from "../harness";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { completion, mockNetwork, upstreamDeployment } from "../execute/upstream";
+import { createWorkspace } from "../harness";
 import { createSandbox, deploy, promptSpec, saveSandbox } from "../lifecycle/fixtures";
 import { SERVER } from "./sdk-client";
 

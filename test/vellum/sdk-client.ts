@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
-import { vi } from "vitest";
 import { VellumClient } from "vellum-ai";
+import { vi } from "vitest";
 
 export const SERVER = "https://stagecraft.test";
 

@@ -1,12 +1,12 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { QueueMessage } from "../../src/queue/messages";
 import { newId } from "../../src/lib/ids";
-import { webhookSignature } from "../../src/webhooks/signature";
 import { consumeEvents } from "../../src/queue/consume";
+import type { QueueMessage } from "../../src/queue/messages";
 import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/delivery";
 import { emitWebhookEvents } from "../../src/webhooks/events";
+import { webhookSignature } from "../../src/webhooks/signature";
 import { call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "../harness";
 import { createWebhook, deliveriesWhere, mockReceiver, signatureIsValid } from "./receiver";
 

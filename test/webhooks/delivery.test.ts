@@ -101,7 +101,10 @@ describe("webhook delivery", { timeout: 30_000 }, () => {
       data: { release: { id: promoted.body.results[0].release.id, environment: "production", version: 1, source: { type: "promotion", release_id: stagingRelease.id } } },
     });
     const revertedEvent = payloads.find((p) => p.type === "release.reverted");
-    expect(revertedEvent).toMatchObject({ environment: "production", data: { release: { id: reverted.body.release.id, version: 3, tags: ["LATEST"], source: { type: "revert" } } } });
+    expect(revertedEvent).toMatchObject({
+      environment: "production",
+      data: { release: { id: reverted.body.release.id, version: 3, tags: ["LATEST"], source: { type: "revert" } } },
+    });
     for (const r of received) {
       const secret = [everything, revertsOnly, staging].find((h) => r.url === h.url)!.secret;
       expect(await signatureIsValid(secret, r.headers, r.body)).toBe(true);
@@ -140,10 +143,17 @@ describe("webhook delivery", { timeout: 30_000 }, () => {
       "promotion.rejected",
     ]);
     const payloads = received.map((r) => JSON.parse(r.body)).sort((a, b) => (a.id < b.id ? -1 : 1));
-    expect(payloads[0]).toMatchObject({ type: "promotion.requested", environment: "production", data: { promotion_request: { id: requestId, status: "pending", release_id: staging.id }, release: null } });
+    expect(payloads[0]).toMatchObject({
+      type: "promotion.requested",
+      environment: "production",
+      data: { promotion_request: { id: requestId, status: "pending", release_id: staging.id }, release: null },
+    });
     expect(payloads[3]).toMatchObject({
       type: "promotion.approved",
-      data: { promotion_request: { id: requestId, status: "executed", result_release_id: executed.body.release.id }, release: { id: executed.body.release.id, environment: "production" } },
+      data: {
+        promotion_request: { id: requestId, status: "executed", result_release_id: executed.body.release.id },
+        release: { id: executed.body.release.id, environment: "production" },
+      },
     });
     expect(payloads[5]).toMatchObject({ type: "promotion.rejected", data: { promotion_request: { id: rejectedId, status: "rejected" } } });
     expect(hook.events).toHaveLength(4);

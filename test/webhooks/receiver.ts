@@ -80,7 +80,13 @@ export async function signatureIsValid(secret: string, headers: Headers, body: s
   const timestamp = headers.get("webhook-timestamp");
   const signatures = (headers.get("webhook-signature") ?? "").split(" ");
   if (!id || !timestamp || !secret.startsWith("whsec_")) return false;
-  const key = await crypto.subtle.importKey("raw", Uint8Array.from(atob(secret.slice(6)), (c) => c.charCodeAt(0)), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    Uint8Array.from(atob(secret.slice(6)), (c) => c.charCodeAt(0)),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["verify"],
+  );
   for (const signature of signatures) {
     const [version, mac] = signature.split(",");
     if (version !== "v1" || !mac) continue;

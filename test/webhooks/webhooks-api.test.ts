@@ -35,10 +35,16 @@ describe("webhooks API", () => {
     expect(listed.body).toEqual({ data: [WEBHOOK_VIEW], next_cursor: null });
     expect((await call("/v1/webhooks?environment=production", { key: ws.adminKey })).body).toEqual({ data: [], next_cursor: null });
 
-    const updated = await call(`/v1/webhooks/${id}`, { method: "PATCH", key: ws.adminKey, body: { events: ["release.promoted", "release.promoted"], description: "Slack relay", active: false } });
+    const updated = await call(`/v1/webhooks/${id}`, {
+      method: "PATCH",
+      key: ws.adminKey,
+      body: { events: ["release.promoted", "release.promoted"], description: "Slack relay", active: false },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body).toEqual({ ...WEBHOOK_VIEW, events: ["release.promoted"], description: "Slack relay", active: false });
-    const stored = await env.DB.prepare("SELECT events, active, secret_ciphertext FROM webhooks WHERE id = ?").bind(id).first<{ events: string; active: number; secret_ciphertext: string }>();
+    const stored = await env.DB.prepare("SELECT events, active, secret_ciphertext FROM webhooks WHERE id = ?")
+      .bind(id)
+      .first<{ events: string; active: number; secret_ciphertext: string }>();
     expect(stored).toMatchObject({ events: '["release.promoted"]', active: 0 });
     expect(stored!.secret_ciphertext).not.toContain(secret.slice(6, 20));
 
@@ -110,7 +116,10 @@ describe("webhooks API", () => {
     for (const [method, body, field] of cases) {
       const path = method === "POST" ? "/v1/webhooks?environment=staging" : `/v1/webhooks/${hook.id}`;
       const problem = expectProblem(await call(path, { method, key: ws.adminKey, body }), 400, "VALIDATION_FAILED");
-      expect((problem.errors as { path: string }[]).map((e) => e.path), JSON.stringify(body)).toContain(field);
+      expect(
+        (problem.errors as { path: string }[]).map((e) => e.path),
+        JSON.stringify(body),
+      ).toContain(field);
     }
     expectProblem(await call("/v1/webhooks?environment=staging", { key: ws.adminKey, rawBody: "{", headers: { "content-type": "application/json" } }), 400);
     expectProblem(await call("/v1/webhooks?environment=staging&limit=0", { key: ws.adminKey }), 400, "VALIDATION_FAILED");

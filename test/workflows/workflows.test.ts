@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
 import { VellumClient } from "vellum-ai";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { executionsRecorded, mockNetwork, UPSTREAM } from "../execute/upstream";
 import { call, createWorkspace, expectProblem, type TestWorkspace } from "../harness";
 import { createSandbox, saveSandbox } from "../lifecycle/fixtures";
@@ -34,7 +34,8 @@ async function addDoc(ws: TestWorkspace, environment: string, text: string) {
   await call(`/v1/document-indexes/faq/documents?environment=${environment}`, { key: ws.adminKey, body: { title: "Refunds", text } });
 }
 
-const run = (key: string, inputs: unknown[], extra: Record<string, unknown> = {}) => call("/v1/execute-workflow", { key, body: { workflow_deployment_name: "flow", inputs, ...extra } });
+const run = (key: string, inputs: unknown[], extra: Record<string, unknown> = {}) =>
+  call("/v1/execute-workflow", { key, body: { workflow_deployment_name: "flow", inputs, ...extra } });
 const question = (value: string) => [{ name: "question", type: "STRING", value }];
 
 describe("workflows", () => {
@@ -154,13 +155,21 @@ describe("workflows", () => {
     const ws = await createWorkspace();
     await addDoc(ws, "staging", "Refunds take 30 days.");
     await deployWorkflow(ws, retrieval, ["staging"]);
-    const client = new VellumClient({ apiKey: (await ws.key({ environment: "staging", scopes: ["execute"] })).key, environment: { default: SERVER, predict: SERVER, documents: SERVER } });
+    const client = new VellumClient({
+      apiKey: (await ws.key({ environment: "staging", scopes: ["execute"] })).key,
+      environment: { default: SERVER, predict: SERVER, documents: SERVER },
+    });
     const result = await client.executeWorkflow({ workflowDeploymentName: "flow", inputs: [{ name: "question", type: "STRING", value: "refunds?" }] });
     expect(result.data.state).toBe("FULFILLED");
     expect(result.data.state === "FULFILLED" && result.data.outputs[0]).toMatchObject({ name: "answer", type: "STRING", value: "Per our docs: Refunds take 30 days." });
 
     const events = [];
-    for await (const event of await client.executeWorkflowStream({ workflowDeploymentName: "flow", inputs: [{ name: "question", type: "STRING", value: "refunds?" }], eventTypes: ["NODE", "WORKFLOW"] })) events.push(event);
+    for await (const event of await client.executeWorkflowStream({
+      workflowDeploymentName: "flow",
+      inputs: [{ name: "question", type: "STRING", value: "refunds?" }],
+      eventTypes: ["NODE", "WORKFLOW"],
+    }))
+      events.push(event);
     expect(events[0]).toMatchObject({ type: "WORKFLOW", data: { state: "INITIATED" } });
     expect(events.filter((e) => e.type === "NODE").length).toBe(6);
     expect(events.at(-1)).toMatchObject({ type: "WORKFLOW", data: { state: "FULFILLED" } });

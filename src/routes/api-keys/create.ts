@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../access/authenticate-request";
 import { createKey } from "../../access/api-keys";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
 import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
 import { CreateApiKeyBody, IssuedApiKeySchema } from "./schemas";
 
 const route = createRoute({

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../access/authenticate-request";
 import { listKeysFor } from "../../access/api-keys";
+import { authenticate, requireAnyScope } from "../../access/authenticate-request";
 import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
 import { ApiKeySchema } from "./schemas";
 
 const route = createRoute({
@@ -11,7 +11,8 @@ const route = createRoute({
   path: "/v1/api-keys",
   tags: ["API keys"],
   summary: "List API keys",
-  description: "Never shows a key itself, only its display prefix. A workspace admin sees every key, or one environment's with `?environment=`; an environment admin sees its environment's keys.",
+  description:
+    "Never shows a key itself, only its display prefix. A workspace admin sees every key, or one environment's with `?environment=`; an environment admin sees its environment's keys.",
   security: keySecurity,
   middleware: [authenticate, requireAnyScope("admin")] as const,
   request: { query: PaginationQuery.merge(EnvironmentQuery) },

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { scopes } from "../../context";
-import { Timestamp } from "../../http/openapi";
+import { IdParams, Timestamp } from "../../http/openapi";
 
 export const Scope = z.enum(scopes);
 
@@ -29,12 +29,7 @@ export const RotatedApiKeySchema = IssuedApiKeySchema.extend({ previous_key: Api
 export const CreateApiKeyBody = z
   .strictObject({
     name: z.string().min(1).max(100),
-    environment: z
-      .string()
-      .max(64)
-      .nullable()
-      .optional()
-      .openapi({ description: "Bind the key to this environment; omit or null for a workspace key (workspace admins only)" }),
+    environment: z.string().max(64).nullable().optional().openapi({ description: "Bind the key to this environment; omit or null for a workspace key (workspace admins only)" }),
     scopes: z.array(Scope).min(1).max(scopes.length),
     expires_at: Timestamp.nullable().optional(),
   })
@@ -52,4 +47,4 @@ export const RotateApiKeyBody = z
   })
   .openapi("RotateApiKey");
 
-export const ApiKeyParams = z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const ApiKeyParams = IdParams;

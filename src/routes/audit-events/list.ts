@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
 import { listAuditEventsFor } from "../../audit/read-audit-events";
 import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
 import { AuditEventSchema } from "./schemas";
 
 const route = createRoute({
@@ -11,8 +11,7 @@ const route = createRoute({
   path: "/v1/audit-events",
   tags: ["Audit"],
   summary: "List audit events",
-  description:
-    "Newest first. A workspace admin sees every event (or one environment's with `?environment=`); an environment admin sees its environment's.",
+  description: "Newest first. A workspace admin sees every event (or one environment's with `?environment=`); an environment admin sees its environment's.",
   security: keySecurity,
   middleware: [authenticate, requireAnyScope("admin")] as const,
   request: {

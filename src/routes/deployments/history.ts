@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { deploymentHistory } from "../../releases/read-releases";
 import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../../http/openapi";
-import { ReleaseSchema } from "../releases/schemas";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
+import { deploymentHistory } from "../../releases/read-releases";
+import { ReleaseSchema } from "../releases/schemas";
 import { DeploymentParams } from "./schemas";
 
 const route = createRoute({

@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { idempotent } from "../../idempotency/middleware";
 import { parseIfMatch } from "../../http/if-match";
-import { revertDeployment } from "../../releases/revert";
 import { EnvironmentQuery, jsonResponse, keySecurity, optionalJsonBody, problems } from "../../http/openapi";
-import { IfMatchHeader, ReleaseSchema } from "../releases/schemas";
 import type { Router } from "../../http/router";
+import { idempotent } from "../../idempotency/middleware";
+import { unwrap } from "../../lib/result";
+import { revertDeployment } from "../../releases/revert";
+import { IfMatchHeader, ReleaseSchema } from "../releases/schemas";
 import { DeploymentParams, RevertBody } from "./schemas";
 
 const route = createRoute({

@@ -1,7 +1,11 @@
 import { z } from "@hono/zod-openapi";
 
 export const DeploymentParams = z.object({
-  id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" }, description: "The deployment's id or its name" }),
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" }, description: "The deployment's id or its name" }),
 });
 
 export const RevertBody = z

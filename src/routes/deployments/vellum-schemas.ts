@@ -50,13 +50,29 @@ export const VellumReleaseSchema = z
   .openapi("VellumRelease");
 
 export const ReleaseTagParams = z.object({
-  id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }),
-  name: z.string().min(1).max(64).openapi({ param: { name: "name", in: "path" } }),
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" } }),
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "name", in: "path" } }),
 });
 
 export const ReleaseByIdOrTagParams = z.object({
-  id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }),
-  release_id_or_release_tag: z.string().min(1).max(100).openapi({ param: { name: "release_id_or_release_tag", in: "path" } }),
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" } }),
+  release_id_or_release_tag: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "release_id_or_release_tag", in: "path" } }),
 });
 
 export const MoveTagBody = z

@@ -53,9 +53,7 @@ function renderOperation(method: string, path: string, op: Operation) {
  * scripts or assets from elsewhere, so it works offline and on a locked-down network.
  */
 export function renderDocsPage(doc: OpenApiDocument) {
-  const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
-    METHODS.filter((m) => item[m]).map((m) => ({ method: m, path, op: item[m] as Operation })),
-  );
+  const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => ({ method: m, path, op: item[m] as Operation })));
   const byTag = new Map<string, typeof operations>();
   for (const entry of operations) {
     const tag = entry.op.tags?.[0] ?? "Other";
@@ -74,7 +72,8 @@ export function renderDocsPage(doc: OpenApiDocument) {
   <h1>${doc.info.title} <small>v${doc.info.version}</small></h1>
   <p><a href="/openapi.json">openapi.json</a></p>
   ${[...byTag].map(
-    ([tag, ops]) => html`<h2>${tag}</h2><ul>${ops.map((o) => html`<li><a href="#${o.method}-${o.path}"><span class="method ${o.method}">${o.method.toUpperCase()}</span> ${o.path}</a></li>`)}</ul>`,
+    ([tag, ops]) =>
+      html`<h2>${tag}</h2><ul>${ops.map((o) => html`<li><a href="#${o.method}-${o.path}"><span class="method ${o.method}">${o.method.toUpperCase()}</span> ${o.path}</a></li>`)}</ul>`,
   )}
 </nav>
 <main>

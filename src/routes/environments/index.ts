@@ -1,9 +1,11 @@
 import type { Router } from "../../http/router";
 import { registerCreateEnvironment } from "./create";
 import { registerDeleteEnvironment } from "./delete";
+import { registerDeleteSecret } from "./delete-secret";
 import { registerGetEnvironment } from "./get";
 import { registerListEnvironments } from "./list";
-import { registerSecretRoutes } from "./secrets";
+import { registerListSecrets } from "./list-secrets";
+import { registerSetSecret } from "./set-secret";
 import { registerUpdateEnvironment } from "./update";
 
 export function registerEnvironmentRoutes(router: Router) {
@@ -12,5 +14,7 @@ export function registerEnvironmentRoutes(router: Router) {
   registerGetEnvironment(router);
   registerUpdateEnvironment(router);
   registerDeleteEnvironment(router);
-  registerSecretRoutes(router);
+  registerSetSecret(router);
+  registerListSecrets(router);
+  registerDeleteSecret(router);
 }

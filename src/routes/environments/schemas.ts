@@ -12,12 +12,12 @@ const Variables = z
   .openapi({ example: { support_email: "help@example.com" } });
 
 const ModelPrices = z
-  .record(
-    z.string().min(1).max(200),
-    z.strictObject({ input_per_million: z.number().min(0).max(10_000), output_per_million: z.number().min(0).max(10_000) }),
-  )
+  .record(z.string().min(1).max(200), z.strictObject({ input_per_million: z.number().min(0).max(10_000), output_per_million: z.number().min(0).max(10_000) }))
   .refine((prices) => Object.keys(prices).length <= 100, "At most 100 models")
-  .openapi({ description: "USD per million tokens by model (`provider/name` or `name`), overriding the built-in table", example: { "openai/gpt-4o-mini": { input_per_million: 0.15, output_per_million: 0.6 } } });
+  .openapi({
+    description: "USD per million tokens by model (`provider/name` or `name`), overriding the built-in table",
+    example: { "openai/gpt-4o-mini": { input_per_million: 0.15, output_per_million: 0.6 } },
+  });
 
 const FreezeWindow = z
   .strictObject({
@@ -93,3 +93,13 @@ export const EnvironmentSchema = z
   .openapi("Environment");
 
 export const EnvironmentParams = z.object({ name: EnvironmentName.openapi({ param: { name: "name", in: "path" } }) });
+
+export const SecretSchema = z
+  .object({ name: z.string(), created_at: Timestamp, updated_at: Timestamp, updated_by: z.string() })
+  .openapi("Secret", { description: "A secret's name and history; its value is never returned" });
+
+const SecretName = z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, "Upper-case letters, digits and _, like OPENAI_API_KEY");
+
+export const SecretParams = EnvironmentParams.extend({ key: SecretName.openapi({ param: { name: "key", in: "path" } }) });
+
+export const SetSecretBody = z.strictObject({ value: z.string().min(1).max(16_384) }).openapi("SetSecret");

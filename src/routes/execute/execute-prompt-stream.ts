@@ -1,13 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticateInvoke, requireAnyScope } from "../../access/authenticate-request";
-import { type PromptOutcome, streamPrompt } from "../../runtime/run-prompt";
-import { enqueueExecution } from "../../invoke/execution-record";
-import { executionMeta, preparePrompt, promptExecutionRecord, releaseServed, runtimeContext } from "../../invoke/prepare-prompt";
 import { EnvironmentQuery, jsonBody, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { executePromptStream } from "../../invoke/execute-prompt";
+import { unwrap } from "../../lib/result";
 import { NDJSON_HEADERS, ndjsonStream } from "./ndjson";
-import { finishExecution, invokeHeaders } from "./respond";
+import { invokeHeaders, passOnRateLimit } from "./respond";
 import { ExecutePromptBody } from "./schemas";
 
 const route = createRoute({
@@ -28,32 +26,12 @@ const route = createRoute({
 
 export function registerExecutePromptStream(router: Router) {
   router.openapi(route, async (c) => {
-    const request = c.req.valid("json");
-    const prepared = unwrap(await preparePrompt(c.get("deps"), c.get("principal"), c.req.valid("query").environment, request, c.get("timing"), c.req.raw));
-    const events = "outcome" in prepared.rendered ? null : streamPrompt(runtimeContext(c.get("deps")), prepared.spec, prepared.rendered.messages, prepared.env);
-    // Wait for the first event before committing to a 200: a rate limit still becomes a 429.
-    const first = events ? (await events.next()).value : { outcome: (prepared.rendered as { outcome: PromptOutcome }).outcome };
-    const latency = () => c.get("deps").now().getTime() - prepared.startedAt;
-    if (first && "outcome" in first) finishExecution(c, prepared, request, first.outcome, latency());
-    invokeHeaders(c, prepared);
-
-    const id = prepared.executionId;
-    const body = ndjsonStream(async (send) => {
-      send({ state: "INITIATED", execution_id: id, meta: executionMeta(prepared, null, latency()), release: releaseServed(prepared) });
-      for (let item = first; item; item = events ? (await events.next()).value : undefined) {
-        if ("delta" in item) {
-          send({ state: "STREAMING", execution_id: id, output: { type: "STRING", value: item.delta }, output_index: 0 });
-          continue;
-        }
-        const outcome = item.outcome;
-        const meta = executionMeta(prepared, outcome, latency());
-        if (outcome.status === "FULFILLED") send({ state: "FULFILLED", execution_id: id, outputs: [{ type: "STRING", value: outcome.text }], meta });
-        else send({ state: "REJECTED", execution_id: id, error: outcome.error, meta });
-        if (item !== first) enqueueExecution(c.get("deps"), c.executionCtx, promptExecutionRecord(c.get("principal"), prepared, request, outcome, latency()));
-        break;
-      }
-    });
+    const execution = unwrap(
+      await executePromptStream(c.get("deps"), c.executionCtx, c.get("principal"), c.req.valid("query").environment, c.req.valid("json"), c.get("timing"), c.req.raw),
+    );
+    invokeHeaders(c, execution.releaseId);
+    if (execution.rateLimit) passOnRateLimit(c, execution.rateLimit);
     // The route's typings know JSON and text bodies only; an NDJSON stream is neither.
-    return c.body(body, 200, NDJSON_HEADERS) as never;
+    return c.body(ndjsonStream(execution.events), 200, NDJSON_HEADERS) as never;
   });
 }

@@ -1,11 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticateInvoke, requireAnyScope } from "../../access/authenticate-request";
-import { completePrompt } from "../../runtime/run-prompt";
-import { executionMeta, preparePrompt, releaseServed, runtimeContext } from "../../invoke/prepare-prompt";
 import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
-import { finishExecution, invokeHeaders } from "./respond";
+import { executePrompt } from "../../invoke/execute-prompt";
+import { unwrap } from "../../lib/result";
+import { invokeHeaders, passOnRateLimit } from "./respond";
 import { ExecutePromptBody, ExecutePromptResponse } from "./schemas";
 
 const route = createRoute({
@@ -23,19 +22,11 @@ const route = createRoute({
 
 export function registerExecutePrompt(router: Router) {
   router.openapi(route, async (c) => {
-    const request = c.req.valid("json");
-    const prepared = unwrap(await preparePrompt(c.get("deps"), c.get("principal"), c.req.valid("query").environment, request, c.get("timing"), c.req.raw));
-    const outcome = "outcome" in prepared.rendered ? prepared.rendered.outcome : await completePrompt(runtimeContext(c.get("deps")), prepared.spec, prepared.rendered.messages, prepared.env);
-    c.get("timing").lap("model");
-    const latency = c.get("deps").now().getTime() - prepared.startedAt;
-    finishExecution(c, prepared, request, outcome, latency);
-    invokeHeaders(c, prepared);
-    const common = { execution_id: prepared.executionId, meta: executionMeta(prepared, outcome, latency), release: releaseServed(prepared) };
-    return c.json(
-      outcome.status === "FULFILLED"
-        ? { state: "FULFILLED" as const, outputs: [{ type: "STRING" as const, value: outcome.text }], ...common }
-        : { state: "REJECTED" as const, error: outcome.error, ...common },
-      200,
+    const execution = unwrap(
+      await executePrompt(c.get("deps"), c.executionCtx, c.get("principal"), c.req.valid("query").environment, c.req.valid("json"), c.get("timing"), c.req.raw),
     );
+    invokeHeaders(c, execution.releaseId);
+    if (execution.rateLimit) passOnRateLimit(c, execution.rateLimit);
+    return c.json(execution.result, 200);
   });
 }

@@ -2,10 +2,10 @@ import { z } from "@hono/zod-openapi";
 
 const ChatMessage = z.object({
   role: z.enum(["SYSTEM", "ASSISTANT", "USER", "FUNCTION"]),
-  text: z.string().nullable().optional(),
-  content: z.object({ type: z.string(), value: z.unknown() }).nullable().optional(),
-  source: z.string().nullable().optional(),
-  metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+  text: z.string().nullish(),
+  content: z.object({ type: z.string(), value: z.unknown() }).nullish(),
+  source: z.string().nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
 });
 
 export const PromptInput = z
@@ -18,19 +18,17 @@ export const PromptInput = z
 
 export const ChatHistoryValue = z.array(ChatMessage);
 
-const nullableString = (max: number) => z.string().max(max).nullable().optional();
-
 export const ExecutePromptBody = z
   .strictObject({
     inputs: z.array(PromptInput).max(100),
-    prompt_deployment_id: nullableString(64),
-    prompt_deployment_name: nullableString(100),
-    release_tag: nullableString(100).openapi({ description: "A tag (default LATEST), or a release id of this environment" }),
-    external_id: nullableString(256),
-    expand_meta: z.record(z.string(), z.boolean().nullable()).nullable().optional().openapi({ description: "Accepted for compatibility; meta is always complete" }),
-    raw_overrides: z.record(z.string(), z.unknown()).nullable().optional().openapi({ description: "Accepted for compatibility; not applied" }),
-    expand_raw: z.array(z.string()).nullable().optional(),
-    metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+    prompt_deployment_id: z.string().max(64).nullish(),
+    prompt_deployment_name: z.string().max(100).nullish(),
+    release_tag: z.string().max(100).nullish().openapi({ description: "A tag (default LATEST), or a release id of this environment" }),
+    external_id: z.string().max(256).nullish(),
+    expand_meta: z.record(z.string(), z.boolean().nullable()).nullish().openapi({ description: "Accepted for compatibility; meta is always complete" }),
+    raw_overrides: z.record(z.string(), z.unknown()).nullish().openapi({ description: "Accepted for compatibility; not applied" }),
+    expand_raw: z.array(z.string()).nullish(),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
   })
   .openapi("ExecutePrompt");
 
@@ -41,16 +39,23 @@ const Meta = z
     deployment_release_tag: z.string(),
     prompt_version_id: z.string(),
     finish_reason: z.enum(["STOP", "LENGTH", "UNKNOWN"]).optional(),
-    usage: z.object({ input_token_count: z.number(), output_token_count: z.number() }).nullable().optional(),
-    cost: z.object({ value: z.number(), unit: z.literal("USD") }).nullable().optional(),
+    usage: z.object({ input_token_count: z.number(), output_token_count: z.number() }).nullish(),
+    cost: z.object({ value: z.number(), unit: z.literal("USD") }).nullish(),
   })
   .openapi("ExecutionMeta");
 
-const ReleaseServed = z.object({ id: z.string(), version: z.number().int(), environment: z.string(), deployment_id: z.string() });
+/** Which release served the call; the `X-Release-Id` header names it too. */
+export const ReleaseServed = z.object({ id: z.string(), version: z.number().int(), environment: z.string(), deployment_id: z.string() });
 
 export const ExecutePromptResponse = z
   .union([
-    z.object({ state: z.literal("FULFILLED"), execution_id: z.string(), outputs: z.array(z.object({ type: z.literal("STRING"), value: z.string() })), meta: Meta, release: ReleaseServed }),
+    z.object({
+      state: z.literal("FULFILLED"),
+      execution_id: z.string(),
+      outputs: z.array(z.object({ type: z.literal("STRING"), value: z.string() })),
+      meta: Meta,
+      release: ReleaseServed,
+    }),
     z.object({ state: z.literal("REJECTED"), execution_id: z.string(), error: z.object({ code: z.string(), message: z.string() }), meta: Meta, release: ReleaseServed }),
   ])
   .openapi("ExecutePromptResult");

@@ -1,11 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
-import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { getExecution, listExecutionsFor, submitActuals } from "../../executions/executions";
-import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, PaginationQuery, pageOf, problems, Timestamp } from "../../http/openapi";
-import type { Router } from "../../http/router";
+import { z } from "@hono/zod-openapi";
+import { EnvironmentQuery, PaginationQuery, Timestamp } from "../../http/openapi";
 
-const ExecutionSchema = z
+export const ExecutionSchema = z
   .object({
     id: z.string(),
     environment: z.string(),
@@ -30,80 +26,31 @@ const ExecutionSchema = z
   })
   .openapi("Execution");
 
-const listRoute = createRoute({
-  method: "get",
-  path: "/v1/executions",
-  tags: ["Executions"],
-  summary: "List executions",
-  description: "This environment's executions, newest first. Records arrive through a queue, usually within a second or two of the call.",
-  security: keySecurity,
-  middleware: [authenticate, requireAnyScope("read")] as const,
-  request: {
-    query: PaginationQuery.merge(EnvironmentQuery).extend({
-      deployment: z.string().max(100).optional().openapi({ description: "Deployment id or name" }),
-      release_id: z.string().max(64).optional(),
-      status: z.enum(["FULFILLED", "REJECTED"]).optional(),
-      from: Timestamp.optional(),
-      to: Timestamp.optional(),
-    }),
-  },
-  responses: { 200: jsonResponse(pageOf(ExecutionSchema), "A page of executions"), ...problems(400, 401, 403, 404) },
+export const ListExecutionsQuery = PaginationQuery.merge(EnvironmentQuery).extend({
+  deployment: z.string().max(100).optional().openapi({ description: "Deployment id or name" }),
+  release_id: z.string().max(64).optional(),
+  status: z.enum(["FULFILLED", "REJECTED"]).optional(),
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
 });
 
-const getRoute = createRoute({
-  method: "get",
-  path: "/v1/executions/{id}",
-  tags: ["Executions"],
-  summary: "Get an execution",
-  security: keySecurity,
-  middleware: [authenticate, requireAnyScope("read")] as const,
-  request: { params: z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) }), query: EnvironmentQuery },
-  responses: { 200: jsonResponse(ExecutionSchema, "The execution"), ...problems(400, 401, 403, 404) },
-});
-
-const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
-
-const actualsRoute = createRoute({
-  method: "post",
-  path: "/v1/submit-completion-actuals",
-  tags: ["Execute (Vellum-compatible)"],
-  summary: "Submit quality feedback on executions",
-  description: "Vellum's completion actuals: a quality score (0–1), the text that should have come out, and metadata, per execution (by `id` or `external_id`).",
-  security: keySecurity,
-  middleware: [authenticate, requireAnyScope("execute")] as const,
-  request: {
-    query: EnvironmentQuery,
-    body: jsonBody(
-      z
-        .strictObject({
-          deployment_id: nullable(z.string().max(64)),
-          deployment_name: nullable(z.string().max(100)),
-          actuals: z
-            .array(
-              z.strictObject({
-                id: nullable(z.string().max(64)),
-                external_id: nullable(z.string().max(256)),
-                text: nullable(z.string().max(100_000)),
-                quality: nullable(z.number().min(0).max(1)),
-                timestamp: nullable(Timestamp),
-                metadata: nullable(z.record(z.string(), z.unknown())),
-              }),
-            )
-            .min(1)
-            .max(100),
-        })
-        .openapi("SubmitCompletionActuals"),
-    ),
-  },
-  responses: { 200: jsonResponse(z.object({ updated: z.number().int() }), "How many executions were updated"), ...problems(400, 401, 403, 404, 415) },
-});
-
-export function registerExecutionRoutes(router: Router) {
-  router.openapi(listRoute, async (c) => c.json(unwrap(await listExecutionsFor(c.get("deps"), c.get("principal"), c.req.valid("query"))), 200));
-  router.openapi(getRoute, async (c) =>
-    c.json(unwrap(await getExecution(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("query").environment)), 200),
-  );
-  router.openapi(actualsRoute, async (c) =>
-    c.json(unwrap(await submitActuals(c.get("deps"), c.get("principal"), c.req.valid("query").environment, c.req.valid("json"))), 200),
-  );
-}
+/** Vellum's completion actuals: every field of an actual may be null or left out. */
+export const SubmitActualsBody = z
+  .strictObject({
+    deployment_id: z.string().max(64).nullish(),
+    deployment_name: z.string().max(100).nullish(),
+    actuals: z
+      .array(
+        z.strictObject({
+          id: z.string().max(64).nullish(),
+          external_id: z.string().max(256).nullish(),
+          text: z.string().max(100_000).nullish(),
+          quality: z.number().min(0).max(1).nullish(),
+          timestamp: Timestamp.nullish(),
+          metadata: z.record(z.string(), z.unknown()).nullish(),
+        }),
+      )
+      .min(1)
+      .max(100),
+  })
+  .openapi("SubmitCompletionActuals");

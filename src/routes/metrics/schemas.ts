@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { MAX_METRICS_RANGE_DAYS, METRICS_BUCKETS, type MetricsBucket } from "../../metrics/metrics";
 import { EnvironmentQuery, Timestamp } from "../../http/openapi";
+import { MAX_METRICS_RANGE_DAYS, METRICS_BUCKETS, type MetricsBucket } from "../../metrics/metrics";
 
 const bucketNames = Object.keys(METRICS_BUCKETS) as [MetricsBucket, ...MetricsBucket[]];
 
@@ -17,14 +17,12 @@ const Figures = {
   executions: z.number().int(),
   errors: z.number().int().openapi({ description: "Executions that were REJECTED" }),
   error_rate: z.number().nullable().openapi({ description: "errors / executions; null without executions" }),
-  latency_ms: z
-    .object({ mean: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() })
-    .openapi({
-      description:
-        "Over every execution, failed ones included; nulls without executions. The mean is exact. Percentiles are nearest-rank (the ceil(p·n)-th smallest) " +
-        "over a histogram: a latency under 1000 ms counts as its value rounded up to a whole millisecond (exact for whole-millisecond latencies), " +
-        "a longer one as its value rounded up to three significant digits (1234 → 1240), so at most 1% high.",
-    }),
+  latency_ms: z.object({ mean: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() }).openapi({
+    description:
+      "Over every execution, failed ones included; nulls without executions. The mean is exact. Percentiles are nearest-rank (the ceil(p·n)-th smallest) " +
+      "over a histogram: a latency under 1000 ms counts as its value rounded up to a whole millisecond (exact for whole-millisecond latencies), " +
+      "a longer one as its value rounded up to three significant digits (1234 → 1240), so at most 1% high.",
+  }),
   input_tokens: z.number().int(),
   output_tokens: z.number().int(),
   cost_usd: z.number(),

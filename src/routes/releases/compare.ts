@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { compareReleases } from "../../releases/read-releases";
 import { jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
+import { compareReleases } from "../../releases/read-releases";
 import { ReleaseParams, ReleaseSchema } from "./schemas";
 
 const ComparisonSchema = z
@@ -12,7 +12,8 @@ const ComparisonSchema = z
     to: ReleaseSchema,
     identical: z.boolean().openapi({ description: "Same content hash" }),
     changes: z.record(z.string(), z.unknown()).openapi({
-      description: "Prompts: `model`, `parameters`, `input_variables`, `blocks`; workflows: `input_variables`, `nodes`, `edges`. Each entry says added, removed or changed, with the values.",
+      description:
+        "Prompts: `model`, `parameters`, `input_variables`, `blocks`; workflows: `input_variables`, `nodes`, `edges`. Each entry says added, removed or changed, with the values.",
     }),
     diff: z.string().openapi({ description: "Unified diff of the templates (of the nodes, for workflows)" }),
   })

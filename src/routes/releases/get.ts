@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { getRelease } from "../../releases/read-releases";
 import { jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
+import { getRelease } from "../../releases/read-releases";
 import { ReleaseParams, ReleaseSchema } from "./schemas";
 
 const route = createRoute({

@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { idempotent } from "../../idempotency/middleware";
 import { parseIfMatch } from "../../http/if-match";
-import { promoteRelease } from "../../releases/promote";
 import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { idempotent } from "../../idempotency/middleware";
+import { unwrap } from "../../lib/result";
+import { promoteRelease } from "../../releases/promote";
 import { IfMatchHeader, PromoteBody, PromotionResultsSchema, ReleaseParams } from "./schemas";
 
 const route = createRoute({

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { IdParams, Timestamp } from "../../http/openapi";
 import { TagName } from "../sandboxes/schemas";
-import { Timestamp } from "../../http/openapi";
 
 export const ReleaseSchema = z
   .object({
@@ -63,7 +63,7 @@ export const PromotionResultsSchema = z
   })
   .openapi("PromotionResults");
 
-export const ReleaseParams = z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const ReleaseParams = IdParams;
 
 export const IfMatchHeader = z.object({
   "if-match": z.string().max(100).optional().openapi({ description: "The id of the release live now; a stale value gets 412" }),

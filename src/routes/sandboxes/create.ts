@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { idempotent } from "../../idempotency/middleware";
-import { createSandbox } from "../../testing/sandboxes";
 import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { idempotent } from "../../idempotency/middleware";
+import { unwrap } from "../../lib/result";
+import { createSandbox } from "../../testing/sandboxes";
 import { CreateSandboxBody, SandboxSchema } from "./schemas";
 
 const route = createRoute({

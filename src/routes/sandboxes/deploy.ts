@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { idempotent } from "../../idempotency/middleware";
-import { deploySandbox } from "../../releases/deploy";
-import { ReleaseSchema } from "../releases/schemas";
 import { jsonBody, jsonResponse, keySecurity, problems, Timestamp } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { idempotent } from "../../idempotency/middleware";
+import { unwrap } from "../../lib/result";
+import { deploySandbox } from "../../releases/deploy";
+import { ReleaseSchema } from "../releases/schemas";
 import { DeployBody, SandboxParams } from "./schemas";
 
 const DeployedSchema = z

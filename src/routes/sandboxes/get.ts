@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { getSandbox } from "../../testing/sandboxes";
 import { jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
+import { getSandbox } from "../../testing/sandboxes";
 import { SandboxParams, SandboxSchema } from "./schemas";
 
 const route = createRoute({

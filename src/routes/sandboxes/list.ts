@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { listSandboxesFor } from "../../testing/sandboxes";
 import { jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
+import { listSandboxesFor } from "../../testing/sandboxes";
 import { SandboxSchema } from "./schemas";
 
 const route = createRoute({

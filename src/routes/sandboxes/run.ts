@@ -1,15 +1,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { runSandbox } from "../../testing/run-sandbox";
 import { EnvironmentQuery, jsonResponse, keySecurity, optionalJsonBody, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
+import { runSandbox } from "../../testing/run-sandbox";
 import { SandboxParams } from "./schemas";
 
 const RunBody = z
   .strictObject({
     scenario: z.string().max(100).optional().openapi({ description: "A scenario of the sandbox whose inputs to use" }),
-    inputs: z.record(z.string(), z.unknown()).optional().openapi({ description: "Input values by variable name; they override the scenario's", example: { question: "How do I roll back?" } }),
+    inputs: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "Input values by variable name; they override the scenario's", example: { question: "How do I roll back?" } }),
     revision: z.number().int().min(1).optional().openapi({ description: "Default: the latest revision" }),
   })
   .openapi("RunSandbox");
@@ -20,9 +23,14 @@ const RunResult = z
     sandbox: z.object({ id: z.string(), revision: z.number().int() }),
     environment: z.string(),
     scenario: z.string().nullable(),
-    messages: z.array(z.object({ role: z.string(), content: z.string() })).nullable().openapi({ description: "The rendered messages sent to the model" }),
+    messages: z
+      .array(z.object({ role: z.string(), content: z.string() }))
+      .nullable()
+      .openapi({ description: "The rendered messages sent to the model" }),
     outputs: z.array(z.object({ type: z.literal("STRING"), name: z.string().optional(), value: z.string() })).optional(),
-    nodes: z.array(z.object({ id: z.string(), type: z.string(), status: z.string(), output: z.unknown(), error: z.string().nullable(), started_ms: z.number(), duration_ms: z.number() })).optional(),
+    nodes: z
+      .array(z.object({ id: z.string(), type: z.string(), status: z.string(), output: z.unknown(), error: z.string().nullable(), started_ms: z.number(), duration_ms: z.number() }))
+      .optional(),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
     meta: z.object({ model_name: z.string(), latency: z.number() }),
     usage: z.object({ input_tokens: z.number(), output_tokens: z.number() }).nullable().optional(),

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { IdParams, Timestamp } from "../../http/openapi";
 import { specKinds } from "../../specs/validate-spec";
-import { Timestamp } from "../../http/openapi";
 
 const Scenario = z
   .strictObject({
@@ -54,12 +54,16 @@ export const DeployBody = z
   .strictObject({
     deployment_name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "Letters, digits, '.', '_' and '-', at most 100"),
     environments: z.array(z.string().max(64)).min(1).max(20),
-    release_tags: z.array(TagName).max(20).optional().openapi({ example: ["v1.2.0"] }),
+    release_tags: z
+      .array(TagName)
+      .max(20)
+      .optional()
+      .openapi({ example: ["v1.2.0"] }),
     description: z.string().max(2000).optional(),
     sandbox_revision: z.number().int().min(1).optional().openapi({ description: "Default: the latest revision" }),
   })
   .openapi("Deploy");
 
-export const SandboxParams = z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const SandboxParams = IdParams;
 
 export { TagName };

@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { idempotent } from "../../idempotency/middleware";
 import { expectedRevision } from "../../http/if-match";
-import { updateSandbox } from "../../testing/sandboxes";
 import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { idempotent } from "../../idempotency/middleware";
+import { unwrap } from "../../lib/result";
+import { updateSandbox } from "../../testing/sandboxes";
 import { SandboxParams, SandboxSchema, UpdateSandboxBody } from "./schemas";
 
 const route = createRoute({
@@ -13,7 +13,7 @@ const route = createRoute({
   path: "/v1/sandboxes/{id}",
   tags: ["Sandboxes"],
   summary: "Save a new revision of a sandbox",
-  description: "Send `If-Match: \"<revision>\"` to refuse the save (412) if someone saved since you read it.",
+  description: 'Send `If-Match: "<revision>"` to refuse the save (412) if someone saved since you read it.',
   security: keySecurity,
   middleware: [authenticate, requireAnyScope("deploy"), idempotent] as const,
   request: { params: SandboxParams, body: jsonBody(UpdateSandboxBody) },

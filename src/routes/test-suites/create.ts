@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { idempotent } from "../../idempotency/middleware";
-import { createTestSuite } from "../../testing/test-suites";
 import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { idempotent } from "../../idempotency/middleware";
+import { unwrap } from "../../lib/result";
+import { createTestSuite } from "../../testing/test-suites";
 import { CreateTestSuiteBody, TestSuiteSchema } from "./schemas";
 
 const route = createRoute({

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { getTestSuite } from "../../testing/test-suites";
 import { jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
+import { getTestSuite } from "../../testing/test-suites";
 import { TestSuiteParams, TestSuiteSchema } from "./schemas";
 
 const route = createRoute({

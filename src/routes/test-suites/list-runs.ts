@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { listRunsOfSuite } from "../../testing/read-test-runs";
 import { jsonResponse, keySecurity, pageOf, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
+import { listRunsOfSuite } from "../../testing/read-test-runs";
 import { ListRunsQuery, TestSuiteParams, TestSuiteRunSummarySchema } from "./schemas";
 
 const route = createRoute({

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { listTestSuitesFor } from "../../testing/test-suites";
 import { jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
+import { listTestSuitesFor } from "../../testing/test-suites";
 import { TestSuiteSchema } from "./schemas";
 
 const route = createRoute({

@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { idempotent } from "../../idempotency/middleware";
-import { runTestSuite } from "../../testing/run-test-suite";
 import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { idempotent } from "../../idempotency/middleware";
+import { unwrap } from "../../lib/result";
+import { runTestSuite } from "../../testing/run-test-suite";
 import { RunTestSuiteBody, TestSuiteParams, TestSuiteRunSchema } from "./schemas";
 
 const route = createRoute({

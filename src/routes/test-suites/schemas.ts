@@ -1,15 +1,22 @@
 import { z } from "@hono/zod-openapi";
+import { IdParams, PaginationQuery, Timestamp } from "../../http/openapi";
 import { Assertion, MAX_ASSERTIONS, MAX_CASES, TestCaseInput } from "../../specs/test-case-spec";
-import { PaginationQuery, Timestamp } from "../../http/openapi";
 
 const TestSuiteName = z.string().trim().min(1).max(100);
 const Description = z.string().max(2000);
-const Cases = z.array(TestCaseInput).max(MAX_CASES).openapi({ description: `At most ${MAX_CASES} cases, each with at most ${MAX_ASSERTIONS} assertions` });
+const Cases = z
+  .array(TestCaseInput)
+  .max(MAX_CASES)
+  .openapi({ description: `At most ${MAX_CASES} cases, each with at most ${MAX_ASSERTIONS} assertions` });
 
 export const CreateTestSuiteBody = z.strictObject({ name: TestSuiteName, description: Description.optional(), cases: Cases }).openapi("CreateTestSuite");
 
 export const UpdateTestSuiteBody = z
-  .strictObject({ name: TestSuiteName.optional(), description: Description.optional(), cases: Cases.optional().openapi({ description: "Replaces every case; send a case's `id` back to keep it" }) })
+  .strictObject({
+    name: TestSuiteName.optional(),
+    description: Description.optional(),
+    cases: Cases.optional().openapi({ description: "Replaces every case; send a case's `id` back to keep it" }),
+  })
   .openapi("UpdateTestSuite");
 
 const TestCase = z
@@ -36,14 +43,16 @@ export const TestSuiteSchema = z
   })
   .openapi("TestSuite");
 
-export const TestSuiteParams = z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const TestSuiteParams = IdParams;
 
 export const RunTestSuiteBody = z
   .strictObject({
     release_id: z.string().max(64).optional().openapi({ description: "A release to test, in its own environment" }),
     sandbox_id: z.string().max(64).optional().openapi({ description: "A sandbox whose draft to test instead" }),
     sandbox_revision: z.number().int().min(1).optional().openapi({ description: "With sandbox_id; default the latest revision" }),
-    environment: z.string().max(64).optional().openapi({ description: "With sandbox_id: the environment the draft runs in (its variables, secrets and evaluator deployments); default the key's own; required for workspace keys" }),
+    environment: z.string().max(64).optional().openapi({
+      description: "With sandbox_id: the environment the draft runs in (its variables, secrets and evaluator deployments); default the key's own; required for workspace keys",
+    }),
   })
   .openapi("RunTestSuite", { description: "Exactly one of release_id and sandbox_id" });
 

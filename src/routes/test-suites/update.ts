@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { idempotent } from "../../idempotency/middleware";
 import { expectedRevision } from "../../http/if-match";
-import { updateTestSuite } from "../../testing/test-suites";
 import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { idempotent } from "../../idempotency/middleware";
+import { unwrap } from "../../lib/result";
+import { updateTestSuite } from "../../testing/test-suites";
 import { TestSuiteParams, TestSuiteSchema, UpdateTestSuiteBody } from "./schemas";
 
 const route = createRoute({
@@ -14,7 +14,7 @@ const route = createRoute({
   tags: ["Test suites"],
   summary: "Save a new revision of a test suite",
   description:
-    "The fields given replace the stored ones; `cases` replaces every case (send a case's `id` back to keep its identity). Send `If-Match: \"<revision>\"` to refuse the save (412) if someone saved since you read it. Needs `deploy` somewhere.",
+    'The fields given replace the stored ones; `cases` replaces every case (send a case\'s `id` back to keep its identity). Send `If-Match: "<revision>"` to refuse the save (412) if someone saved since you read it. Needs `deploy` somewhere.',
   security: keySecurity,
   middleware: [authenticate, requireAnyScope("deploy"), idempotent] as const,
   request: { params: TestSuiteParams, body: jsonBody(UpdateTestSuiteBody) },

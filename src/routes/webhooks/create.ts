@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { createWebhook } from "../../webhooks/webhooks";
 import { EnvironmentQuery, jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
+import { createWebhook } from "../../webhooks/webhooks";
 import { CreatedWebhookSchema, CreateWebhookBody } from "./schemas";
 
 const route = createRoute({

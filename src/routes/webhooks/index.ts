@@ -1,9 +1,10 @@
 import type { Router } from "../../http/router";
 import { registerCreateWebhook } from "./create";
 import { registerDeleteWebhook } from "./delete";
-import { registerDeliveryRoutes } from "./deliveries";
 import { registerGetWebhook } from "./get";
 import { registerListWebhooks } from "./list";
+import { registerListDeliveries } from "./list-deliveries";
+import { registerRedeliver } from "./redeliver";
 import { registerUpdateWebhook } from "./update";
 
 /** Per-environment webhooks and their delivery logs. */
@@ -13,5 +14,6 @@ export function registerWebhookRoutes(router: Router) {
   registerGetWebhook(router);
   registerUpdateWebhook(router);
   registerDeleteWebhook(router);
-  registerDeliveryRoutes(router);
+  registerListDeliveries(router);
+  registerRedeliver(router);
 }

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { listWebhooksFor } from "../../webhooks/webhooks";
 import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { unwrap } from "../../lib/result";
+import { listWebhooksFor } from "../../webhooks/webhooks";
 import { WebhookSchema } from "./schemas";
 
 const route = createRoute({

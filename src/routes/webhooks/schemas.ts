@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { IdParams, Timestamp } from "../../http/openapi";
 import { ALL_EVENTS, webhookEventTypes } from "../../webhooks/event-types";
-import { Timestamp } from "../../http/openapi";
 
 const WebhookUrl = z
   .url({ protocol: /^https?$/, error: "Must be an http or https URL" })
@@ -31,7 +31,7 @@ const fields = {
 export const CreateWebhookBody = z
   .strictObject({
     url: fields.url,
-    events: fields.events.optional().openapi({ description: "The event types to send; default `[\"*\"]`, every type" }),
+    events: fields.events.optional().openapi({ description: 'The event types to send; default `["*"]`, every type' }),
     description: fields.description.optional(),
     active: fields.active.optional(),
   })
@@ -87,6 +87,11 @@ export const DeliverySchema = z
   })
   .openapi("WebhookDelivery");
 
-export const WebhookParams = z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const WebhookParams = IdParams;
 
-export const DeliveryParams = WebhookParams.extend({ delivery_id: z.string().max(64).openapi({ param: { name: "delivery_id", in: "path" } }) });
+export const DeliveryParams = WebhookParams.extend({
+  delivery_id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "delivery_id", in: "path" } }),
+});

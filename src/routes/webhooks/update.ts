@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { unwrap } from "../../lib/result";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { idempotent } from "../../idempotency/middleware";
-import { changeWebhook } from "../../webhooks/webhooks";
 import { jsonBody, jsonResponse, keySecurity, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { idempotent } from "../../idempotency/middleware";
+import { unwrap } from "../../lib/result";
+import { changeWebhook } from "../../webhooks/webhooks";
 import { UpdateWebhookBody, WebhookParams, WebhookSchema } from "./schemas";
 
 const route = createRoute({

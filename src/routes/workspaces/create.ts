@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bootstrapWorkspace } from "../../workspaces/bootstrap";
-import { requireBootstrapToken } from "../../workspaces/bootstrap-token";
-import { EnvironmentSchema } from "../environments/schemas";
-import { IssuedApiKeySchema } from "../api-keys/schemas";
 import { jsonBody, jsonResponse, problems, Timestamp } from "../../http/openapi";
 import type { Router } from "../../http/router";
+import { bootstrapWorkspace } from "../../workspaces/bootstrap";
+import { requireBootstrapToken } from "../../workspaces/bootstrap-token";
+import { IssuedApiKeySchema } from "../api-keys/schemas";
+import { EnvironmentSchema } from "../environments/schemas";
 
 const CreateWorkspaceBody = z.strictObject({ name: z.string().trim().min(1).max(100) }).openapi("CreateWorkspace");
 

@@ -25,7 +25,10 @@ function finishReason(reason: string | null | undefined): FinishReason {
 async function request(call: ModelCall, stream: boolean) {
   const apiKey = await call.secret("ANTHROPIC_API_KEY");
   if (!apiKey) throw new ProviderError({ kind: "credentials", message: "Set the environment secret ANTHROPIC_API_KEY to use Anthropic models" });
-  const system = call.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
+  const system = call.messages
+    .filter((m) => m.role === "system")
+    .map((m) => m.content)
+    .join("\n\n");
   const body = {
     max_tokens: DEFAULT_MAX_TOKENS,
     ...passThroughParameters(call.model.parameters, ["model", "messages", "system", "stream"]),

@@ -1,6 +1,6 @@
-import type { RuntimeEnvironment } from "../environment";
 import type { WorkflowNode, WorkflowSpec } from "../../specs/workflow-spec";
-import { completePrompt, render, type RuntimeContext } from "../run-prompt";
+import type { RuntimeEnvironment } from "../environment";
+import { completeRendered, type RuntimeContext, render } from "../run-prompt";
 import { holds, renderJson, renderTemplate } from "./templates";
 
 /** What a node produced: templates read it as `nodes.<id>.<field>`. */
@@ -31,7 +31,10 @@ export type WorkflowOutcome =
   | { status: "REJECTED"; error: { node_id: string; message: string }; nodes: NodeResult[] };
 
 class NodeFailure extends Error {
-  constructor(readonly nodeId: string, message: string) {
+  constructor(
+    readonly nodeId: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -109,7 +112,7 @@ async function runNode(node: WorkflowNode, context: Record<string, unknown>, ctx
       }
       const prompt = node.prompt!;
       const rendered = render({ blocks: prompt.blocks }, context, ctx.env);
-      const outcome = "outcome" in rendered ? rendered.outcome : await completePrompt(ctx.runtime, prompt, rendered.messages, ctx.env);
+      const outcome = await completeRendered(ctx.runtime, prompt, rendered, ctx.env);
       if (outcome.status === "REJECTED") throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
       return { text: outcome.text, usage: outcome.usage, cost: outcome.cost };
     }
@@ -138,9 +141,7 @@ export async function runWorkflow(spec: WorkflowSpec, inputs: Record<string, unk
       promise = (async () => {
         const node = byId.get(id)!;
         const before = await Promise.all(parents.get(id)!.map(settle));
-        const live =
-          before.length === 0 ||
-          before.some((p) => p.status === "FULFILLED" && (p.type !== "conditional" || (p.output as { branch: string | null }).branch === id));
+        const live = before.length === 0 || before.some((p) => p.status === "FULFILLED" && (p.type !== "conditional" || (p.output as { branch: string | null }).branch === id));
         const startedMs = performance.now() - started;
         if (!live) {
           const skipped: NodeResult = { id, type: node.type, status: "SKIPPED", output: null, error: null, started_ms: startedMs, duration_ms: 0 };
@@ -158,7 +159,15 @@ export async function runWorkflow(spec: WorkflowSpec, inputs: Record<string, unk
           return done;
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          const failed: NodeResult = { id, type: node.type, status: "REJECTED", output: null, error: message, started_ms: startedMs, duration_ms: performance.now() - started - startedMs };
+          const failed: NodeResult = {
+            id,
+            type: node.type,
+            status: "REJECTED",
+            output: null,
+            error: message,
+            started_ms: startedMs,
+            duration_ms: performance.now() - started - startedMs,
+          };
           results.set(id, failed);
           ctx.onNode?.(failed);
           throw new NodeFailure(id, message);
@@ -174,14 +183,14 @@ export async function runWorkflow(spec: WorkflowSpec, inputs: Record<string, unk
   if (rejected) {
     const failure = rejected.reason instanceof NodeFailure ? rejected.reason : new NodeFailure("unknown", String(rejected.reason));
     // Nodes downstream of the failure never ran.
-    const nodes = spec.nodes.map(
-      (n) => results.get(n.id) ?? { id: n.id, type: n.type, status: "SKIPPED" as const, output: null, error: null, started_ms: 0, duration_ms: 0 },
-    );
+    const nodes = spec.nodes.map((n) => results.get(n.id) ?? { id: n.id, type: n.type, status: "SKIPPED" as const, output: null, error: null, started_ms: 0, duration_ms: 0 });
     return { status: "REJECTED", error: { node_id: failure.nodeId, message: failure.message }, nodes };
   }
   return {
     status: "FULFILLED",
-    outputs: spec.nodes.flatMap((n) => (n.type === "output" && results.get(n.id)?.status === "FULFILLED" ? [{ name: n.name, node_id: n.id, value: String(outputs[n.id]!.value) }] : [])),
+    outputs: spec.nodes.flatMap((n) =>
+      n.type === "output" && results.get(n.id)?.status === "FULFILLED" ? [{ name: n.name, node_id: n.id, value: String(outputs[n.id]!.value) }] : [],
+    ),
     nodes: spec.nodes.map((n) => results.get(n.id)!),
   };
 }

@@ -1,13 +1,12 @@
 import { Template } from "@huggingface/jinja";
+import { BoundedMap } from "../../lib/bounded-map";
 
 /** Parsed templates by source text, bounded: workflow releases are immutable, so the same texts recur. */
-const MAX_CACHED = 2_000;
-const parsed = new Map<string, Template>();
+const parsed = new BoundedMap<string, Template>(2_000);
 
 export function renderTemplate(source: string, context: Record<string, unknown>): string {
   let template = parsed.get(source);
   if (!template) {
-    if (parsed.size >= MAX_CACHED) parsed.delete(parsed.keys().next().value!);
     template = new Template(source);
     parsed.set(source, template);
   }

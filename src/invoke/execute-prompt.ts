@@ -1,0 +1,139 @@
+import type { Deps, Principal } from "../context";
+import { ok, type Result } from "../lib/result";
+import type { ServerTiming } from "../lib/server-timing";
+import { completeRendered, type PromptOutcome, streamPrompt } from "../runtime/run-prompt";
+import { enqueueExecution } from "./execution-record";
+import { type ExecutePromptRequest, type PreparedPrompt, preparePrompt, promptExecutionRecord, releaseServed, runtimeContext } from "./prepare-prompt";
+
+type ExecuteDeps = Pick<Deps, "kv" | "edge" | "newId" | "now" | "config" | "events">;
+
+/** A provider's rate limit: the HTTP edge passes it on as 429 with Retry-After, instead of a result. */
+export interface RateLimit {
+  retryAfter: string | null | undefined;
+  detail: string;
+}
+
+/** An executed prompt: the release that served it, and Vellum's result. */
+export interface PromptExecution {
+  releaseId: string;
+  rateLimit: RateLimit | null;
+  result: ReturnType<typeof promptResult>;
+}
+
+/** A streaming prompt execution, its first event already in hand. */
+export interface PromptStream {
+  releaseId: string;
+  /** Set when the first event was a rate limit: nothing is streamed then. */
+  rateLimit: RateLimit | null;
+  /** Sends Vellum's events, one at a time, until the execution ends. */
+  events: (send: (event: unknown) => void) => Promise<void>;
+}
+
+/**
+ * Executes a prompt deployment as Vellum's execute-prompt does: prepares it
+ * (KV only), answers it (the model, or the rejection rendering decided),
+ * and hands the execution record to the queue.
+ */
+export async function executePrompt(
+  deps: ExecuteDeps,
+  background: Pick<ExecutionContext, "waitUntil">,
+  principal: Principal,
+  environmentName: string | undefined,
+  request: ExecutePromptRequest,
+  timing: ServerTiming,
+  /** The incoming request, whose reads authentication may have started (see edge/prefetch.ts). */
+  incoming?: Request,
+): Promise<Result<PromptExecution>> {
+  const ready = await preparePrompt(deps, principal, environmentName, request, timing, incoming);
+  if (!ready.ok) return ready;
+  const prepared = ready.value;
+  const outcome = await completeRendered(runtimeContext(deps), prepared.spec, prepared.rendered, prepared.env);
+  timing.lap("model");
+  const latency = deps.now().getTime() - prepared.startedAt;
+  enqueueExecution(deps, background, promptExecutionRecord(principal, prepared, request, outcome, latency));
+  return ok({ releaseId: prepared.release.id, rateLimit: rateLimitOf(prepared, outcome), result: promptResult(prepared, outcome, latency) });
+}
+
+/**
+ * Executes a prompt deployment as Vellum's execute-prompt-stream does:
+ * INITIATED, STREAMING per text delta, then FULFILLED or REJECTED. The
+ * execution is recorded once its outcome is known.
+ */
+export async function executePromptStream(
+  deps: ExecuteDeps,
+  background: Pick<ExecutionContext, "waitUntil">,
+  principal: Principal,
+  environmentName: string | undefined,
+  request: ExecutePromptRequest,
+  timing: ServerTiming,
+  /** The incoming request, whose reads authentication may have started (see edge/prefetch.ts). */
+  incoming?: Request,
+): Promise<Result<PromptStream>> {
+  const ready = await preparePrompt(deps, principal, environmentName, request, timing, incoming);
+  if (!ready.ok) return ready;
+  const prepared = ready.value;
+  const { rendered } = prepared;
+  // A prompt whose templates failed has its rejection already; only a rendered one streams from the model.
+  const stream = "outcome" in rendered ? null : streamPrompt(runtimeContext(deps), prepared.spec, rendered.messages, prepared.env);
+  // Wait for the first event before the HTTP edge commits to a 200: a rate limit still becomes a 429.
+  const first = stream ? (await stream.next()).value : (rendered as { outcome: PromptOutcome });
+  const latency = () => deps.now().getTime() - prepared.startedAt;
+  const record = (outcome: PromptOutcome) => enqueueExecution(deps, background, promptExecutionRecord(principal, prepared, request, outcome, latency()));
+  let rateLimit: RateLimit | null = null;
+  if (first && "outcome" in first) {
+    record(first.outcome);
+    rateLimit = rateLimitOf(prepared, first.outcome);
+  }
+
+  const id = prepared.executionId;
+  return ok({
+    releaseId: prepared.release.id,
+    rateLimit,
+    events: async (send) => {
+      send({ state: "INITIATED", execution_id: id, meta: executionMeta(prepared, null, latency()), release: releaseServed(prepared) });
+      for (let item = first; item; item = stream ? (await stream.next()).value : undefined) {
+        if ("delta" in item) {
+          send({ state: "STREAMING", execution_id: id, output: { type: "STRING", value: item.delta }, output_index: 0 });
+          continue;
+        }
+        const outcome = item.outcome;
+        const meta = executionMeta(prepared, outcome, latency());
+        if (outcome.status === "FULFILLED") send({ state: "FULFILLED", execution_id: id, outputs: [{ type: "STRING", value: outcome.text }], meta });
+        else send({ state: "REJECTED", execution_id: id, error: outcome.error, meta });
+        // An outcome that came first was recorded before the stream began.
+        if (item !== first) record(outcome);
+        break;
+      }
+    },
+  });
+}
+
+function rateLimitOf(prepared: PreparedPrompt, outcome: PromptOutcome): RateLimit | null {
+  if (outcome.status !== "REJECTED" || !outcome.rateLimited) return null;
+  return { retryAfter: outcome.retryAfter, detail: `${outcome.error.message}; retry later (execution ${prepared.executionId})` };
+}
+
+/** Vellum's execute-prompt result: FULFILLED or REJECTED, with the release that served it. */
+function promptResult(prepared: PreparedPrompt, outcome: PromptOutcome, latencyMs: number) {
+  const common = { execution_id: prepared.executionId, meta: executionMeta(prepared, outcome, latencyMs), release: releaseServed(prepared) };
+  return outcome.status === "FULFILLED"
+    ? { state: "FULFILLED" as const, outputs: [{ type: "STRING" as const, value: outcome.text }], ...common }
+    : { state: "REJECTED" as const, error: outcome.error, ...common };
+}
+
+/** Vellum's `meta`, always complete. */
+function executionMeta(prepared: PreparedPrompt, outcome: PromptOutcome | null, latencyMs: number) {
+  return {
+    model_name: prepared.spec.model.name,
+    latency: Math.round(latencyMs),
+    deployment_release_tag: prepared.tag,
+    prompt_version_id: prepared.release.content_hash,
+    ...(outcome?.status === "FULFILLED"
+      ? {
+          finish_reason: outcome.finishReason,
+          usage: outcome.usage ? { input_token_count: outcome.usage.input_tokens, output_token_count: outcome.usage.output_tokens } : null,
+          cost: outcome.cost === null ? null : { value: outcome.cost, unit: "USD" as const },
+        }
+      : {}),
+  };
+}
