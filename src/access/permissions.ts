@@ -31,6 +31,8 @@ export function requireScope(principal: Principal, scope: Scope, environmentId: 
   return ok(undefined);
 }
 
+const environmentIdOf = (row: unknown) => (row as { environmentId: string | null }).environmentId;
+
 /**
  * The one rule for reaching a stored object: a key that cannot see the
  * object's environment gets NOT_FOUND with `notFound`, exactly as if the row
@@ -42,8 +44,6 @@ export function requireScope(principal: Principal, scope: Scope, environmentId: 
  * return authorize(principal, await findRelease(db, principal.workspaceId, id), "read", `No release with id "${id}"`);
  * authorize(principal, await findEnvironmentByName(db, principal.workspaceId, name), "admin", `No environment named "${name}"`, (env) => env.id);
  */
-const environmentIdOf = (row: unknown) => (row as { environmentId: string | null }).environmentId;
-
 export function authorize<Row extends { environmentId: string | null }>(principal: Principal, row: Row | null | undefined, scope: Scope, notFound: string): Result<Row>;
 export function authorize<Row>(principal: Principal, row: Row | null | undefined, scope: Scope, notFound: string, environmentOf: (row: Row) => string | null): Result<Row>;
 export function authorize<Row>(
@@ -60,23 +60,33 @@ export function authorize<Row>(
 }
 
 /**
- * The environment a request acts in: an environment key's own, or the one a
- * workspace key names with `?environment=`.
+ * The environment a request acts in, where the principal holds `scope`: an
+ * environment key's own, or the one a workspace key names with
+ * `?environment=`. The same rule as {@link authorize}: another environment
+ * is NOT_FOUND, a missing scope INSUFFICIENT_SCOPE.
+ *
+ * @example
+ * const env = await resolveEnvironment(deps, principal, query.environment, "read");
+ * if (!env.ok) return env;
  */
-export async function resolveEnvironment(deps: Pick<Deps, "db">, principal: Principal, requestedName: string | undefined): Promise<Result<EnvironmentRow>> {
+export async function resolveEnvironment(deps: Pick<Deps, "db">, principal: Principal, requestedName: string | undefined, scope: Scope): Promise<Result<EnvironmentRow>> {
   const own = principal.environment;
+  let row: EnvironmentRow | null;
   if (own) {
     if (requestedName !== undefined && requestedName !== own.name) {
       return fail("NOT_FOUND", `No environment named "${requestedName}"`);
     }
-    const row = await findEnvironmentById(deps.db, principal.workspaceId, own.id);
-    return row ? ok(row) : fail("NOT_FOUND", `No environment named "${own.name}"`);
+    row = await findEnvironmentById(deps.db, principal.workspaceId, own.id);
+    if (!row) return fail("NOT_FOUND", `No environment named "${own.name}"`);
+  } else {
+    if (requestedName === undefined) {
+      return fail("VALIDATION_FAILED", "A workspace key must name the environment", [{ path: "query.environment", message: "Required for workspace keys" }]);
+    }
+    row = await findEnvironmentByName(deps.db, principal.workspaceId, requestedName);
+    if (!row) return fail("NOT_FOUND", `No environment named "${requestedName}"`);
   }
-  if (requestedName === undefined) {
-    return fail("VALIDATION_FAILED", "A workspace key must name the environment", [{ path: "query.environment", message: "Required for workspace keys" }]);
-  }
-  const row = await findEnvironmentByName(deps.db, principal.workspaceId, requestedName);
-  return row ? ok(row) : fail("NOT_FOUND", `No environment named "${requestedName}"`);
+  const access = requireScope(principal, scope, row.id);
+  return access.ok ? ok(row) : access;
 }
 
 /**

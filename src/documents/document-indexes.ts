@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
-import { requireScope, resolveEnvironment } from "../access/permissions";
+import { resolveEnvironment } from "../access/permissions";
 import { actorOf, commitWithAudit } from "../audit/audit-log";
 import type { Deps, Principal } from "../context";
 import { isUniqueViolation } from "../db/d1-errors";
-import type { EnvironmentRow } from "../environments/repository";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
 import {
@@ -57,15 +56,8 @@ export function documentView(row: DocumentRow, chunks: number) {
   return { id: row.id, index_id: row.indexId, title: row.title, text: row.text, external_id: row.externalId, metadata: row.metadata, chunks, created_at: row.createdAt };
 }
 
-async function environmentFor(deps: Deps, principal: Principal, name: string | undefined, scope: "read" | "deploy" | "execute"): Promise<Result<EnvironmentRow>> {
-  const env = await resolveEnvironment(deps, principal, name);
-  if (!env.ok) return env;
-  const access = requireScope(principal, scope, env.value.id);
-  return access.ok ? env : access;
-}
-
 export async function createDocumentIndex(deps: Deps, principal: Principal, environmentName: string | undefined, name: string) {
-  const env = await environmentFor(deps, principal, environmentName, "deploy");
+  const env = await resolveEnvironment(deps, principal, environmentName, "deploy");
   if (!env.ok) return env;
   const taken = fail("DOCUMENT_INDEX_NAME_TAKEN", `${env.value.name} already has an index named "${name}"`, [{ path: "body.name", message: "Already in use" }]);
   if (await findDocumentIndex(deps.db, principal.workspaceId, env.value.id, name)) return taken;
@@ -97,7 +89,7 @@ export async function createDocumentIndex(deps: Deps, principal: Principal, envi
 export async function listDocumentIndexesFor(deps: Deps, principal: Principal, query: { environment?: string | undefined; cursor?: string | undefined; limit: number }) {
   const after = decodeCursor<string>(query.cursor, "string");
   if (!after.ok) return after;
-  const env = await environmentFor(deps, principal, query.environment, "read");
+  const env = await resolveEnvironment(deps, principal, query.environment, "read");
   if (!env.ok) return env;
   const rows = await listDocumentIndexes(deps.db, principal.workspaceId, env.value.id, after.value, query.limit + 1);
   const counts = await countDocuments(
@@ -116,7 +108,7 @@ export async function listDocumentIndexesFor(deps: Deps, principal: Principal, q
 }
 
 async function indexFor(deps: Deps, principal: Principal, environmentName: string | undefined, idOrName: string, scope: "read" | "deploy" | "execute") {
-  const env = await environmentFor(deps, principal, environmentName, scope);
+  const env = await resolveEnvironment(deps, principal, environmentName, scope);
   if (!env.ok) return env;
   const index = await findDocumentIndex(deps.db, principal.workspaceId, env.value.id, idOrName);
   if (!index) return fail("NOT_FOUND", `No document index "${idOrName}" in ${env.value.name}`);
@@ -261,7 +253,7 @@ export async function searchInEnvironment(
 export async function searchIndex(deps: Deps, principal: Principal, environmentName: string | undefined, input: SearchInput) {
   const named = input.index_id ?? input.index_name ?? input.document_index;
   if (!named) return fail("VALIDATION_FAILED", "Name the index", [{ path: "body.index_name", message: "Give index_id, index_name or document_index" }]);
-  const env = await environmentFor(deps, principal, environmentName, "execute");
+  const env = await resolveEnvironment(deps, principal, environmentName, "execute");
   if (!env.ok) return env;
   const hits = await searchInEnvironment(deps, principal.workspaceId, env.value.id, named, input.query, {
     limit: input.options?.limit ?? 10,

@@ -1,4 +1,4 @@
-import { requireScope, resolveEnvironment } from "../access/permissions";
+import { resolveEnvironment } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import { runBatch } from "../db/batch";
 import { fail, ok, type Result } from "../lib/result";
@@ -60,10 +60,8 @@ export async function listExecutionsFor(
 ) {
   const before = decodeExecutionCursor(query.cursor);
   if (!before.ok) return before;
-  const env = await resolveEnvironment(deps, principal, query.environment);
+  const env = await resolveEnvironment(deps, principal, query.environment, "read");
   if (!env.ok) return env;
-  const access = requireScope(principal, "read", env.value.id);
-  if (!access.ok) return access;
   let deploymentId: string | undefined;
   if (query.deployment) {
     const deployment = await findDeploymentByIdOrName(deps.db, principal.workspaceId, query.deployment);
@@ -90,10 +88,8 @@ export async function listExecutionsFor(
 }
 
 export async function getExecution(deps: Deps, principal: Principal, id: string, environmentName: string | undefined) {
-  const env = await resolveEnvironment(deps, principal, environmentName);
+  const env = await resolveEnvironment(deps, principal, environmentName, "read");
   if (!env.ok) return env;
-  const access = requireScope(principal, "read", env.value.id);
-  if (!access.ok) return access;
   const row = await findExecution(deps.db, principal.workspaceId, env.value.id, id);
   if (!row) return fail("NOT_FOUND", `No execution "${id}" in ${env.value.name}`);
   return ok(executionView(row, env.value.name));
@@ -118,10 +114,8 @@ export async function submitActuals(
   environmentName: string | undefined,
   input: { deployment_id?: string | null | undefined; deployment_name?: string | null | undefined; actuals: Actual[] },
 ): Promise<Result<{ updated: number }>> {
-  const env = await resolveEnvironment(deps, principal, environmentName);
+  const env = await resolveEnvironment(deps, principal, environmentName, "execute");
   if (!env.ok) return env;
-  const access = requireScope(principal, "execute", env.value.id);
-  if (!access.ok) return access;
   const named = input.deployment_id ?? input.deployment_name;
   const deployment = named ? await findDeploymentByIdOrName(deps.db, principal.workspaceId, named) : null;
   if (named && !deployment)

@@ -1,4 +1,4 @@
-import { requireScope, resolveEnvironment } from "../access/permissions";
+import { resolveEnvironment } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import type { EnvironmentRow } from "../environments/repository";
 import { fail, ok, type Result } from "../lib/result";
@@ -109,10 +109,8 @@ const orNull = (id: string) => (id === "" ? null : id);
 export async function getMetrics(deps: Deps, principal: Principal, query: MetricsQuery): Promise<Result<MetricsView>> {
   const range = resolveRange(deps.now(), query.from, query.to);
   if (!range.ok) return range;
-  const env = await resolveEnvironment(deps, principal, query.environment);
+  const env = await resolveEnvironment(deps, principal, query.environment, "read");
   if (!env.ok) return env;
-  const access = requireScope(principal, "read", env.value.id);
-  if (!access.ok) return access;
   const filter = await resolveFilter(deps, env.value, query);
   if (!filter.ok) return filter;
 

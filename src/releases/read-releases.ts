@@ -1,4 +1,4 @@
-import { authorize, requireScope, resolveEnvironment } from "../access/permissions";
+import { authorize, resolveEnvironment } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
@@ -29,12 +29,10 @@ export async function deploymentHistory(
 ) {
   const before = decodeCursor<number>(query.cursor, "number");
   if (!before.ok) return before;
-  const env = await resolveEnvironment(deps, principal, query.environment);
+  const env = await resolveEnvironment(deps, principal, query.environment, "read");
   if (!env.ok) return env;
   const deployment = await findDeploymentByIdOrName(deps.db, principal.workspaceId, deploymentIdOrName);
   if (!deployment) return fail("NOT_FOUND", `No deployment "${deploymentIdOrName}"`);
-  const access = requireScope(principal, "read", env.value.id);
-  if (!access.ok) return access;
   const rows = await listReleases(deps.db, principal.workspaceId, deployment.id, env.value.id, before.value, query.limit + 1);
   const page = toPage(
     rows,

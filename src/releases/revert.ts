@@ -1,4 +1,4 @@
-import { requireScope, resolveEnvironment } from "../access/permissions";
+import { resolveEnvironment } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import { fail, ok, type Result } from "../lib/result";
 import { commandContext, coordinatorFor } from "./coordinator-client";
@@ -18,12 +18,10 @@ export async function revertDeployment(
   releaseId: string | undefined,
   ifMatch: string | undefined,
 ): Promise<Result<ReleaseView>> {
-  const env = await resolveEnvironment(deps, principal, environmentName);
+  const env = await resolveEnvironment(deps, principal, environmentName, "promote");
   if (!env.ok) return env;
   const deployment = await findDeploymentByIdOrName(deps.db, principal.workspaceId, deploymentIdOrName);
   if (!deployment) return fail("NOT_FOUND", `No deployment "${deploymentIdOrName}"`);
-  const access = requireScope(principal, "promote", env.value.id);
-  if (!access.ok) return access;
   const outcome = await coordinatorFor(deps, principal.workspaceId, deployment.id).revert({
     context: commandContext(deps, principal, deployment.id),
     environment: { id: env.value.id, name: env.value.name },

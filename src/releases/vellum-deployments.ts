@@ -44,10 +44,8 @@ const tagSource = (name: string): "SYSTEM" | "USER" => (name === LATEST ? "SYSTE
 /** The environments a read covers: one named or the key's own, else (workspace keys) all. */
 async function readableEnvironments(deps: Deps, principal: Principal, requested: string | undefined): Promise<Result<EnvironmentRow[]>> {
   if (principal.environment || requested !== undefined) {
-    const env = await resolveEnvironment(deps, principal, requested);
-    if (!env.ok) return env;
-    const access = requireScope(principal, "read", env.value.id);
-    return access.ok ? ok([env.value]) : access;
+    const env = await resolveEnvironment(deps, principal, requested, "read");
+    return env.ok ? ok([env.value]) : env;
   }
   const access = requireScope(principal, "read", null);
   if (!access.ok) return access;
@@ -133,10 +131,8 @@ export async function getVellumDeployment(deps: Deps, principal: Principal, kind
 
 /** One environment's deployment, for the per-environment reads (tags, releases). */
 async function deploymentInEnvironment(deps: Deps, principal: Principal, kind: DeploymentKind, idOrName: string, environment: string | undefined) {
-  const env = await resolveEnvironment(deps, principal, environment);
+  const env = await resolveEnvironment(deps, principal, environment, "read");
   if (!env.ok) return env;
-  const access = requireScope(principal, "read", env.value.id);
-  if (!access.ok) return access;
   const found = await findLiveDeployment(deps, principal, kind, idOrName, [env.value]);
   if (!found) return fail("NOT_FOUND", `No ${kind} deployment "${idOrName}"`);
   return ok({ deployment: found.deployment, env: env.value });

@@ -1,4 +1,4 @@
-import { authorize, requireScope, resolveEnvironment } from "../access/permissions";
+import { authorize, resolveEnvironment } from "../access/permissions";
 import { actorOf, commitWithAudit } from "../audit/audit-log";
 import type { Deps, Principal } from "../context";
 import { guard } from "../db/batch";
@@ -75,13 +75,6 @@ export interface WebhookInput {
   active?: boolean | undefined;
 }
 
-async function adminEnvironment(deps: Deps, principal: Principal, requestedName: string | undefined): Promise<Result<EnvironmentRow>> {
-  const env = await resolveEnvironment(deps, principal, requestedName);
-  if (!env.ok) return env;
-  const access = requireScope(principal, "admin", env.value.id);
-  return access.ok ? env : access;
-}
-
 /** A webhook the principal administers, with its environment; 404 for anything it cannot see. */
 async function administeredWebhook(deps: Deps, principal: Principal, id: string): Promise<Result<{ row: WebhookRow; environment: EnvironmentRow }>> {
   const found = authorize(principal, await findWebhook(deps.db, principal.workspaceId, id), "admin", `No webhook with id "${id}"`);
@@ -94,7 +87,7 @@ async function administeredWebhook(deps: Deps, principal: Principal, id: string)
 
 /** Creates a webhook in the environment the request acts in; the one response that carries its secret. */
 export async function createWebhook(deps: Deps, principal: Principal, environmentName: string | undefined, input: WebhookInput): Promise<Result<WebhookView & { secret: string }>> {
-  const env = await adminEnvironment(deps, principal, environmentName);
+  const env = await resolveEnvironment(deps, principal, environmentName, "admin");
   if (!env.ok) return env;
   const now = deps.now().toISOString();
   const id = deps.newId("webhook");
@@ -130,7 +123,7 @@ export async function createWebhook(deps: Deps, principal: Principal, environmen
 export async function listWebhooksFor(deps: Deps, principal: Principal, query: { environment?: string | undefined; cursor?: string | undefined; limit: number }) {
   const before = decodeCursor<string>(query.cursor, "string");
   if (!before.ok) return before;
-  const env = await adminEnvironment(deps, principal, query.environment);
+  const env = await resolveEnvironment(deps, principal, query.environment, "admin");
   if (!env.ok) return env;
   const rows = await listWebhooks(deps.db, { workspaceId: principal.workspaceId, environmentId: env.value.id, beforeId: before.value, limit: query.limit + 1 });
   return ok(
