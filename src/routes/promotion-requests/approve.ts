@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { IdParams, jsonResponse, keySecurity, optionalJsonBody, problems } from "../../http/openapi";
+import { IdParams, keySecurity, optionalJsonBody } from "../../http/openapi";
 import type { Router } from "../../http/router";
 import { unwrap } from "../../lib/result";
 import { decidePromotion } from "../../releases/promotion-requests";
-import { DecidedPromotionSchema, DecisionBody } from "./schemas";
+import { DecisionBody, decisionResponses } from "./schemas";
 
 const route = createRoute({
   method: "post",
@@ -16,11 +16,7 @@ const route = createRoute({
   security: keySecurity,
   middleware: [authenticate, requireAnyScope("approve")] as const,
   request: { params: IdParams, body: optionalJsonBody(DecisionBody) },
-  responses: {
-    200: jsonResponse(DecidedPromotionSchema, "The request after the decision"),
-    201: jsonResponse(DecidedPromotionSchema, "The approval released the promotion"),
-    ...problems(400, 401, 403, 404, 409, 415),
-  },
+  responses: decisionResponses,
 });
 
 export function registerApprovePromotionRequest(router: Router) {
