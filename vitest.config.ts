@@ -26,6 +26,8 @@ export default defineConfig(async () => {
             EDGE_CACHE_MS: "20",
             TEST_MIGRATIONS: migrations,
           },
+          // An empty database of its own for tests that apply the migration chain step by step.
+          d1Databases: ["MIGRATION_CHECK_DB"],
         },
       }),
     ],

@@ -11,8 +11,10 @@ const DEV_VARS = ".dev.vars";
 const DEMO_FILE = ".stagecraft/demo.json";
 // Run wrangler's entry point with this very Node, whatever `node` the PATH finds.
 const WRANGLER = "node_modules/wrangler/bin/wrangler.js";
-// No prompts and no telemetry: the local server must come up unattended and offline.
-const wranglerEnv = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+// No prompts, no telemetry, and no fetch of Request.cf data from workers.cloudflare.com (the
+// app does not read request.cf; offline, the fetch fails with a stack trace): the local server
+// must come up unattended and offline.
+const wranglerEnv = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
 /** Local secrets, generated once into .dev.vars (which wrangler dev reads); any missing one is added. */
 function ensureDevVars() {
@@ -89,8 +91,8 @@ async function ensureDemoWorkspace(bootstrapToken) {
 
 /**
  * A prompt on the built-in echo model, deployed to development and staging,
- * tested on staging by the `faq smoke` suite that production's test gate
- * requires, and promoted to production.
+ * tested on staging by its own `faq smoke` suite, which production's test
+ * gate requires of every release of `faq`, and promoted to production.
  */
 async function seedDemoDeployment(adminKey) {
   const sandbox = await api("/v1/sandboxes", adminKey, {
@@ -118,10 +120,11 @@ async function seedDemoDeployment(adminKey) {
   const staging = deployed.releases.find((r) => r.environment === "staging");
   const suite = await api("/v1/test-suites", adminKey, {
     name: "faq smoke",
-    description: "What production's test gate requires of every release promoted into it",
+    description: "What production's test gate requires of every faq release promoted into it",
+    deployment: "faq",
     cases: [{ name: "roll back", inputs: { question: "How do I roll back?" }, assertions: [{ type: "contains", value: "roll back" }] }],
   });
-  await api("/v1/environments/production", adminKey, { required_test_suite: suite.id, min_pass_rate: 1 }, "PATCH");
+  await api("/v1/environments/production", adminKey, { test_gate: { min_pass_rate: 1, untested: "refuse" } }, "PATCH");
   await api(`/v1/test-suites/${suite.id}/runs`, adminKey, { release_id: staging.id });
   await api(`/v1/releases/${staging.id}/promote`, adminKey, { environments: ["production"], release_tags: ["v1.0.0"] });
 }

@@ -37,9 +37,8 @@ export const environments = sqliteTable(
     modelPrices: text("model_prices", { mode: "json" }).$type<Record<string, ModelPrice>>().notNull().default(sql`'{}'`),
     /** Executions and their metrics older than this many days are deleted by the scheduled job; null keeps them. */
     retentionDays: integer("retention_days").default(90),
-    /** Promotion gate: the latest run of this suite on the release being promoted must reach `minPassRate`. */
-    requiredTestSuiteId: text("required_test_suite_id"),
-    minPassRate: real("min_pass_rate"),
+    /** Promotion gate: each promoted release must pass its own deployment's test suites; null: no gate. */
+    testGate: text("test_gate", { mode: "json" }).$type<TestGate>(),
     /** Change-freeze windows: no deploy or promotion lands in this environment between `starts_at` and `ends_at`. */
     freezeWindows: text("freeze_windows", { mode: "json" }).$type<FreezeWindow[]>().notNull().default(sql`'[]'`),
     createdAt: text("created_at").notNull(),
@@ -47,6 +46,16 @@ export const environments = sqliteTable(
   },
   (t) => [uniqueIndex("environments_workspace_name").on(t.workspaceId, t.name)],
 );
+
+/**
+ * An environment's test gate: a promoted release must pass, at `min_pass_rate`,
+ * the newest completed run on it of every test suite of its deployment; a
+ * deployment without a suite is refused or let through as `untested` says.
+ */
+export interface TestGate {
+  min_pass_rate: number;
+  untested: "refuse" | "allow";
+}
 
 export interface FreezeWindow {
   starts_at: string;
@@ -449,6 +458,8 @@ export const testSuites = sqliteTable(
       .references(() => workspaces.id),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    /** The deployment the suite tests, whose releases it gates; null for a suite that tests sandbox drafts only. */
+    deploymentId: text("deployment_id"),
     /** Each save adds one. */
     revision: integer("revision").notNull(),
     cases: text("cases", { mode: "json" }).$type<unknown[]>().notNull(),
@@ -457,7 +468,7 @@ export const testSuites = sqliteTable(
     updatedAt: text("updated_at").notNull(),
     updatedBy: text("updated_by").notNull(),
   },
-  (t) => [uniqueIndex("test_suites_workspace_name").on(t.workspaceId, t.name)],
+  (t) => [uniqueIndex("test_suites_workspace_name").on(t.workspaceId, t.name), index("test_suites_deployment").on(t.workspaceId, t.deploymentId)],
 );
 
 /** One run of a suite against a release (in its environment) or a sandbox draft, with every case's result. */

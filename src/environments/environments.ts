@@ -4,14 +4,13 @@ import { actorOf, commitWithAudit } from "../audit/audit-log";
 import type { Deps, Principal } from "../context";
 import { guard } from "../db/batch";
 import { isForeignKeyViolation, isGuardViolation, isUniqueViolation } from "../db/d1-errors";
-import type { FreezeWindow, ModelPrice } from "../db/schema";
+import type { FreezeWindow, ModelPrice, TestGate } from "../db/schema";
 import { deleteEnvironmentDocuments } from "../documents/repository";
 import { publishEnvironment } from "../edge/environment-sync";
 import { forgetCachedKey } from "../edge/key-entries";
 import { edgeKeys } from "../edge/keys";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
-import { findTestSuite } from "../testing/test-suite-repository";
 import { deleteEnvironmentWebhooks } from "../webhooks/repository";
 import {
   deleteEnvironment,
@@ -38,8 +37,7 @@ export function environmentView(row: EnvironmentRow) {
     required_approvals: row.requiredApprovals,
     variables: row.variables,
     model_prices: row.modelPrices,
-    required_test_suite: row.requiredTestSuiteId,
-    min_pass_rate: row.minPassRate,
+    test_gate: row.testGate,
     freeze_windows: row.freezeWindows,
     retention_days: row.retentionDays,
     created_at: row.createdAt,
@@ -48,51 +46,63 @@ export function environmentView(row: EnvironmentRow) {
 }
 export type EnvironmentView = ReturnType<typeof environmentView>;
 
+/**
+ * Settings as a request gives them: a field left out keeps its value (its
+ * default on creation); null clears it to its empty value (no description,
+ * no approvals, no variables, no prices, no test gate, no freeze windows,
+ * retention forever).
+ */
 export interface EnvironmentSettings {
   label?: string | undefined;
-  description?: string | undefined;
+  description?: string | null | undefined;
   protected?: boolean | undefined;
-  required_approvals?: number | undefined;
-  variables?: Record<string, string> | undefined;
-  model_prices?: Record<string, ModelPrice> | undefined;
-  required_test_suite?: string | null | undefined;
-  min_pass_rate?: number | null | undefined;
-  freeze_windows?: FreezeWindow[] | undefined;
+  required_approvals?: number | null | undefined;
+  variables?: Record<string, string> | null | undefined;
+  model_prices?: Record<string, ModelPrice> | null | undefined;
+  test_gate?: TestGate | null | undefined;
+  freeze_windows?: FreezeWindow[] | null | undefined;
   /** null keeps executions forever. */
   retention_days?: number | null | undefined;
+}
+
+/** The row's settings after a change: a field left out keeps the row's value, null clears it. */
+function applySettings(row: EnvironmentRow, changes: EnvironmentSettings): EnvironmentRow {
+  const pick = <T, S>(given: T | null | undefined, current: S, empty: S, convert: (value: T) => S): S => (given === undefined ? current : given === null ? empty : convert(given));
+  const same = <T>(value: T) => value;
+  return {
+    ...row,
+    label: changes.label ?? row.label,
+    description: pick(changes.description, row.description, "", same),
+    protected: changes.protected ?? row.protected,
+    requiredApprovals: pick(changes.required_approvals, row.requiredApprovals, 0, same),
+    variables: pick(changes.variables, row.variables, {}, same),
+    modelPrices: pick(changes.model_prices, row.modelPrices, {}, same),
+    testGate: pick(changes.test_gate, row.testGate, null, (gate) => ({ min_pass_rate: gate.min_pass_rate, untested: gate.untested })),
+    freezeWindows: pick(changes.freeze_windows, row.freezeWindows, [], same),
+    retentionDays: pick(changes.retention_days, row.retentionDays, null, same),
+  };
 }
 
 /** A new environment's row, with defaults for what the caller left out. */
 export function newEnvironmentRow(deps: Deps, workspaceId: string, name: string, settings: EnvironmentSettings): EnvironmentRow {
   const now = deps.now().toISOString();
-  return {
+  const defaults: EnvironmentRow = {
     id: deps.newId("environment"),
     workspaceId,
     name,
-    label: settings.label ?? name.charAt(0).toUpperCase() + name.slice(1),
-    description: settings.description ?? "",
-    protected: settings.protected ?? false,
-    requiredApprovals: settings.required_approvals ?? 0,
-    variables: settings.variables ?? {},
-    modelPrices: settings.model_prices ?? {},
-    retentionDays: settings.retention_days === undefined ? DEFAULT_RETENTION_DAYS : settings.retention_days,
-    requiredTestSuiteId: settings.required_test_suite ?? null,
-    minPassRate: settings.min_pass_rate ?? null,
-    freezeWindows: settings.freeze_windows ?? [],
+    label: name.charAt(0).toUpperCase() + name.slice(1),
+    description: "",
+    protected: false,
+    requiredApprovals: 0,
+    variables: {},
+    modelPrices: {},
+    retentionDays: DEFAULT_RETENTION_DAYS,
+    testGate: null,
+    freezeWindows: [],
     createdAt: now,
     updatedAt: now,
   };
-}
-
-/** A test gate must name a suite of this workspace; a pass rate alone gates nothing. */
-async function checkPolicy(deps: Deps, row: EnvironmentRow): Promise<Result<null>> {
-  if (row.requiredTestSuiteId && !(await findTestSuite(deps.db, row.workspaceId, row.requiredTestSuiteId))) {
-    return fail("VALIDATION_FAILED", `No test suite with id "${row.requiredTestSuiteId}"`, [{ path: "body.required_test_suite", message: "Unknown test suite" }]);
-  }
-  if (row.minPassRate !== null && !row.requiredTestSuiteId) {
-    return fail("VALIDATION_FAILED", "min_pass_rate applies to a required test suite; name one", [{ path: "body.min_pass_rate", message: "Needs required_test_suite" }]);
-  }
-  return ok(null);
+  return applySettings(defaults, settings);
 }
 
 /** Visibility only: changing or deleting an environment then needs `admin` for the whole workspace, not in the environment. */
@@ -107,7 +117,8 @@ async function findReadable(deps: Deps, principal: Principal, name: string): Pro
 }
 
 export async function listEnvironmentsFor(deps: Deps, principal: Principal, cursor: string | undefined, limit: number) {
-  const after = decodeCursor<string>(cursor, "string");
+  const list = { name: "environments" };
+  const after = decodeCursor<string>(cursor, "string", list);
   if (!after.ok) return after;
   if (principal.environment) {
     const own = await findReadable(deps, principal, principal.environment.name);
@@ -117,7 +128,7 @@ export async function listEnvironmentsFor(deps: Deps, principal: Principal, curs
   const access = requireScope(principal, "read", null);
   if (!access.ok) return access;
   const rows = await listEnvironments(deps.db, principal.workspaceId, after.value, limit + 1);
-  return ok(toPage(rows, limit, (row) => row.id, environmentView));
+  return ok(toPage(rows, limit, (row) => row.id, environmentView, list));
 }
 
 export async function getEnvironment(deps: Deps, principal: Principal, name: string): Promise<Result<EnvironmentView>> {
@@ -131,8 +142,6 @@ export async function createEnvironment(deps: Deps, principal: Principal, input:
   const nameTaken = fail("ENVIRONMENT_NAME_TAKEN", `An environment named "${input.name}" already exists`, [{ path: "body.name", message: "Already in use in this workspace" }]);
   if (await findEnvironmentByName(deps.db, principal.workspaceId, input.name)) return nameTaken;
   const row = newEnvironmentRow(deps, principal.workspaceId, input.name, input);
-  const policy = await checkPolicy(deps, row);
-  if (!policy.ok) return policy;
   try {
     await commitWithAudit(deps, principal.workspaceId, [insertEnvironment(deps.db, row)], {
       actor: actorOf(principal),
@@ -159,22 +168,7 @@ export async function updateEnvironmentSettings(deps: Deps, principal: Principal
   const access = requireScope(principal, "admin", null);
   if (!access.ok) return access;
   const before = found.value;
-  const after: EnvironmentRow = {
-    ...before,
-    label: changes.label ?? before.label,
-    description: changes.description ?? before.description,
-    protected: changes.protected ?? before.protected,
-    requiredApprovals: changes.required_approvals ?? before.requiredApprovals,
-    variables: changes.variables ?? before.variables,
-    modelPrices: changes.model_prices ?? before.modelPrices,
-    requiredTestSuiteId: changes.required_test_suite === undefined ? before.requiredTestSuiteId : changes.required_test_suite,
-    minPassRate: changes.min_pass_rate === undefined ? before.minPassRate : changes.min_pass_rate,
-    freezeWindows: changes.freeze_windows ?? before.freezeWindows,
-    retentionDays: changes.retention_days === undefined ? before.retentionDays : changes.retention_days,
-    updatedAt: deps.now().toISOString(),
-  };
-  const policy = await checkPolicy(deps, after);
-  if (!policy.ok) return policy;
+  const after: EnvironmentRow = { ...applySettings(before, changes), updatedAt: deps.now().toISOString() };
   await commitWithAudit(deps, principal.workspaceId, [updateEnvironment(deps.db, after)], {
     actor: actorOf(principal),
     action: "environment.updated",
@@ -200,7 +194,10 @@ export async function removeEnvironment(deps: Deps, principal: Principal, name: 
   const access = requireScope(principal, "admin", null);
   if (!access.ok) return access;
   const env = found.value;
-  const hasReleases = fail("ENVIRONMENT_HAS_RELEASES", `The environment "${name}" still has releases; it cannot be deleted`);
+  const hasReleases = fail(
+    "ENVIRONMENT_HAS_RELEASES",
+    `The environment "${name}" has releases, and release history is kept: it cannot be deleted. To stop using it, revoke its API keys (DELETE /v1/api-keys/{id}) and protect it (PATCH /v1/environments/${name} with "protected": true and "required_approvals") so that no release reaches it without approval.`,
+  );
   if (await environmentHasReleases(deps.db, principal.workspaceId, env.id)) return hasReleases;
   const keyHashes = await listEnvironmentKeyHashes(deps.db, principal.workspaceId, env.id);
   try {

@@ -1,3 +1,4 @@
+import type { AuditAction } from "../audit/audit-log";
 import { fail, ok, type Result } from "../lib/result";
 import { type DeploymentRow, findDeployment } from "./deployment-repository";
 import { type PolicyRefusal, promotionRefusal } from "./promotion-policy";
@@ -62,7 +63,8 @@ export async function planDecision(deps: CommandDeps, cmd: DecideCommand): Promi
  * Settles a request nobody is deciding on: one past its expiry becomes
  * `expired`; one that has every approval but was held back by policy lands
  * once the policy lets it (a passing test run, a freeze window over). Still
- * held back: the refusal, and nothing written.
+ * held back for a new reason: its `blocked_reason` says the new one
+ * (`promotion.held`); for the same reason: the refusal, and nothing written.
  */
 export async function planSettle(deps: CommandDeps, cmd: SettleCommand): Promise<Result<Plan>> {
   const found = await loadRequest(deps, cmd);
@@ -75,7 +77,12 @@ export async function planSettle(deps: CommandDeps, cmd: SettleCommand): Promise
   if (request.status === "pending") return fail("PROMOTION_REQUEST_CLOSED", "The promotion request still waits for approvals");
   const refusal = await policyRefusal(deps, cmd, request.releaseId);
   if (!refusal.ok) return refusal;
-  if (refusal.value) return refused(refusal.value);
+  if (refusal.value) {
+    // Still held back: the request keeps saying what holds it now (a newer failing run, another freeze), recorded only when that changes.
+    if (refusal.value.reason === request.blockedReason) return refused(refusal.value);
+    const held: PromotionRequestRow = { ...request, blockedReason: refusal.value.reason, updatedAt: deps.now().toISOString() };
+    return ok(decisionPlan(deps, held, request, deployment, "promotion.held"));
+  }
   return land(deps, cmd, { ...request, updatedAt: deps.now().toISOString() }, request, deployment);
 }
 
@@ -129,7 +136,7 @@ async function land(
   return ok(plan);
 }
 
-function decisionPlan(deps: CommandDeps, after: PromotionRequestRow, before: PromotionRequestRow, deployment: DeploymentRow, action: string, comment?: string): Plan {
+function decisionPlan(deps: CommandDeps, after: PromotionRequestRow, before: PromotionRequestRow, deployment: DeploymentRow, action: AuditAction, comment?: string): Plan {
   return {
     writes: [updatePromotionRequest(deps.db, after, before.status)],
     environmentIds: [],

@@ -1,7 +1,9 @@
 import type { Database } from "../db/client";
 import type { FreezeWindow } from "../db/schema";
 import type { EnvironmentRow } from "../environments/repository";
-import { findTestSuite, latestCompletedRun } from "../testing/test-suite-repository";
+import { latestCompletedRun, listDeploymentTestSuites } from "../testing/test-suite-repository";
+import { findDeployment } from "./deployment-repository";
+import { findRelease } from "./release-repository";
 
 /** Why an environment's policy keeps a change out right now. */
 export interface PolicyRefusal {
@@ -11,17 +13,17 @@ export interface PolicyRefusal {
 
 /**
  * Whether releases reach the environment only by promotion: a protected one,
- * and one whose promotions are gated (approvals or a test suite), since a
+ * and one whose promotions are gated (approvals or a test gate), since a
  * direct deploy would walk around the gate.
  */
-export function takesPromotionsOnly(env: Pick<EnvironmentRow, "protected" | "requiredApprovals" | "requiredTestSuiteId">): boolean {
-  return env.protected || env.requiredApprovals > 0 || env.requiredTestSuiteId !== null;
+export function takesPromotionsOnly(env: Pick<EnvironmentRow, "protected" | "requiredApprovals" | "testGate">): boolean {
+  return env.protected || env.requiredApprovals > 0 || env.testGate !== null;
 }
 
 /** A refusal of a direct deploy into an environment that takes promotions only. */
 export function directDeployRefusal(env: EnvironmentRow): { code: "ENVIRONMENT_PROTECTED"; reason: string } | null {
   if (!takesPromotionsOnly(env)) return null;
-  const why = env.protected ? "is protected" : "gates its promotions (approvals or a test suite)";
+  const why = env.protected ? "is protected" : "gates its promotions (approvals or a test gate)";
   return { code: "ENVIRONMENT_PROTECTED", reason: `${env.name} ${why}: deploy elsewhere, then promote the tested release into it` };
 }
 
@@ -40,24 +42,41 @@ export function freezeRefusal(env: Pick<EnvironmentRow, "name" | "freezeWindows"
 }
 
 /**
- * Judges the environment's test gate for one release: the newest completed
- * run of the required suite on that exact release must reach the minimum
- * pass rate. Runs on other releases, even with the same content, do not count.
+ * Judges the environment's test gate for one release: every test suite of
+ * the release's own deployment must have a newest completed run on that
+ * exact release reaching the gate's minimum pass rate. Runs on other
+ * releases, even with the same content, do not count. A deployment without
+ * a suite is refused or let through as the gate's `untested` says.
  */
 export async function testGateRefusal(db: Database, env: EnvironmentRow, releaseId: string): Promise<PolicyRefusal | null> {
-  if (!env.requiredTestSuiteId) return null;
-  const suiteName = (await findTestSuite(db, env.workspaceId, env.requiredTestSuiteId))?.name ?? env.requiredTestSuiteId;
-  const minimum = env.minPassRate ?? 1;
-  const run = await latestCompletedRun(db, env.workspaceId, env.requiredTestSuiteId, releaseId);
-  if (!run) {
-    return { code: "TEST_GATE_FAILED", reason: `${env.name} needs a completed run of the test suite "${suiteName}" on release ${releaseId}; there is none` };
+  const gate = env.testGate;
+  if (!gate) return null;
+  const release = await findRelease(db, env.workspaceId, releaseId);
+  if (!release) return { code: "TEST_GATE_FAILED", reason: `${env.name} gates promotions on test runs, and release ${releaseId} no longer exists` };
+  const [deployment, suites] = await Promise.all([findDeployment(db, env.workspaceId, release.deploymentId), listDeploymentTestSuites(db, env.workspaceId, release.deploymentId)]);
+  const deploymentName = deployment?.name ?? release.deploymentId;
+  if (suites.length === 0) {
+    if (gate.untested === "allow") return null;
+    return {
+      code: "TEST_GATE_FAILED",
+      reason: `${env.name} needs every promoted release to pass its deployment's test suites, and the deployment "${deploymentName}" has none: create a test suite with "deployment": "${deploymentName}", or set the environment's test_gate.untested to "allow"`,
+    };
   }
-  const rate = run.passRate ?? 0;
-  if (rate >= minimum) return null;
-  return {
-    code: "TEST_GATE_FAILED",
-    reason: `The test suite "${suiteName}" passed ${run.passedCases} of ${run.totalCases} cases (${percent(rate)}) on release ${releaseId} in run ${run.id}; ${env.name} needs ${percent(minimum)}`,
-  };
+  const failures: string[] = [];
+  for (const suite of suites) {
+    const run = await latestCompletedRun(db, env.workspaceId, suite.id, releaseId);
+    if (!run) {
+      failures.push(`${env.name} needs a completed run of the test suite "${suite.name}" on release ${releaseId}; there is none`);
+      continue;
+    }
+    const rate = run.passRate ?? 0;
+    if (rate < gate.min_pass_rate) {
+      failures.push(
+        `The test suite "${suite.name}" passed ${run.passedCases} of ${run.totalCases} cases (${percent(rate)}) on release ${releaseId} in run ${run.id}; ${env.name} needs ${percent(gate.min_pass_rate)}`,
+      );
+    }
+  }
+  return failures.length ? { code: "TEST_GATE_FAILED", reason: failures.join("; ") } : null;
 }
 
 /** Everything an environment's policy checks before a promotion lands: freeze windows first, then the test gate. */

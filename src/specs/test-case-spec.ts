@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { schemaProblem } from "../lib/json-schema";
 import type { FieldIssue } from "../lib/problem";
 
@@ -15,16 +15,16 @@ export const Assertion = z
     z
       .strictObject({
         type: z.literal("exact_match"),
-        value: z.string().max(20_000).optional().openapi({ description: "Default: the case's `expected`, which must then be a string" }),
+        value: z.string().max(20_000).optional().meta({ description: "Default: the case's `expected`, which must then be a string" }),
       })
-      .openapi("ExactMatchAssertion", { description: "The whole output equals `value`." }),
+      .meta({ id: "ExactMatchAssertion", description: "The whole output equals `value`." }),
     z
       .strictObject({
         type: z.literal("contains"),
-        value: z.string().min(1).max(20_000).optional().openapi({ description: "Default: the case's `expected`, which must then be a string" }),
-        case_sensitive: z.boolean().optional().openapi({ description: "Default true" }),
+        value: z.string().min(1).max(20_000).optional().meta({ description: "Default: the case's `expected`, which must then be a string" }),
+        case_sensitive: z.boolean().optional().meta({ description: "Default true" }),
       })
-      .openapi("ContainsAssertion", { description: "The output contains `value`." }),
+      .meta({ id: "ContainsAssertion", description: "The output contains `value`." }),
     z
       .strictObject({
         type: z.literal("regex"),
@@ -32,38 +32,39 @@ export const Assertion = z
           .string()
           .min(1)
           .max(MAX_PATTERN_LENGTH)
-          .openapi({ description: `A JavaScript regular expression, at most ${MAX_PATTERN_LENGTH} characters`, example: "^\\d{4}-\\d{2}-\\d{2}$" }),
+          .meta({ description: `A JavaScript regular expression, at most ${MAX_PATTERN_LENGTH} characters`, example: "^\\d{4}-\\d{2}-\\d{2}$" }),
         flags: z
           .string()
           .regex(/^(?!.*(.).*\1)[imsu]*$/, "Any of i, m, s, u, each at most once")
           .optional(),
       })
-      .openapi("RegexAssertion", { description: "The pattern matches somewhere in the output (anchor it with ^…$ for the whole)." }),
-    z.strictObject({ type: z.literal("valid_json") }).openapi("ValidJsonAssertion", { description: "The output parses as JSON." }),
+      .meta({ id: "RegexAssertion", description: "The pattern matches somewhere in the output (anchor it with ^…$ for the whole)." }),
+    z.strictObject({ type: z.literal("valid_json") }).meta({ id: "ValidJsonAssertion", description: "The output parses as JSON." }),
     z
       .strictObject({
         type: z.literal("json_schema"),
         schema: z
           .union([z.record(z.string(), z.unknown()), z.boolean()])
-          .openapi({ description: "A JSON Schema (draft 2020-12); checked when the suite is saved", example: { type: "object", required: ["answer"] } }),
+          .meta({ description: "A JSON Schema (draft 2020-12); checked when the suite is saved", example: { type: "object", required: ["answer"] } }),
       })
-      .openapi("JsonSchemaAssertion", { description: "The output parses as JSON and the value is valid against `schema`." }),
+      .meta({ id: "JsonSchemaAssertion", description: "The output parses as JSON and the value is valid against `schema`." }),
     z
       .strictObject({
         type: z.literal("evaluator"),
-        deployment: DeploymentName.openapi({ description: "A prompt deployment, run in the environment under test" }),
-        release_tag: z.string().min(1).max(100).optional().openapi({ description: "Default LATEST" }),
-        min_score: z.number().openapi({ description: "Passes when the score is at least this" }),
-        max_score: z.number().positive().optional().openapi({
+        deployment: DeploymentName.meta({ description: "A prompt deployment, run in the environment under test" }),
+        release_tag: z.string().min(1).max(100).optional().meta({ description: "Default LATEST" }),
+        min_score: z.number().meta({ description: "Passes when the score is at least this" }),
+        max_score: z.number().positive().optional().meta({
           description: "The top of the evaluator's scale (default 1): a release's scores from 0 to this count, divided by it, as quality in its metrics",
         }),
       })
-      .openapi("EvaluatorAssertion", {
+      .meta({
+        id: "EvaluatorAssertion",
         description:
           "Runs an evaluator prompt deployment on the output. Of `output` (the text under test), `expected` (the case's, JSON-encoded when not a string) and the case's inputs, it receives those it declares as input variables. The first number in its answer is the score.",
       }),
   ])
-  .openapi("Assertion");
+  .meta({ id: "Assertion" });
 export type Assertion = z.infer<typeof Assertion>;
 
 export const TestCaseInput = z
@@ -72,20 +73,20 @@ export const TestCaseInput = z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "Letters, digits, '.', '_' and '-', at most 64")
       .optional()
-      .openapi({ description: "Stable across edits; generated when absent. Send it back to keep a case's identity." }),
-    name: z.string().max(200).optional(),
-    inputs: z.record(z.string(), z.unknown()).openapi({
+      .meta({ description: "Stable across edits; generated when absent. Send it back to keep a case's identity." }),
+    name: z.string().max(200).nullish(),
+    inputs: z.record(z.string(), z.unknown()).meta({
       description: "Values by input variable name, checked against the target's variables when the suite runs",
       example: { question: "What is the capital of France?" },
     }),
-    expected: z.unknown().optional().openapi({ description: "The expected output: the default `value` of exact_match and contains, and `expected` for evaluators" }),
+    expected: z.unknown().optional().meta({ description: "The expected output: the default `value` of exact_match and contains, and `expected` for evaluators" }),
     assertions: z
       .array(Assertion)
       .max(MAX_ASSERTIONS)
       .default([])
-      .openapi({ description: `At most ${MAX_ASSERTIONS}. A case passes when its run is fulfilled and every assertion passes.` }),
+      .meta({ description: `At most ${MAX_ASSERTIONS}. A case passes when its run is fulfilled and every assertion passes.` }),
   })
-  .openapi("TestCaseInput");
+  .meta({ id: "TestCaseInput" });
 export type TestCaseInput = z.infer<typeof TestCaseInput>;
 
 /** A case as stored: its id assigned. */
@@ -110,7 +111,7 @@ function regexProblem(pattern: string, flags: string | undefined): string | null
  * What a suite's cases get wrong beyond their shape, each issue naming its
  * field: duplicate ids, a regular expression or JSON Schema that would fail
  * every run, an exact_match or contains with neither a value nor a string
- * `expected`.
+ * `expected`, an evaluator whose `min_score` is above its `max_score`.
  */
 export function caseIssues(cases: TestCaseInput[], root = "body.cases"): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -139,8 +140,12 @@ export function caseIssues(cases: TestCaseInput[], root = "body.cases"): FieldIs
           if (problem) issues.push({ path: `${at}.schema`, message: `Not a usable JSON Schema: ${problem}` });
           break;
         }
-        case "valid_json":
         case "evaluator":
+          if (assertion.max_score !== undefined && assertion.min_score > assertion.max_score) {
+            issues.push({ path: `${at}.min_score`, message: `At most max_score (${assertion.max_score}): no score on the evaluator's scale could pass` });
+          }
+          break;
+        case "valid_json":
           break;
       }
     });

@@ -6,6 +6,7 @@ import { runPromptDeployment } from "../invoke/run-prompt-deployment";
 import { log } from "../lib/log";
 import { fail, ok, type Result } from "../lib/result";
 import { addQualitySamples } from "../metrics/rollup-repository";
+import { findDeployment } from "../releases/deployment-repository";
 import { settlePromotions } from "../releases/settle-promotions";
 import type { Assertion, TestCase } from "../specs/test-case-spec";
 import { emitWebhookEvents } from "../webhooks/events";
@@ -90,6 +91,8 @@ export async function runTestSuite(deps: Deps, principal: Principal, testSuiteId
   if (!suite) return fail("NOT_FOUND", `No test suite with id "${testSuiteId}"`);
   const target = await resolveTestRunTarget(deps, principal, request);
   if (!target.ok) return target;
+  const mismatch = await deploymentMismatch(deps, principal.workspaceId, suite, target.value);
+  if (mismatch) return mismatch;
   const cases = suite.cases as TestCase[];
   const values = bindCases(target.value.spec.spec.input_variables, cases);
   if (!values.ok) return values;
@@ -119,6 +122,23 @@ export async function runTestSuite(deps: Deps, principal: Principal, testSuiteId
   ]);
   if (target.value.subject.type === "release") await settleWaitingPromotions(deps, principal.workspaceId, target.value.subject.releaseId);
   return ok(view);
+}
+
+/**
+ * A suite that belongs to a deployment tests that deployment's releases
+ * only: its cases are written for that deployment's inputs, and a pass
+ * elsewhere would say nothing. Sandbox drafts may be tried with any suite.
+ */
+async function deploymentMismatch(deps: Deps, workspaceId: string, suite: TestSuiteRow, target: TestRunTarget) {
+  const subject = target.subject;
+  if (subject.type !== "release" || suite.deploymentId === null || subject.deploymentId === suite.deploymentId) return null;
+  const [own, other] = await Promise.all([findDeployment(deps.db, workspaceId, suite.deploymentId), findDeployment(deps.db, workspaceId, subject.deploymentId)]);
+  const ownName = own?.name ?? suite.deploymentId;
+  return fail(
+    "VALIDATION_FAILED",
+    `The test suite "${suite.name}" tests the deployment "${ownName}"; release ${subject.releaseId} is of "${other?.name ?? subject.deploymentId}"`,
+    [{ path: "body.release_id", message: `Not a release of the suite's deployment "${ownName}"` }],
+  );
 }
 
 function runRow(deps: Deps, principal: Principal, suite: TestSuiteRow, target: TestRunTarget, results: CaseResult[], createdAt: string): TestSuiteRunRow {

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { testSuiteRuns, testSuites } from "../db/schema";
 
@@ -21,14 +21,29 @@ export async function findTestSuiteByName(db: Database, workspaceId: string, nam
   return row ?? null;
 }
 
-/** A workspace's suites, newest first. */
-export function listTestSuites(db: Database, workspaceId: string, beforeId: string | undefined, limit: number) {
+/** A workspace's suites, newest first; with `deploymentId`, only that deployment's. */
+export function listTestSuites(db: Database, workspaceId: string, filter: { deploymentId?: string | undefined; beforeId?: string | undefined }, limit: number) {
   return db
     .select()
     .from(testSuites)
-    .where(and(eq(testSuites.workspaceId, workspaceId), beforeId ? lt(testSuites.id, beforeId) : undefined))
+    .where(
+      and(
+        eq(testSuites.workspaceId, workspaceId),
+        filter.deploymentId !== undefined ? eq(testSuites.deploymentId, filter.deploymentId) : undefined,
+        filter.beforeId !== undefined ? lt(testSuites.id, filter.beforeId) : undefined,
+      ),
+    )
     .orderBy(desc(testSuites.id))
     .limit(limit);
+}
+
+/** Every suite of one deployment: what a test gate requires its releases to pass. */
+export function listDeploymentTestSuites(db: Database, workspaceId: string, deploymentId: string) {
+  return db
+    .select()
+    .from(testSuites)
+    .where(and(eq(testSuites.workspaceId, workspaceId), eq(testSuites.deploymentId, deploymentId)))
+    .orderBy(asc(testSuites.name));
 }
 
 export function insertTestSuite(db: Database, row: TestSuiteRow) {

@@ -35,6 +35,56 @@ describe("environments", () => {
     expect((await call("/v1/environments/eu-prod", { key: ws.adminKey })).body).toEqual(patched.body);
   });
 
+  it("null in a PATCH clears a setting that has an empty value, and is refused, saying so, where there is none", async () => {
+    const ws = await createWorkspace();
+    const qa = await call("/v1/environments", {
+      key: ws.adminKey,
+      body: {
+        name: "qa",
+        description: "For testers",
+        required_approvals: 2,
+        variables: { region: "eu" },
+        model_prices: { "openai/gpt-4o-mini": { input_per_million: 0.15, output_per_million: 0.6 } },
+        test_gate: { min_pass_rate: 0.9 },
+        freeze_windows: [{ starts_at: "2030-01-01T00:00:00Z", ends_at: "2030-01-02T00:00:00Z" }],
+        retention_days: 30,
+      },
+    });
+    expect(qa.status).toBe(201);
+
+    const before = await storageSnapshot();
+    for (const [field, hint] of [
+      ["label", "send a new label"],
+      ["protected", "send true or false"],
+    ] as const) {
+      const refused = await call("/v1/environments/qa", { method: "PATCH", key: ws.adminKey, body: { [field]: null } });
+      expect(expectProblem(refused, 400, "VALIDATION_FAILED").errors).toEqual([{ path: `body.${field}`, message: `Cannot be cleared; ${hint}` }]);
+    }
+    expect(await storageSnapshot()).toEqual(before);
+
+    const cleared = await call("/v1/environments/qa", {
+      method: "PATCH",
+      key: ws.adminKey,
+      body: { description: null, required_approvals: null, variables: null, model_prices: null, test_gate: null, freeze_windows: null, retention_days: null },
+    });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({
+      label: "Qa",
+      description: "",
+      required_approvals: 0,
+      variables: {},
+      model_prices: {},
+      test_gate: null,
+      freeze_windows: [],
+      retention_days: null,
+    });
+    expect((await call("/v1/environments/qa", { key: ws.adminKey })).body).toEqual(cleared.body);
+    const row = await env.DB.prepare("SELECT description, required_approvals, variables, model_prices, test_gate, freeze_windows, retention_days FROM environments WHERE id = ?")
+      .bind(qa.body.id)
+      .first();
+    expect(row).toEqual({ description: "", required_approvals: 0, variables: "{}", model_prices: "{}", test_gate: null, freeze_windows: "[]", retention_days: null });
+  });
+
   it("a duplicate name is a 409 and changes nothing", async () => {
     const ws = await createWorkspace();
     const before = await storageSnapshot();

@@ -21,27 +21,48 @@ function setPolicy(adminKey: string, environment: string, body: Record<string, u
 }
 
 describe("environment policy", () => {
-  it("is shown on the environment and validated: windows in order, a known suite, a pass rate only with a suite", async () => {
+  it("is shown on the environment and validated: windows in order, a pass rate from 0 to 1, a known choice for untested deployments", async () => {
     const ws = await createWorkspace();
     const window = windowAround(Date.now());
     const set = await setPolicy(ws.adminKey, "production", { freeze_windows: [window] });
     expect(set.status).toBe(200);
-    expect(set.body).toMatchObject({ freeze_windows: [window], required_test_suite: null, min_pass_rate: null });
+    expect(set.body).toMatchObject({ freeze_windows: [window], test_gate: null });
 
     const stagingAdmin = (await ws.key({ environment: "staging", scopes: ["admin"] })).key;
     const before = await storageSnapshot();
     const reversed = await setPolicy(ws.adminKey, "production", { freeze_windows: [{ starts_at: window.ends_at, ends_at: window.starts_at }] });
     expect(expectProblem(reversed, 400, "VALIDATION_FAILED").errors).toEqual([expect.objectContaining({ path: "body.freeze_windows[0].ends_at" })]);
-    const unknownSuite = await setPolicy(ws.adminKey, "production", { required_test_suite: "ts_missing" });
-    expect(expectProblem(unknownSuite, 400, "VALIDATION_FAILED").errors).toEqual([expect.objectContaining({ path: "body.required_test_suite" })]);
-    const rateAlone = await setPolicy(ws.adminKey, "production", { min_pass_rate: 0.8 });
-    expect(expectProblem(rateAlone, 400, "VALIDATION_FAILED").errors).toEqual([expect.objectContaining({ path: "body.min_pass_rate" })]);
-    expectProblem(await setPolicy(ws.adminKey, "production", { min_pass_rate: 1.5 }), 400, "VALIDATION_FAILED");
+    const rate = await setPolicy(ws.adminKey, "production", { test_gate: { min_pass_rate: 1.5 } });
+    expect(expectProblem(rate, 400, "VALIDATION_FAILED").errors).toEqual([expect.objectContaining({ path: "body.test_gate.min_pass_rate" })]);
+    const untested = await setPolicy(ws.adminKey, "production", { test_gate: { untested: "sometimes" } });
+    expect(expectProblem(untested, 400, "VALIDATION_FAILED").errors).toEqual([expect.objectContaining({ path: "body.test_gate.untested" })]);
+    const oldField = await setPolicy(ws.adminKey, "production", { required_test_suite: "ts_1" });
+    expect(expectProblem(oldField, 400, "VALIDATION_FAILED").errors).toEqual([expect.objectContaining({ path: "body.required_test_suite", message: "Unknown field" })]);
     expectProblem(await setPolicy(stagingAdmin, "staging", { freeze_windows: [] }), 403, "INSUFFICIENT_SCOPE");
     expect(await storageSnapshot()).toEqual(before);
 
     const cleared = await setPolicy(ws.adminKey, "production", { freeze_windows: [] });
     expect(cleared.body.freeze_windows).toEqual([]);
+  });
+
+  it("a test gate is cleared with null, pass rate and all, and the environment then takes deploys again", async () => {
+    const ws = await createWorkspace();
+    const { sandbox } = await deployedWorkspace(ws);
+    const gated = await setPolicy(ws.adminKey, "production", { protected: false, test_gate: { min_pass_rate: 0.8 } });
+    expect(gated.body.test_gate).toEqual({ min_pass_rate: 0.8, untested: "refuse" });
+    expect(expectProblem(await deploy(ws, sandbox.id, ["production"]), 409, "ENVIRONMENT_PROTECTED").detail).toContain("production gates its promotions");
+
+    // A gate sent again replaces the whole gate: what it leaves out takes its default.
+    const replaced = await setPolicy(ws.adminKey, "production", { test_gate: { untested: "allow" } });
+    expect(replaced.body.test_gate).toEqual({ min_pass_rate: 1, untested: "allow" });
+
+    const cleared = await setPolicy(ws.adminKey, "production", { test_gate: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.test_gate).toBeNull();
+    const row = await env.DB.prepare("SELECT test_gate FROM environments WHERE id = ?").bind(ws.environments.production!.id).first("test_gate");
+    expect(row).toBeNull();
+    expect((await call("/v1/audit-events?action=environment.updated", { key: ws.adminKey })).body.data).toHaveLength(3);
+    expect((await deploy(ws, sandbox.id, ["production"])).status).toBe(201);
   });
 
   it("a freeze window refuses promotions, deploys and tag moves into the environment for every key, admin included; reverts still land", async () => {

@@ -28,23 +28,41 @@ const FreezeWindow = z
   .refine((w) => Date.parse(w.starts_at) < Date.parse(w.ends_at), { message: "ends_at must be after starts_at", path: ["ends_at"] })
   .openapi("FreezeWindow", { example: { starts_at: "2026-12-24T00:00:00Z", ends_at: "2026-12-27T00:00:00Z", reason: "Holidays" } });
 
+const TestGate = z
+  .strictObject({
+    min_pass_rate: z.number().min(0).max(1).default(1).openapi({ description: "Share of each suite's cases that must pass, 0 to 1; default 1" }),
+    untested: z.enum(["refuse", "allow"]).default("refuse").openapi({
+      description: "A release of a deployment that has no test suite: `refuse` it (the default) or `allow` it through untested",
+    }),
+  })
+  .openapi("TestGate", {
+    description: "Each promoted release must pass every test suite of its own deployment: the newest completed run of each on that exact release must reach `min_pass_rate`",
+    example: { min_pass_rate: 1, untested: "refuse" },
+  });
+
+/** For a setting with no empty value: null is refused with a message saying so, not as a type error. */
+function notClearable(hint: string) {
+  return { error: (issue: { input?: unknown }) => (issue.input === null ? `Cannot be cleared; ${hint}` : undefined) };
+}
+
+/**
+ * Every setting. In a PATCH, null clears a setting that has an empty value
+ * (its description, approvals, variables, prices, test gate, freeze windows,
+ * retention limit); `label` and `protected` have none, and null is refused.
+ */
 const settings = {
-  label: z.string().min(1).max(100),
-  description: z.string().max(1000),
-  protected: z.boolean().openapi({ description: "A protected environment takes releases by promotion only" }),
-  required_approvals: z.number().int().min(0).max(10).openapi({ description: "Approvals a promotion into this environment needs" }),
-  variables: Variables.openapi({ description: "Plain values available to templates as env.NAME; not secret" }),
-  model_prices: ModelPrices,
-  required_test_suite: z
-    .string()
-    .max(64)
-    .nullable()
-    .openapi({ description: "Id of a test suite whose newest completed run on the release being promoted must reach `min_pass_rate`; null: no test gate" }),
-  min_pass_rate: z.number().min(0).max(1).nullable().openapi({ description: "Share of the suite's cases that must pass, 0 to 1 (default 1 when a suite is required)" }),
-  freeze_windows: z
-    .array(FreezeWindow)
-    .max(50)
-    .openapi({ description: "While one is in force, no deploy, promotion or tag move lands here (reverts still do); replaces the whole list" }),
+  label: z.string(notClearable("send a new label")).min(1).max(100),
+  description: z.string().max(1000).nullable().openapi({ description: "null clears it" }),
+  protected: z.boolean(notClearable("send true or false")).openapi({ description: "A protected environment takes releases by promotion only" }),
+  required_approvals: z.number().int().min(0).max(10).nullable().openapi({ description: "Approvals a promotion into this environment needs; null or 0: none" }),
+  variables: Variables.nullable().openapi({ description: "Plain values available to templates as env.NAME; not secret. Replaces the whole set; null clears it" }),
+  model_prices: ModelPrices.nullable().openapi({
+    description: "USD per million tokens by model (`provider/name` or `name`), overriding the built-in table. Replaces the whole table; null clears it",
+  }),
+  test_gate: TestGate.nullable().openapi({ description: "Replaces the whole gate (fields left out take their defaults); null: no test gate" }),
+  freeze_windows: z.array(FreezeWindow).max(50).nullable().openapi({
+    description: "While one is in force, no deploy, promotion or tag move lands here (reverts still do). Replaces the whole list; null clears it",
+  }),
   retention_days: z
     .number()
     .int()
@@ -63,8 +81,7 @@ export const CreateEnvironmentBody = z
     required_approvals: settings.required_approvals.optional(),
     variables: settings.variables.optional(),
     model_prices: settings.model_prices.optional(),
-    required_test_suite: settings.required_test_suite.optional(),
-    min_pass_rate: settings.min_pass_rate.optional(),
+    test_gate: settings.test_gate.optional(),
     freeze_windows: settings.freeze_windows.optional(),
     retention_days: settings.retention_days.optional(),
   })
@@ -83,8 +100,7 @@ export const EnvironmentSchema = z
     required_approvals: z.number().int(),
     variables: z.record(z.string(), z.string()),
     model_prices: z.record(z.string(), z.object({ input_per_million: z.number(), output_per_million: z.number() })),
-    required_test_suite: z.string().nullable(),
-    min_pass_rate: z.number().nullable(),
+    test_gate: z.object({ min_pass_rate: z.number(), untested: z.enum(["refuse", "allow"]) }).nullable(),
     freeze_windows: z.array(z.object({ starts_at: Timestamp, ends_at: Timestamp, reason: z.string() })),
     retention_days: z.number().int().nullable(),
     created_at: Timestamp,
@@ -92,7 +108,7 @@ export const EnvironmentSchema = z
   })
   .openapi("Environment");
 
-export const EnvironmentParams = z.object({ name: EnvironmentName.openapi({ param: { name: "name", in: "path" } }) });
+export const EnvironmentParams = z.object({ name: EnvironmentName.openapi({ param: { name: "name", in: "path" }, description: "The environment's name, e.g. `production`" }) });
 
 export const SecretSchema = z
   .object({ name: z.string(), created_at: Timestamp, updated_at: Timestamp, updated_by: z.string() })
@@ -100,6 +116,6 @@ export const SecretSchema = z
 
 const SecretName = z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, "Upper-case letters, digits and _, like OPENAI_API_KEY");
 
-export const SecretParams = EnvironmentParams.extend({ key: SecretName.openapi({ param: { name: "key", in: "path" } }) });
+export const SecretParams = EnvironmentParams.extend({ key: SecretName.openapi({ param: { name: "key", in: "path" }, description: "The secret's name, e.g. `OPENAI_API_KEY`" }) });
 
 export const SetSecretBody = z.strictObject({ value: z.string().min(1).max(16_384) }).openapi("SetSecret");

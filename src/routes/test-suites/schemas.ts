@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { IdParams, PaginationQuery, Timestamp } from "../../http/openapi";
+import { idParams, PaginationQuery, Timestamp } from "../../http/openapi";
+import { notClearable } from "../../http/patch-fields";
 import { Assertion, MAX_ASSERTIONS, MAX_CASES, TestCaseInput } from "../../specs/test-case-spec";
 
 const TestSuiteName = z.string().trim().min(1).max(100);
@@ -9,13 +10,21 @@ const Cases = z
   .max(MAX_CASES)
   .openapi({ description: `At most ${MAX_CASES} cases, each with at most ${MAX_ASSERTIONS} assertions` });
 
-export const CreateTestSuiteBody = z.strictObject({ name: TestSuiteName, description: Description.optional(), cases: Cases }).openapi("CreateTestSuite");
+const Deployment = z.string().min(1).max(100).nullable().openapi({
+  description: "The deployment the suite tests, by id or name: environments with a test gate require its releases to pass this suite. null: a suite for sandbox drafts only",
+  example: "faq",
+});
+
+export const CreateTestSuiteBody = z
+  .strictObject({ name: TestSuiteName, description: Description.optional(), deployment: Deployment.optional(), cases: Cases })
+  .openapi("CreateTestSuite");
 
 export const UpdateTestSuiteBody = z
   .strictObject({
-    name: TestSuiteName.optional(),
-    description: Description.optional(),
-    cases: Cases.optional().openapi({ description: "Replaces every case; send a case's `id` back to keep it" }),
+    name: notClearable(TestSuiteName).optional(),
+    description: Description.nullable().optional().openapi({ description: "null clears it" }),
+    deployment: Deployment.optional(),
+    cases: notClearable(Cases).optional().openapi({ description: "Replaces every case; send a case's `id` back to keep it" }),
   })
   .openapi("UpdateTestSuite");
 
@@ -34,6 +43,8 @@ export const TestSuiteSchema = z
     id: z.string(),
     name: z.string(),
     description: z.string(),
+    deployment_id: z.string().nullable().openapi({ description: "The deployment the suite tests; null for a suite of sandbox drafts only" }),
+    deployment: z.string().nullable().openapi({ description: "That deployment's name" }),
     revision: z.number().int(),
     cases: z.array(TestCase),
     created_at: Timestamp,
@@ -43,7 +54,11 @@ export const TestSuiteSchema = z
   })
   .openapi("TestSuite");
 
-export const TestSuiteParams = IdParams;
+export const TestSuiteParams = idParams("The test suite's id (`ts_…`)");
+
+export const ListTestSuitesQuery = PaginationQuery.extend({
+  deployment: z.string().min(1).max(100).optional().openapi({ description: "Only the suites of this deployment (id or name)" }),
+});
 
 export const RunTestSuiteBody = z
   .strictObject({

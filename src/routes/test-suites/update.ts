@@ -14,7 +14,7 @@ const route = createRoute({
   tags: ["Test suites"],
   summary: "Save a new revision of a test suite",
   description:
-    'The fields given replace the stored ones; `cases` replaces every case (send a case\'s `id` back to keep its identity). Send `If-Match: "<revision>"` to refuse the save (412) if someone saved since you read it. Needs `deploy` somewhere.',
+    'The fields given replace the stored ones; `cases` replaces every case (send a case\'s `id` back to keep its identity). Send `If-Match: "<revision>"` to refuse the save (412 `STALE_REVISION`) if someone saved since you read it; a save that changes nothing makes no revision. Needs `deploy` somewhere.',
   security: keySecurity,
   middleware: [authenticate, requireAnyScope("deploy"), idempotent] as const,
   request: { params: TestSuiteParams, body: jsonBody(UpdateTestSuiteBody) },
