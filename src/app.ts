@@ -5,7 +5,7 @@ import { loadConfig } from "./config";
 import type { AppEnv, Deps } from "./context";
 import { openDatabase } from "./db/client";
 import { EdgeChanges, edgeReads } from "./edge/cache";
-import { handleError, handleNotFound } from "./http/error-handler";
+import { handleError, handleNoRoute } from "./http/error-handler";
 import { newRouter } from "./http/router";
 import { newId } from "./lib/ids";
 import { ApiError } from "./lib/problem";
@@ -90,7 +90,7 @@ export function createApp(overrides: AppOverrides = {}) {
   registerAuditEventRoutes(app);
   registerWebhookRoutes(app);
   registerDocsRoutes(app);
-  app.notFound(handleNotFound);
+  app.notFound(handleNoRoute(() => app.routes));
   app.onError(handleError);
   return app;
 }

@@ -307,6 +307,14 @@ const routes: RouteCase[] = [
     otherWorkspace: 404,
   },
   { operation: "GET /v1/document-indexes/{id}", path: () => "/v1/document-indexes/kb?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "DELETE /v1/document-indexes/{id}", path: () => "/v1/document-indexes/kb?environment=qa", scope: "deploy", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "GET /v1/document-indexes/{id}/documents",
+    path: () => "/v1/document-indexes/kb/documents?environment=qa",
+    scope: "read",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
   {
     operation: "POST /v1/document-indexes/{id}/documents",
     path: () => "/v1/document-indexes/kb/documents?environment=qa",

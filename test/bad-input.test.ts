@@ -274,6 +274,10 @@ describe("query and path input", () => {
     ["/v1/test-suites/ts_x/runs?limit=abc", "query.limit"],
     ["/v1/metrics?environment=staging&from=yesterday", "query.from"],
     ["/v1/metrics?environment=staging&bucket=2h", "query.bucket"],
+    ["/v1/environments?bogus=1", "query.bogus"],
+    ["/v1/releases/rel_x?environment=staging", "query.environment"],
+    ["/v1/executions?environment=staging&from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z", "query.from"],
+    ["/v1/audit-events?action=release.exploded", "query.action"],
   ])("GET %s → 400 naming %s", async (path, field) => {
     const res = await call(path, { key: ws.adminKey });
     const problem = expectProblem(res, 400, "VALIDATION_FAILED");

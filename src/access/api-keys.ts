@@ -70,13 +70,14 @@ async function findVisibleKey(deps: Deps, principal: Principal, id: string): Pro
 }
 
 export async function listKeysFor(deps: Deps, principal: Principal, query: { environment?: string | undefined; cursor?: string | undefined; limit: number }) {
-  const before = decodeCursor<string>(query.cursor, "string");
+  const list = { name: "api-keys", filters: { environment: query.environment } };
+  const before = decodeCursor<string>(query.cursor, "string", list);
   if (!before.ok) return before;
   const scope = await resolveListScope(deps, principal, "admin", query.environment);
   if (!scope.ok) return scope;
   const environmentId = scope.value;
   const rows = await listApiKeys(deps.db, { workspaceId: principal.workspaceId, environmentId, beforeId: before.value, limit: query.limit + 1 });
-  return ok(toPage(rows, query.limit, (row) => row.id, apiKeyView));
+  return ok(toPage(rows, query.limit, (row) => row.id, apiKeyView, list));
 }
 
 export async function getKey(deps: Deps, principal: Principal, id: string): Promise<Result<ApiKeyView>> {

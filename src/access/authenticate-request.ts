@@ -7,11 +7,29 @@ import { ApiError } from "../lib/problem";
 import { authenticateKey } from "./authenticate-key";
 import { recordKeyUse } from "./key-usage";
 
-/** Vellum's clients send `X-API-KEY`; everyone else sends a bearer token. */
+const BEARER = /^Bearer\s+(.+)$/i;
+
+/**
+ * The key a request presents. Vellum's clients send `X-API-KEY`; everyone
+ * else sends a bearer token. Both headers may be sent only with the same key.
+ * Refuses, before any lookup, a request whose headers cannot name one key.
+ */
 function presentedKey(authorization: string | undefined, apiKeyHeader: string | undefined): string | undefined {
-  if (apiKeyHeader) return apiKeyHeader.trim();
-  const match = authorization?.match(/^Bearer\s+(.+)$/i);
-  return match?.[1]?.trim();
+  const bearer = authorization?.match(BEARER)?.[1]?.trim();
+  const fromHeader = apiKeyHeader?.trim() || undefined;
+  if (fromHeader !== undefined && authorization !== undefined && (bearer ?? authorization.trim()) !== fromHeader) {
+    throw new ApiError("UNAUTHENTICATED", "Authorization and X-API-KEY carry different keys; send one key, in one of them", [
+      { path: "header.authorization", message: "Differs from X-API-KEY" },
+      { path: "header.x-api-key", message: "Differs from Authorization" },
+    ]);
+  }
+  if (fromHeader !== undefined) return fromHeader;
+  if (authorization?.trim() && bearer === undefined && !/^Bearer$/i.test(authorization.trim())) {
+    throw new ApiError("UNAUTHENTICATED", "The Authorization header lacks the Bearer scheme: send `Authorization: Bearer <key>` (or `X-API-KEY: <key>`)", [
+      { path: "header.authorization", message: "Use `Authorization: Bearer <key>`" },
+    ]);
+  }
+  return bearer;
 }
 
 /**

@@ -13,10 +13,49 @@ export function actorOf(principal: Principal): Actor {
   return { type: "api_key", id: principal.keyId };
 }
 
+/** Every action an audit event can record; `GET /v1/audit-events?action=` accepts only these. */
+export const AUDIT_ACTIONS = [
+  "workspace.created",
+  "environment.created",
+  "environment.updated",
+  "environment.deleted",
+  "secret.created",
+  "secret.updated",
+  "secret.deleted",
+  "api_key.created",
+  "api_key.rotated",
+  "api_key.revoked",
+  "sandbox.created",
+  "sandbox.updated",
+  "release.deployed",
+  "release.promoted",
+  "release.reverted",
+  "release_tag.moved",
+  "promotion.approved",
+  "promotion.held",
+  "promotion.rejected",
+  "promotion.expired",
+  "promotion.executed",
+  "test_suite.created",
+  "test_suite.updated",
+  "test_suite_run.completed",
+  "document_index.created",
+  "document_index.deleted",
+  "document.added",
+  "document.replaced",
+  "document.deleted",
+  "webhook.created",
+  "webhook.updated",
+  "webhook.deleted",
+  "webhook.redelivery_requested",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 /** What changed; `before`/`after` are public views, redacted again before storage. */
 export interface AuditEntry {
   actor: Actor;
-  action: string;
+  action: AuditAction;
   targetType: string;
   targetId: string;
   environmentId: string | null;

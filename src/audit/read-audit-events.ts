@@ -27,7 +27,8 @@ export async function listAuditEventsFor(
   principal: Principal,
   query: { environment?: string | undefined; action?: string | undefined; target_id?: string | undefined; cursor?: string | undefined; limit: number },
 ) {
-  const before = decodeCursor<number>(query.cursor, "number");
+  const list = { name: "audit-events", filters: { environment: query.environment, action: query.action, target_id: query.target_id } };
+  const before = decodeCursor<number>(query.cursor, "number", list);
   if (!before.ok) return before;
   const scope = await resolveListScope(deps, principal, "admin", query.environment);
   if (!scope.ok) return scope;
@@ -40,7 +41,7 @@ export async function listAuditEventsFor(
     beforeSeq: before.value,
     limit: query.limit + 1,
   });
-  return ok(toPage(rows, query.limit, (row) => row.seq, auditEventView));
+  return ok(toPage(rows, query.limit, (row) => row.seq, auditEventView, list));
 }
 
 /** The chain spans the whole workspace, so only workspace admins verify it. */

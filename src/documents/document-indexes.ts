@@ -5,18 +5,23 @@ import type { Deps, Principal } from "../context";
 import { isUniqueViolation } from "../db/d1-errors";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
+import { bm25Score } from "./bm25";
 import {
+  countChunks,
   countDocuments,
   type DocumentChunkRow,
   type DocumentIndexRow,
   type DocumentRow,
   deleteDocument,
+  deleteDocumentIndex,
   findDocument,
   findDocumentByExternalId,
   findDocumentIndex,
+  indexTermStats,
   insertDocument,
   insertDocumentIndex,
   listDocumentIndexes,
+  listDocuments,
   searchChunks,
 } from "./repository";
 import { compileMetadataFilter } from "./search-filters";
@@ -87,7 +92,8 @@ export async function createDocumentIndex(deps: Deps, principal: Principal, envi
 }
 
 export async function listDocumentIndexesFor(deps: Deps, principal: Principal, query: { environment?: string | undefined; cursor?: string | undefined; limit: number }) {
-  const after = decodeCursor<string>(query.cursor, "string");
+  const list = { name: "document-indexes", filters: { environment: query.environment } };
+  const after = decodeCursor<string>(query.cursor, "string", list);
   if (!after.ok) return after;
   const env = await resolveEnvironment(deps, principal, query.environment, "read");
   if (!env.ok) return env;
@@ -103,6 +109,7 @@ export async function listDocumentIndexesFor(deps: Deps, principal: Principal, q
       query.limit,
       (r) => r.id,
       (r) => documentIndexView(r, env.value.name, counts.get(r.id) ?? 0),
+      list,
     ),
   );
 }
@@ -120,6 +127,55 @@ export async function getDocumentIndex(deps: Deps, principal: Principal, environ
   if (!found.ok) return found;
   const counts = await countDocuments(deps.db, principal.workspaceId, [found.value.index.id]);
   return ok(documentIndexView(found.value.index, found.value.env.name, counts.get(found.value.index.id) ?? 0));
+}
+
+/** Deletes an index with every document in it, their passages and full-text rows: one batch, one audit event. */
+export async function removeDocumentIndex(deps: Deps, principal: Principal, environmentName: string | undefined, idOrName: string) {
+  const found = await indexFor(deps, principal, environmentName, idOrName, "deploy");
+  if (!found.ok) return found;
+  const { index, env } = found.value;
+  const counts = await countDocuments(deps.db, principal.workspaceId, [index.id]);
+  const view = documentIndexView(index, env.name, counts.get(index.id) ?? 0);
+  await commitWithAudit(deps, principal.workspaceId, deleteDocumentIndex(deps.db, principal.workspaceId, index.id), {
+    actor: actorOf(principal),
+    action: "document_index.deleted",
+    targetType: "document_index",
+    targetId: index.id,
+    environmentId: env.id,
+    before: view,
+    after: null,
+  });
+  return ok(view);
+}
+
+/** An index's documents, oldest first, a page at a time. */
+export async function listDocumentsFor(
+  deps: Deps,
+  principal: Principal,
+  idOrName: string,
+  query: { environment?: string | undefined; cursor?: string | undefined; limit: number },
+) {
+  const found = await indexFor(deps, principal, query.environment, idOrName, "read");
+  if (!found.ok) return found;
+  // The list is the index itself (by id), so a cursor stays valid whether the index was named by id or name.
+  const list = { name: "documents", filters: { index: found.value.index.id } };
+  const after = decodeCursor<string>(query.cursor, "string", list);
+  if (!after.ok) return after;
+  const rows = await listDocuments(deps.db, principal.workspaceId, found.value.index.id, after.value, query.limit + 1);
+  const chunks = await countChunks(
+    deps.db,
+    principal.workspaceId,
+    rows.map((r) => r.id),
+  );
+  return ok(
+    toPage(
+      rows,
+      query.limit,
+      (r) => r.id,
+      (r) => documentView(r, chunks.get(r.id) ?? 0),
+      list,
+    ),
+  );
 }
 
 /** Adds a document, or replaces the one with the same external id. */
@@ -235,19 +291,27 @@ export async function searchInEnvironment(
   }
   const expression = matchExpression(query);
   if (!expression) return ok([]);
-  const hits = await searchChunks(deps.db, index.id, expression.match, conditions, options.limit);
-  return ok(
-    hits.map((hit) => {
+  // FTS5 finds the matching passages; they are scored and ranked with this index's own statistics (see bm25.ts).
+  // Candidates come in FTS5's order, so a passage beyond the first few hundred is not rescored.
+  const [hits, stats] = await Promise.all([
+    searchChunks(deps.db, index.id, expression.match, conditions, Math.max(options.limit * 5, CANDIDATES)),
+    indexTermStats(deps.db, index.id, expression.terms),
+  ]);
+  const scored = hits
+    .map((hit) => {
       const text = hit.text.toLowerCase();
       return {
         text: hit.text,
-        score: -hit.rank,
+        score: bm25Score(expression.terms, { title: hit.title, text: hit.text }, stats),
         keywords: expression.terms.filter((t) => text.includes(t)),
         document: { id: hit.document_id, label: hit.title, external_id: hit.external_id, metadata: JSON.parse(hit.metadata) as Record<string, unknown> },
       };
-    }),
-  );
+    })
+    .sort((a, b) => b.score - a.score);
+  return ok(scored.slice(0, options.limit));
 }
+
+const CANDIDATES = 200;
 
 /** Vellum's search, in the key's environment: BM25 over the index's passages. */
 export async function searchIndex(deps: Deps, principal: Principal, environmentName: string | undefined, input: SearchInput) {

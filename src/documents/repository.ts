@@ -84,6 +84,37 @@ export function deleteDocument(db: Database, workspaceId: string, documentId: st
   ];
 }
 
+/** Removes one index with its documents, their passages and their full-text rows. */
+export function deleteDocumentIndex(db: Database, workspaceId: string, indexId: string) {
+  return [
+    db.delete(documentChunksFts).where(eq(documentChunksFts.indexId, indexId)),
+    db.delete(documentChunks).where(and(eq(documentChunks.workspaceId, workspaceId), eq(documentChunks.indexId, indexId))),
+    db.delete(documents).where(and(eq(documents.workspaceId, workspaceId), eq(documents.indexId, indexId))),
+    db.delete(documentIndexes).where(and(eq(documentIndexes.workspaceId, workspaceId), eq(documentIndexes.id, indexId))),
+  ];
+}
+
+/** One index's documents, oldest first, after `afterId`. */
+export function listDocuments(db: Database, workspaceId: string, indexId: string, afterId: string | undefined, limit: number) {
+  return db
+    .select()
+    .from(documents)
+    .where(and(eq(documents.workspaceId, workspaceId), eq(documents.indexId, indexId), afterId ? gt(documents.id, afterId) : undefined))
+    .orderBy(asc(documents.id))
+    .limit(limit);
+}
+
+/** How many passages each of these documents was cut into. */
+export async function countChunks(db: Database, workspaceId: string, documentIds: string[]) {
+  if (documentIds.length === 0) return new Map<string, number>();
+  const rows = await db
+    .select({ documentId: documentChunks.documentId, n: sql<number>`count(*)` })
+    .from(documentChunks)
+    .where(and(eq(documentChunks.workspaceId, workspaceId), inArray(documentChunks.documentId, documentIds)))
+    .groupBy(documentChunks.documentId);
+  return new Map(rows.map((r) => [r.documentId, r.n]));
+}
+
 /** Removes every index of an environment with all its documents. */
 export function deleteEnvironmentDocuments(db: Database, workspaceId: string, environmentId: string) {
   const indexIds = sql`(SELECT ${documentIndexes.id} FROM ${documentIndexes} WHERE ${documentIndexes.workspaceId} = ${workspaceId} AND ${documentIndexes.environmentId} = ${environmentId})`;
@@ -116,4 +147,24 @@ export async function searchChunks(db: Database, indexId: string, match: string,
     WHERE document_chunks_fts MATCH ${match} AND document_chunks_fts.index_id = ${indexId}${where}
     ORDER BY rank
     LIMIT ${limit}`);
+}
+
+/** What BM25 needs to know about one index: its passages, their mean length (title and text, in characters), and how many hold each term. */
+export interface IndexTermStats {
+  passages: number;
+  meanChars: number;
+  passagesWith: Map<string, number>;
+}
+
+/** One index's own statistics for `terms`, so that its scores do not depend on any other index's documents. */
+export async function indexTermStats(db: Database, indexId: string, terms: string[]): Promise<IndexTermStats> {
+  const [size] = await db.all<{ passages: number; mean_chars: number | null }>(sql`
+    SELECT COUNT(*) AS passages, AVG(length(c.text) + length(d.title)) AS mean_chars
+    FROM documents d JOIN document_chunks c ON c.document_id = d.id
+    WHERE d.index_id = ${indexId}`);
+  const counts = await db.all<{ term: string; passages: number }>(sql`
+    SELECT t.value AS term,
+      (SELECT COUNT(*) FROM document_chunks_fts WHERE document_chunks_fts MATCH ('"' || t.value || '"') AND document_chunks_fts.index_id = ${indexId}) AS passages
+    FROM json_each(${JSON.stringify(terms)}) t`);
+  return { passages: size?.passages ?? 0, meanChars: size?.mean_chars ?? 0, passagesWith: new Map(counts.map((c) => [c.term, c.passages])) };
 }

@@ -1,8 +1,10 @@
 import { resolveEnvironment } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import { runBatch } from "../db/batch";
+import { type CursorList, decodeCursor, encodeCursor } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
 import { findDeploymentByIdOrName } from "../releases/deployment-repository";
+import { findLatestRelease } from "../releases/release-repository";
 import { type ExecutionRow, findExecution, findExecutionByExternalId, listExecutions, recordActual } from "./repository";
 
 export function executionView(row: ExecutionRow, environmentName: string) {
@@ -35,9 +37,11 @@ interface Cursor {
   id: string;
 }
 
-function decodeExecutionCursor(cursor: string | undefined): Result<Cursor | undefined> {
-  if (cursor === undefined) return ok(undefined);
-  const match = /^(\d+)\.(exe_[0-9a-z]+)$/.exec(cursor);
+/** The position inside a cursor: when the last execution started, and its id (for ties). */
+function decodeExecutionCursor(cursor: string | undefined, list: CursorList): Result<Cursor | undefined> {
+  const position = decodeCursor<string>(cursor, "string", list);
+  if (!position.ok || position.value === undefined) return position as Result<undefined>;
+  const match = /^(\d+)\.(exe_[0-9a-z]+)$/.exec(position.value);
   return match
     ? ok({ startedAt: Number(match[1]), id: match[2]! })
     : fail("VALIDATION_FAILED", "The cursor is not one this API returned", [{ path: "query.cursor", message: "Invalid cursor" }]);
@@ -58,14 +62,22 @@ export async function listExecutionsFor(
     limit: number;
   },
 ) {
-  const before = decodeExecutionCursor(query.cursor);
+  const { environment, deployment, release_id, status, from, to } = query;
+  const list = { name: "executions", filters: { environment, deployment, release_id, status, from, to } };
+  const before = decodeExecutionCursor(query.cursor, list);
   if (!before.ok) return before;
+  if (query.from !== undefined && query.to !== undefined && Date.parse(query.from) > Date.parse(query.to)) {
+    return fail("VALIDATION_FAILED", "Invalid query.from: must not be after `to`", [{ path: "query.from", message: "Must not be after `to`" }]);
+  }
   const env = await resolveEnvironment(deps, principal, query.environment, "read");
   if (!env.ok) return env;
   let deploymentId: string | undefined;
   if (query.deployment) {
+    // As /v1/metrics does: a deployment is part of an environment once it has a release there.
     const deployment = await findDeploymentByIdOrName(deps.db, principal.workspaceId, query.deployment);
-    if (!deployment) return ok({ data: [], next_cursor: null });
+    if (!deployment || !(await findLatestRelease(deps.db, principal.workspaceId, deployment.id, env.value.id))) {
+      return fail("NOT_FOUND", `No deployment "${query.deployment}" in ${env.value.name}`, [{ path: "query.deployment", message: "Unknown deployment" }]);
+    }
     deploymentId = deployment.id;
   }
   const rows = await listExecutions(deps.db, {
@@ -83,7 +95,7 @@ export async function listExecutionsFor(
   const last = page.at(-1);
   return ok({
     data: page.map((r) => executionView(r, env.value.name)),
-    next_cursor: rows.length > query.limit && last ? `${last.startedAt}.${last.id}` : null,
+    next_cursor: rows.length > query.limit && last ? encodeCursor(list, `${last.startedAt}.${last.id}`) : null,
   });
 }
 

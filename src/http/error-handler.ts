@@ -4,9 +4,9 @@ import type { AppEnv } from "../context";
 import { log } from "../lib/log";
 import { ApiError, PROBLEM_CONTENT_TYPE, problemBody } from "../lib/problem";
 
-function respond(c: Context<AppEnv>, error: ApiError) {
+function respond(c: Context<AppEnv>, error: ApiError, extraHeaders: Record<string, string> = {}) {
   const requestId = c.get("requestId") ?? "unknown";
-  const headers: Record<string, string> = { "Content-Type": PROBLEM_CONTENT_TYPE };
+  const headers: Record<string, string> = { ...extraHeaders, "Content-Type": PROBLEM_CONTENT_TYPE };
   if (error.code === "UNAUTHENTICATED") headers["WWW-Authenticate"] = 'Bearer realm="stagecraft"';
   return c.body(JSON.stringify(problemBody(error, requestId)), error.status, headers);
 }
@@ -37,4 +37,42 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   return respond(c, new ApiError("INTERNAL_ERROR", "An internal error occurred; quote the request id when reporting it"));
 };
 
-export const handleNotFound: NotFoundHandler<AppEnv> = (c) => respond(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+/** A registered route: its method and its path pattern (`/v1/environments/:name`). */
+export interface RegisteredRoute {
+  method: string;
+  path: string;
+}
+
+function pathMatches(pattern: string, path: string): boolean {
+  const wanted = pattern.split("/");
+  const given = path.split("/");
+  for (const [i, part] of wanted.entries()) {
+    if (part === "*") return true;
+    const segment = given[i];
+    if (segment === undefined || (part.startsWith(":") ? segment === "" : part !== segment)) return false;
+  }
+  return wanted.length === given.length;
+}
+
+/** The methods the app's routes answer on `path`, HEAD included wherever GET is (Hono answers HEAD with GET). */
+export function allowedMethods(routes: readonly RegisteredRoute[], path: string): string[] {
+  const methods = new Set(routes.filter((route) => route.method !== "ALL" && pathMatches(route.path, path)).map((route) => route.method.toUpperCase()));
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods].sort();
+}
+
+/**
+ * The answer when no route matched: 405 with `Allow` when the path exists
+ * under other methods, else 404. `routes` are the app's registered routes,
+ * the same ones /openapi.json is generated from.
+ */
+export function handleNoRoute(routes: () => readonly RegisteredRoute[]): NotFoundHandler<AppEnv> {
+  return (c) => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = allowedMethods(routes(), path);
+    if (allowed.length > 0) {
+      return respond(c, new ApiError("METHOD_NOT_ALLOWED", `${path} answers ${allowed.join(", ")}, not ${c.req.method}`), { Allow: allowed.join(", ") });
+    }
+    return respond(c, new ApiError("NOT_FOUND", `No route for ${c.req.method} ${path}`));
+  };
+}

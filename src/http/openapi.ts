@@ -56,13 +56,17 @@ export const EnvironmentQuery = z.object({
   environment: z.string().max(64).optional().openapi({ description: "The environment to act in; required for workspace keys, optional for environment keys (must be their own)" }),
 });
 
-/** A path's `{id}`: the id of something the API created (`rel_…`, `key_…`). */
-export const IdParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: "id", in: "path" } }),
-});
+/** A path's `{id}`: the id of something the API created (`rel_…`, `key_…`), described for the reference. */
+export function idParams(description: string) {
+  return z.object({
+    id: z
+      .string()
+      .max(64)
+      .openapi({ param: { name: "id", in: "path" }, description }),
+  });
+}
+
+export const IdParams = idParams("The id the API gave it when it was created (`rel_…`, `key_…`, …)");
 
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() });

@@ -1,4 +1,5 @@
 import canonicalize from "canonicalize";
+import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import { sha256Hex } from "../lib/crypto";
@@ -6,6 +7,9 @@ import { ApiError } from "../lib/problem";
 import { claimIdempotencyKey, completeIdempotencyRecord, findIdempotencyRecord, IDEMPOTENCY_RETENTION_MS, type IdempotencyRecordRow, releaseIdempotencyKey } from "./repository";
 
 const REPLAYED_HEADERS = ["content-type", "etag", "location"];
+
+/** The middleware that answer for an Idempotency-Key: the one that honours it, and those that refuse it. */
+const answersIdempotencyKey = new WeakSet<MiddlewareHandler>();
 
 async function fingerprint(method: string, path: string, principalId: string, body: string): Promise<string> {
   let normalized = body;
@@ -65,3 +69,30 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((h) => (c.res.headers.has(h) ? [[h, c.res.headers.get(h)!]] : [])));
   await completeIdempotencyRecord(db, principal.workspaceId, key, c.res.status, JSON.stringify({ headers, body: await c.res.clone().text() }));
 });
+answersIdempotencyKey.add(idempotent);
+
+/**
+ * Refuses a request carrying `Idempotency-Key` with a 400 saying why, so no
+ * client believes a retry is safe where the key would be ignored.
+ *
+ * @example
+ * middleware: [authenticate, refuseIdempotencyKey("The response holds a secret that is never stored")]
+ */
+export function refuseIdempotencyKey(reason: string) {
+  const refuse = createMiddleware<AppEnv>(async (c, next) => {
+    if (c.req.header("idempotency-key") !== undefined) {
+      throw new ApiError("VALIDATION_FAILED", `Idempotency-Key is not supported here: ${reason}`, [{ path: "header.idempotency-key", message: "Not supported by this operation" }]);
+    }
+    await next();
+  });
+  answersIdempotencyKey.add(refuse);
+  return refuse;
+}
+
+/** What a route without its own Idempotency-Key handling does with one: refuse it. */
+export const refuseUnsupportedIdempotencyKey = refuseIdempotencyKey("this operation would run again on a retry; send it without the header");
+
+/** Whether one of a route's middleware honours or refuses Idempotency-Key by itself. */
+export function answersForIdempotencyKey(middleware: readonly unknown[]): boolean {
+  return middleware.some((handler) => typeof handler === "function" && answersIdempotencyKey.has(handler as MiddlewareHandler));
+}

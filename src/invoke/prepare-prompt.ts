@@ -25,6 +25,29 @@ export interface ExecutePromptRequest extends InvocationRequest {
   prompt_deployment_name?: string | null | undefined;
 }
 
+/**
+ * Refuses a request that names its deployment neither way, or both ways
+ * (`{prefix}_name` and `{prefix}_id`): which one should win is the caller's
+ * to say, not ours. Checked before any read.
+ */
+export function namingRefusal(prefix: "prompt_deployment" | "workflow_deployment", name: string | null | undefined, id: string | null | undefined) {
+  const nameField = `${prefix}_name`;
+  const idField = `${prefix}_id`;
+  if (!name && !id) {
+    return fail("VALIDATION_FAILED", `Name the ${prefix === "prompt_deployment" ? "deployment" : "workflow deployment"}`, [
+      { path: `body.${nameField}`, message: `Give ${nameField} or ${idField}` },
+    ]);
+  }
+  if (name && id) {
+    const message = `Give ${nameField} or ${idField}, not both`;
+    return fail("VALIDATION_FAILED", `Give one of ${nameField} and ${idField}, not both`, [
+      { path: `body.${nameField}`, message },
+      { path: `body.${idField}`, message },
+    ]);
+  }
+  return null;
+}
+
 /** Everything resolved and rendered, ready for the model call. */
 export interface PreparedPrompt extends PreparedInvocation {
   spec: PromptSpec;
@@ -49,9 +72,8 @@ export async function preparePrompt(
   /** The incoming request, whose reads authentication may have started (see edge/prefetch.ts). */
   incoming?: Request,
 ): Promise<Result<PreparedPrompt>> {
-  if (!request.prompt_deployment_id && !request.prompt_deployment_name) {
-    return fail("VALIDATION_FAILED", "Name the deployment", [{ path: "body.prompt_deployment_name", message: "Give prompt_deployment_name or prompt_deployment_id" }]);
-  }
+  const naming = namingRefusal("prompt_deployment", request.prompt_deployment_name, request.prompt_deployment_id);
+  if (naming) return naming;
   const ref = await invokeEnvironment(deps, principal, environmentName);
   if (!ref.ok) return ref;
   const query: ReleaseQuery = {

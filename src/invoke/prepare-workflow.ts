@@ -2,14 +2,14 @@ import type { Deps, Principal } from "../context";
 import { searchInEnvironment } from "../documents/document-indexes";
 import type { EnvironmentConfig } from "../edge/keys";
 import { resolveRelease } from "../edge/resolve-release";
-import { fail, ok, type Result } from "../lib/result";
+import { ok, type Result } from "../lib/result";
 import { bindInputs } from "../runtime/inputs";
 import { secretReader } from "../runtime/run-prompt";
 import type { NodeResult, WorkflowContext, WorkflowOutcome } from "../runtime/workflow/run-workflow";
 import type { WorkflowSpec } from "../specs/workflow-spec";
 import type { ExecutionRecord } from "./execution-record";
 import { environmentConfig, invokeEnvironment } from "./invoke-environment";
-import { executionRecordBase, type InvocationRequest, type PreparedInvocation, runtimeContext } from "./prepare-prompt";
+import { executionRecordBase, type InvocationRequest, namingRefusal, type PreparedInvocation, runtimeContext } from "./prepare-prompt";
 import { runPromptDeployment } from "./run-prompt-deployment";
 
 export interface ExecuteWorkflowRequest extends InvocationRequest {
@@ -51,11 +51,8 @@ export async function prepareWorkflow(
   environmentName: string | undefined,
   request: ExecuteWorkflowRequest,
 ): Promise<Result<PreparedWorkflow>> {
-  if (!request.workflow_deployment_id && !request.workflow_deployment_name) {
-    return fail("VALIDATION_FAILED", "Name the workflow deployment", [
-      { path: "body.workflow_deployment_name", message: "Give workflow_deployment_name or workflow_deployment_id" },
-    ]);
-  }
+  const naming = namingRefusal("workflow_deployment", request.workflow_deployment_name, request.workflow_deployment_id);
+  if (naming) return naming;
   const ref = await invokeEnvironment(deps, principal, environmentName);
   if (!ref.ok) return ref;
   const [resolved, env] = await Promise.all([

@@ -5,6 +5,7 @@ import { findSandbox, findSandboxRevision } from "../testing/sandbox-repository"
 import { commandContext, coordinatorFor } from "./coordinator-client";
 import { directDeployRefusal } from "./promotion-policy";
 import { resolveTargets } from "./resolve-targets";
+import { requestedTagsRefusal } from "./tag-rules";
 import { type ReleaseView, releaseViews } from "./views";
 
 export interface DeployInput {
@@ -26,6 +27,8 @@ export interface DeployResult {
  * target; a protected or gated environment takes releases only by promotion.
  */
 export async function deploySandbox(deps: Deps, principal: Principal, sandboxId: string, input: DeployInput): Promise<Result<DeployResult>> {
+  const systemTag = requestedTagsRefusal(input.release_tags ?? []);
+  if (systemTag) return systemTag;
   const sandbox = await findSandbox(deps.db, principal.workspaceId, sandboxId);
   if (!sandbox) return fail("NOT_FOUND", `No sandbox with id "${sandboxId}"`);
   const targets = await resolveTargets(deps, principal, input.environments, "deploy");

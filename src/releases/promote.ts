@@ -3,6 +3,7 @@ import { fail, ok, type Result } from "../lib/result";
 import { commandContext, coordinatorFor } from "./coordinator-client";
 import { findReadableRelease } from "./read-releases";
 import { resolveTargets } from "./resolve-targets";
+import { requestedTagsRefusal } from "./tag-rules";
 import { environmentNames, type PromotionRequestView, promotionRequestView, type ReleaseView, releaseViews } from "./views";
 
 export type PromotionResult =
@@ -28,6 +29,8 @@ export async function promoteRelease(
   input: PromoteInput,
   ifMatch: string | undefined,
 ): Promise<Result<{ results: PromotionResult[]; pending: boolean }>> {
+  const systemTag = requestedTagsRefusal(input.release_tags ?? []);
+  if (systemTag) return systemTag;
   const readable = await findReadableRelease(deps, principal, releaseId);
   if (!readable.ok) return readable;
   const origin = readable.value;

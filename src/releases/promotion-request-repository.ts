@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, lte, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, lte, or } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { promotionRequests } from "../db/schema";
 
@@ -66,4 +66,21 @@ export function listUnsettledPromotionRequests(db: Database, filter: { workspace
     )
     .orderBy(asc(promotionRequests.id))
     .limit(filter.limit);
+}
+
+/** The open request (pending and unexpired, or approved and waiting) to promote `releaseId` into an environment, if any. */
+export async function findOpenPromotionRequest(db: Database, workspaceId: string, releaseId: string, environmentId: string, now: string) {
+  const [row] = await db
+    .select()
+    .from(promotionRequests)
+    .where(
+      and(
+        eq(promotionRequests.workspaceId, workspaceId),
+        eq(promotionRequests.releaseId, releaseId),
+        eq(promotionRequests.environmentId, environmentId),
+        or(and(eq(promotionRequests.status, "pending"), gt(promotionRequests.expiresAt, now)), eq(promotionRequests.status, "approved")),
+      ),
+    )
+    .limit(1);
+  return row ?? null;
 }

@@ -11,7 +11,8 @@ export async function listPromotionRequestsFor(
   principal: Principal,
   query: { environment?: string | undefined; status?: PromotionRequestRow["status"] | undefined; cursor?: string | undefined; limit: number },
 ) {
-  const before = decodeCursor<string>(query.cursor, "string");
+  const list = { name: "promotion-requests", filters: { environment: query.environment, status: query.status } };
+  const before = decodeCursor<string>(query.cursor, "string", list);
   if (!before.ok) return before;
   const scope = await resolveListScope(deps, principal, "read", query.environment);
   if (!scope.ok) return scope;
@@ -29,6 +30,7 @@ export async function listPromotionRequestsFor(
       query.limit,
       (r) => r.id,
       (r) => promotionRequestView(r, names.get(r.environmentId) ?? ""),
+      list,
     ),
   );
 }

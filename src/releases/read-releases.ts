@@ -27,7 +27,8 @@ export async function deploymentHistory(
   deploymentIdOrName: string,
   query: { environment?: string | undefined; cursor?: string | undefined; limit: number },
 ) {
-  const before = decodeCursor<number>(query.cursor, "number");
+  const list = { name: "releases", filters: { deployment: deploymentIdOrName, environment: query.environment } };
+  const before = decodeCursor<number>(query.cursor, "number", list);
   if (!before.ok) return before;
   const env = await resolveEnvironment(deps, principal, query.environment, "read");
   if (!env.ok) return env;
@@ -39,6 +40,7 @@ export async function deploymentHistory(
     query.limit,
     (r) => r.version,
     (r) => r,
+    list,
   );
   return ok({ data: await releaseViews(deps.db, principal.workspaceId, page.data), next_cursor: page.next_cursor });
 }

@@ -5,7 +5,7 @@ import { type EnvironmentRow, findEnvironmentById } from "../environments/reposi
 import { fail, ok, type Result } from "../lib/result";
 import { type DeploymentRow, findDeployment, findDeploymentByName, insertDeployment } from "./deployment-repository";
 import { directDeployRefusal, freezeRefusal, type PolicyRefusal, testGateRefusal } from "./promotion-policy";
-import { insertPromotionRequest, type PromotionRequestRow } from "./promotion-request-repository";
+import { findOpenPromotionRequest, insertPromotionRequest, type PromotionRequestRow } from "./promotion-request-repository";
 import {
   findLatestRelease,
   findRelease,
@@ -18,7 +18,7 @@ import {
   upsertTag,
   versionIsNext,
 } from "./release-repository";
-import { checkTagMove, tagKind } from "./tag-rules";
+import { checkTagMove, requestedTagsRefusal, systemTagRefusal, tagKind } from "./tag-rules";
 
 /**
  * The rules for changing a deployment's releases and tags. They run inside
@@ -102,6 +102,9 @@ export async function newRelease(
   userTags: string[],
   description: string,
 ): Promise<Result<NewRelease>> {
+  // Also refused before the command is sent; checked here for every caller (a landing approval replays stored tags).
+  const systemTag = requestedTagsRefusal(userTags);
+  if (systemTag) return systemTag;
   const latest = await findLatestRelease(deps.db, ctx.workspaceId, ctx.deploymentId, env.id);
   const now = deps.now().toISOString();
   const release: ReleaseRow = {
@@ -121,11 +124,7 @@ export async function newRelease(
   for (const name of [LATEST, ...new Set(userTags)]) {
     if (name !== LATEST) {
       const refusal = checkTagMove(name, await findTag(deps.db, ctx.workspaceId, ctx.deploymentId, env.id, name), release.id);
-      if (refusal)
-        return fail(
-          refusal,
-          `The tag "${name}" cannot be set in ${env.name}: ${refusal === "TAG_IS_SYSTEM" ? "it is managed by Stagecraft" : "semantic version tags are write-once"}`,
-        );
+      if (refusal) return fail(refusal, `The tag "${name}" cannot be set in ${env.name}: semantic version tags are write-once`);
     }
     tags.push({
       workspaceId: ctx.workspaceId,
@@ -250,6 +249,9 @@ export interface PromoteCommand {
  */
 export async function planPromote(deps: CommandDeps, cmd: PromoteCommand): Promise<Result<Plan>> {
   const ctx = cmd.context;
+  // A pending request stores the tags for later; refuse a system tag now, not when it lands.
+  const systemTag = requestedTagsRefusal(cmd.releaseTags);
+  if (systemTag) return systemTag;
   const origin = await findRelease(deps.db, ctx.workspaceId, cmd.releaseId);
   const deployment = await findDeployment(deps.db, ctx.workspaceId, ctx.deploymentId);
   if (!origin || !deployment || origin.deploymentId !== deployment.id) return fail("NOT_FOUND", `No release with id "${cmd.releaseId}"`);
@@ -269,6 +271,15 @@ export async function planPromote(deps: CommandDeps, cmd: PromoteCommand): Promi
     if (frozen) return refused(frozen);
     const requiredApprovals = policy.value.requiredApprovals;
     if (requiredApprovals > 0) {
+      // Read here, inside the coordinator, so two promotes at once cannot both find none.
+      const open = await findOpenPromotionRequest(deps.db, ctx.workspaceId, origin.id, env.id, now.toISOString());
+      if (open) {
+        return fail(
+          "PROMOTION_ALREADY_REQUESTED",
+          `Promotion request ${open.id} already asks to promote ${origin.id} into ${env.name} (${open.status}); approve, reject or await it`,
+          [{ path: `body.environments[${cmd.targets.indexOf(env)}]`, message: `Already requested: ${open.id}` }],
+        );
+      }
       // The test gate is judged when the last approval lands, on this same release.
       const request: PromotionRequestRow = {
         id: deps.newId("promotionRequest"),
@@ -399,7 +410,7 @@ export async function planMoveTag(deps: CommandDeps, cmd: MoveTagCommand): Promi
   const frozen = freezeRefusal(policy.value, deps.now());
   if (frozen) return refused(frozen);
   const refusal = checkTagMove(cmd.tag, current, release.id);
-  if (refusal === "TAG_IS_SYSTEM") return fail(refusal, "LATEST always names the newest release; deploy, promote or revert to move it");
+  if (refusal === "TAG_IS_SYSTEM") return systemTagRefusal("path.name");
   if (refusal === "TAG_IS_IMMUTABLE") return fail(refusal, `"${cmd.tag}" already names ${current!.releaseId}; semantic version tags are write-once`);
   const tag: ReleaseTagRow = {
     workspaceId: ctx.workspaceId,

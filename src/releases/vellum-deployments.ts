@@ -107,26 +107,43 @@ export async function listVellumDeployments(
   });
 }
 
-async function findLiveDeployment(deps: Deps, principal: Principal, kind: DeploymentKind, idOrName: string, envs: EnvironmentRow[]) {
+/** Where Vellum's API reads each kind of deployment (as the routes register them). */
+const COLLECTION: Record<DeploymentKind, string> = { prompt: "/v1/deployments", workflow: "/v1/workflow-deployments" };
+
+/**
+ * A deployment of `kind` with a live release in one of `envs`. When the name
+ * or id is a deployment of the other kind, live where the key can see it,
+ * the 404 says where to read it instead; anywhere else, it says nothing more.
+ */
+async function findLiveDeployment(
+  deps: Deps,
+  principal: Principal,
+  kind: DeploymentKind,
+  idOrName: string,
+  envs: EnvironmentRow[],
+): Promise<Result<{ deployment: DeploymentRow; live: ReleaseRow[] }>> {
   const deployment = await findDeploymentByIdOrName(deps.db, principal.workspaceId, idOrName);
-  const live =
-    deployment && deployment.kind === kind
-      ? await liveReleases(
-          deps.db,
-          principal.workspaceId,
-          [deployment.id],
-          envs.map((e) => e.id),
-        )
-      : [];
-  return deployment && live.length ? { deployment, live } : null;
+  const live = deployment
+    ? await liveReleases(
+        deps.db,
+        principal.workspaceId,
+        [deployment.id],
+        envs.map((e) => e.id),
+      )
+    : [];
+  if (deployment && live.length && deployment.kind === kind) return ok({ deployment, live });
+  if (deployment && live.length) {
+    return fail("NOT_FOUND", `"${idOrName}" is a ${deployment.kind} deployment, not a ${kind} deployment: read it at ${COLLECTION[deployment.kind]}/${deployment.id}`);
+  }
+  return fail("NOT_FOUND", `No ${kind} deployment "${idOrName}"`);
 }
 
 export async function getVellumDeployment(deps: Deps, principal: Principal, kind: DeploymentKind, idOrName: string, environment: string | undefined) {
   const envs = await readableEnvironments(deps, principal, environment);
   if (!envs.ok) return envs;
   const found = await findLiveDeployment(deps, principal, kind, idOrName, envs.value);
-  if (!found) return fail("NOT_FOUND", `No ${kind} deployment "${idOrName}"`);
-  return ok(deploymentRead(found.deployment, found.live, envs.value));
+  if (!found.ok) return found;
+  return ok(deploymentRead(found.value.deployment, found.value.live, envs.value));
 }
 
 /** One environment's deployment, for the per-environment reads (tags, releases). */
@@ -134,8 +151,8 @@ async function deploymentInEnvironment(deps: Deps, principal: Principal, kind: D
   const env = await resolveEnvironment(deps, principal, environment, "read");
   if (!env.ok) return env;
   const found = await findLiveDeployment(deps, principal, kind, idOrName, [env.value]);
-  if (!found) return fail("NOT_FOUND", `No ${kind} deployment "${idOrName}"`);
-  return ok({ deployment: found.deployment, env: env.value });
+  if (!found.ok) return found;
+  return ok({ deployment: found.value.deployment, env: env.value });
 }
 
 async function tagRead(deps: Deps, tag: ReleaseTagRow) {

@@ -50,28 +50,37 @@ function coerce(variable: InputVariable, input: TypedInput): { value: unknown } 
   }
 }
 
+/** Where the request gave the `part` of its `index`-th input, as problem `errors[].path` names it. */
+export type InputPath = (index: number, input: TypedInput, part: "name" | "value") => string;
+
 /**
  * Matches the request's inputs to the release's input variables: each known,
  * of the right type, given once; every required one present; defaults filled
- * in. A mismatch is a 400 naming the variable.
+ * in. A mismatch is a 400 naming the variable: by default as an item of a
+ * Vellum-style list (`body.inputs[1].value`); `pathOf` names it otherwise.
  */
-export function bindInputs(variables: InputVariable[], inputs: TypedInput[], root = "body.inputs"): Result<Record<string, unknown>> {
+export function bindInputs(
+  variables: InputVariable[],
+  inputs: TypedInput[],
+  root = "body.inputs",
+  pathOf: InputPath = (i, _, part) => `${root}[${i}].${part}`,
+): Result<Record<string, unknown>> {
   const issues: FieldIssue[] = [];
   const values: Record<string, unknown> = {};
   const given = new Set(inputs.map((input) => input.name));
   for (const [i, input] of inputs.entries()) {
     const variable = variables.find((v) => v.key === input.name);
     if (!variable) {
-      issues.push({ path: `${root}[${i}].name`, message: `Unknown input variable "${input.name}"` });
+      issues.push({ path: pathOf(i, input, "name"), message: `Unknown input variable "${input.name}"` });
       continue;
     }
     if (input.name in values) {
-      issues.push({ path: `${root}[${i}].name`, message: `"${input.name}" is given more than once` });
+      issues.push({ path: pathOf(i, input, "name"), message: `"${input.name}" is given more than once` });
       continue;
     }
     const bound = coerce(variable, input);
     if ("problem" in bound) {
-      issues.push({ path: `${root}[${i}].value`, message: bound.problem });
+      issues.push({ path: pathOf(i, input, "value"), message: bound.problem });
       continue;
     }
     values[input.name] = bound.value;
@@ -88,4 +97,14 @@ export function bindInputs(variables: InputVariable[], inputs: TypedInput[], roo
 /** Plain values (a sandbox scenario's) as typed inputs, each of its variable's type. */
 export function typedInputs(variables: InputVariable[], values: Record<string, unknown>): TypedInput[] {
   return Object.entries(values).map(([name, value]) => ({ name, type: variables.find((v) => v.key === name)?.type ?? "JSON", value }));
+}
+
+/**
+ * Binds plain values given as an object (`{"max_words": 10}`): a value that
+ * does not fit is named by its key (`body.inputs.max_words`). Values in
+ * `values` but not in `given` came from elsewhere (a scenario) and are named
+ * `fallbackPath`.
+ */
+export function bindValues(variables: InputVariable[], values: Record<string, unknown>, given: Record<string, unknown>, root: string, fallbackPath: string) {
+  return bindInputs(variables, typedInputs(variables, values), root, (_, input) => (Object.hasOwn(given, input.name) ? `${root}.${input.name}` : fallbackPath));
 }

@@ -78,7 +78,8 @@ export async function listRunsOfSuite(
   testSuiteId: string,
   query: { cursor?: string | undefined; limit: number; release_id?: string | undefined },
 ) {
-  const before = decodeCursor<string>(query.cursor, "string");
+  const list = { name: "test-suite-runs", filters: { test_suite: testSuiteId, release_id: query.release_id } };
+  const before = decodeCursor<string>(query.cursor, "string", list);
   if (!before.ok) return before;
   const suite = await findTestSuite(deps.db, principal.workspaceId, testSuiteId);
   if (!suite) return fail("NOT_FOUND", `No test suite with id "${testSuiteId}"`);
@@ -98,6 +99,7 @@ export async function listRunsOfSuite(
       query.limit,
       (r) => r.id,
       (r) => runSummary(testSuiteRunView(r, r.environmentId ? (names.get(r.environmentId) ?? null) : null)),
+      list,
     ),
   );
 }

@@ -1,7 +1,7 @@
 import type { Deps, Principal } from "../context";
 import { environmentConfig, invokeEnvironment } from "../invoke/invoke-environment";
 import { fail, ok, type Result } from "../lib/result";
-import { bindInputs, typedInputs } from "../runtime/inputs";
+import { bindValues } from "../runtime/inputs";
 import type { ChatMessage, TokenUsage } from "../runtime/providers/types";
 import type { VellumError } from "../runtime/run-prompt";
 import type { NodeResult } from "../runtime/workflow/run-workflow";
@@ -61,7 +61,7 @@ export async function runSandbox(
   const scenario = input.scenario === undefined ? undefined : draft.scenarios.find((s) => s.name === input.scenario);
   if (input.scenario !== undefined && !scenario) return fail("NOT_FOUND", `No scenario named "${input.scenario}"`, [{ path: "body.scenario", message: "Unknown scenario" }]);
   const variables = (draft.spec as PromptSpec | WorkflowSpec).input_variables;
-  const values = bindInputs(variables, typedInputs(variables, { ...scenario?.inputs, ...input.inputs }), "body.inputs");
+  const values = bindValues(variables, { ...scenario?.inputs, ...input.inputs }, input.inputs ?? {}, "body.inputs", "body.scenario");
   if (!values.ok) return values;
   const started = deps.now().getTime();
   const target = { kind: sandbox.kind, spec: draft.spec } as Spec;

@@ -6,6 +6,7 @@ import { decodeCursor, toPage } from "../lib/pagination";
 import type { FieldIssue } from "../lib/problem";
 import { fail, ok, type Result } from "../lib/result";
 import { contentHash, type Spec, type SpecKind, validateSpec } from "../specs/validate-spec";
+import { changesNothing, staleRevision } from "./revisions";
 import { findSandbox, findSandboxByName, findSandboxRevision, insertSandbox, insertSandboxRevision, listSandboxes, type SandboxRow, updateSandboxFrom } from "./sandbox-repository";
 
 /**
@@ -116,27 +117,30 @@ function revisionOf(row: SandboxRow) {
 /**
  * Saves a new revision. With `expectedRevision` (from If-Match) a save
  * based on a stale read is refused; without it, concurrent saves both land,
- * one after the other, and neither is lost from the revision history.
+ * one after the other, and neither is lost from the revision history. A save
+ * that changes nothing answers with the current revision and writes nothing.
  */
 export async function updateSandbox(
   deps: Deps,
   principal: Principal,
   id: string,
-  changes: { name?: string | undefined; spec?: unknown; scenarios?: Scenario[] | undefined },
+  /** `scenarios: null` clears them. */
+  changes: { name?: string | undefined; spec?: unknown; scenarios?: Scenario[] | null | undefined },
   expectedRevision: number | undefined,
 ): Promise<Result<SandboxView>> {
   const current = await findSandbox(deps.db, principal.workspaceId, id);
   if (!current) return fail("NOT_FOUND", `No sandbox with id "${id}"`);
-  if (expectedRevision !== undefined && expectedRevision !== current.revision) {
-    return fail("PRECONDITION_FAILED", `If-Match names revision ${expectedRevision}, but the sandbox is at revision ${current.revision}`);
-  }
-  const scenarios = changes.scenarios ?? current.scenarios;
+  const stale = staleRevision("sandbox", expectedRevision, current.revision);
+  if (stale) return stale;
+  const scenarios = changes.scenarios === null ? [] : (changes.scenarios ?? current.scenarios);
   const spec = validateDraft(current.kind, changes.spec ?? current.spec, scenarios);
   if (!spec.ok) return spec;
+  const name = changes.name ?? current.name;
+  if (changesNothing({ name: current.name, spec: current.spec, scenarios: current.scenarios }, { name, spec: spec.value.spec, scenarios })) return ok(sandboxView(current));
   if (changes.name && changes.name !== current.name && (await findSandboxByName(deps.db, principal.workspaceId, changes.name))) return nameTaken(changes.name);
   const next: SandboxRow = {
     ...current,
-    name: changes.name ?? current.name,
+    name,
     spec: spec.value.spec,
     scenarios,
     revision: current.revision + 1,
@@ -179,8 +183,9 @@ export async function getSandbox(deps: Deps, principal: Principal, id: string, r
 }
 
 export async function listSandboxesFor(deps: Deps, principal: Principal, cursor: string | undefined, limit: number) {
-  const before = decodeCursor<string>(cursor, "string");
+  const list = { name: "sandboxes" };
+  const before = decodeCursor<string>(cursor, "string", list);
   if (!before.ok) return before;
   const rows = await listSandboxes(deps.db, principal.workspaceId, before.value, limit + 1);
-  return ok(toPage(rows, limit, (r) => r.id, sandboxView));
+  return ok(toPage(rows, limit, (r) => r.id, sandboxView, list));
 }

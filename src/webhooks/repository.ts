@@ -174,3 +174,8 @@ export function reopenDelivery(db: Database, workspaceId: string, id: string, at
 export function deliveryHasEnded(workspaceId: string, id: string) {
   return sql`EXISTS (SELECT 1 FROM ${webhookDeliveries} WHERE ${webhookDeliveries.workspaceId} = ${workspaceId} AND ${webhookDeliveries.id} = ${id} AND ${webhookDeliveries.status} <> 'pending')`;
 }
+
+/** SQL condition: the webhook exists and is active. */
+export function webhookIsActive(workspaceId: string, id: string) {
+  return sql`EXISTS (SELECT 1 FROM ${webhooks} WHERE ${webhooks.workspaceId} = ${workspaceId} AND ${webhooks.id} = ${id} AND ${webhooks.active} = 1)`;
+}

@@ -22,6 +22,7 @@ import {
   updateWebhook,
   type WebhookDeliveryRow,
   type WebhookRow,
+  webhookIsActive,
 } from "./repository";
 import { generateWebhookSecret } from "./signature";
 
@@ -121,7 +122,8 @@ export async function createWebhook(deps: Deps, principal: Principal, environmen
 
 /** One environment's webhooks, newest first. */
 export async function listWebhooksFor(deps: Deps, principal: Principal, query: { environment?: string | undefined; cursor?: string | undefined; limit: number }) {
-  const before = decodeCursor<string>(query.cursor, "string");
+  const list = { name: "webhooks", filters: { environment: query.environment } };
+  const before = decodeCursor<string>(query.cursor, "string", list);
   if (!before.ok) return before;
   const env = await resolveEnvironment(deps, principal, query.environment, "admin");
   if (!env.ok) return env;
@@ -132,6 +134,7 @@ export async function listWebhooksFor(deps: Deps, principal: Principal, query: {
       query.limit,
       (r) => r.id,
       (r) => webhookView(r, env.value.name),
+      list,
     ),
   );
 }
@@ -142,8 +145,16 @@ export async function getWebhook(deps: Deps, principal: Principal, id: string): 
   return found.ok ? ok(webhookView(found.value.row, found.value.environment.name)) : found;
 }
 
-/** Changes a webhook's URL, events, description or active flag; deliveries still pending go to the new URL. */
-export async function changeWebhook(deps: Deps, principal: Principal, id: string, changes: Partial<WebhookInput>): Promise<Result<WebhookView>> {
+/**
+ * Changes a webhook's URL, events, description or active flag; deliveries
+ * still pending go to the new URL. `description: null` clears it.
+ */
+export async function changeWebhook(
+  deps: Deps,
+  principal: Principal,
+  id: string,
+  changes: Partial<Omit<WebhookInput, "description">> & { description?: string | null | undefined },
+): Promise<Result<WebhookView>> {
   const found = await administeredWebhook(deps, principal, id);
   if (!found.ok) return found;
   const { row: before, environment } = found.value;
@@ -151,7 +162,7 @@ export async function changeWebhook(deps: Deps, principal: Principal, id: string
     ...before,
     url: changes.url ?? before.url,
     events: changes.events ?? before.events,
-    description: changes.description ?? before.description,
+    description: changes.description === null ? "" : (changes.description ?? before.description),
     active: changes.active ?? before.active,
     updatedAt: deps.now().toISOString(),
   };
@@ -186,12 +197,13 @@ export async function removeWebhook(deps: Deps, principal: Principal, id: string
 
 /** A webhook's delivery log, newest first, each delivery with all its attempts. */
 export async function listDeliveriesFor(deps: Deps, principal: Principal, id: string, query: { cursor?: string | undefined; limit: number }) {
-  const before = decodeCursor<string>(query.cursor, "string");
+  const list = { name: "webhook-deliveries", filters: { webhook: id } };
+  const before = decodeCursor<string>(query.cursor, "string", list);
   if (!before.ok) return before;
   const found = await administeredWebhook(deps, principal, id);
   if (!found.ok) return found;
   const rows = await listDeliveries(deps.db, { workspaceId: principal.workspaceId, webhookId: id, beforeId: before.value, limit: query.limit + 1 });
-  return ok(toPage(rows, query.limit, (r) => r.id, deliveryView));
+  return ok(toPage(rows, query.limit, (r) => r.id, deliveryView, list));
 }
 
 /**
@@ -206,10 +218,18 @@ export async function redeliver(deps: Deps, principal: Principal, webhookId: str
   if (!delivery) return fail("NOT_FOUND", `No delivery with id "${deliveryId}" for this webhook`);
   const stillPending = fail("DELIVERY_PENDING", "The delivery is still being attempted; wait for it to succeed or fail");
   if (delivery.status === "pending") return stillPending;
+  // An inactive webhook is sent nothing: a reopened delivery would only be abandoned by the consumer.
+  const inactive = fail("WEBHOOK_INACTIVE", 'The webhook is inactive, so nothing would be sent; set "active": true on it, then redeliver');
+  if (!found.value.row.active) return inactive;
   const now = deps.now().toISOString();
   const reopened: WebhookDeliveryRow = { ...delivery, status: "pending", nextAttemptAt: now, deliveredAt: null };
-  // The check travels in the batch: of two redeliveries at once, one reopens the delivery and the other is refused.
-  const writes = [guard(deps.db, principal.workspaceId, deliveryHasEnded(principal.workspaceId, deliveryId)), reopenDelivery(deps.db, principal.workspaceId, deliveryId, now)];
+  // The checks travel in the batch: of two redeliveries at once, one reopens the delivery and the other is refused;
+  // a webhook switched off meanwhile is refused too.
+  const writes = [
+    guard(deps.db, principal.workspaceId, deliveryHasEnded(principal.workspaceId, deliveryId)),
+    guard(deps.db, principal.workspaceId, webhookIsActive(principal.workspaceId, webhookId)),
+    reopenDelivery(deps.db, principal.workspaceId, deliveryId, now),
+  ];
   try {
     await commitWithAudit(deps, principal.workspaceId, writes, {
       actor: actorOf(principal),
@@ -221,7 +241,7 @@ export async function redeliver(deps: Deps, principal: Principal, webhookId: str
       after: { status: "pending", event_id: delivery.eventId },
     });
   } catch (error) {
-    if (isGuardViolation(error)) return stillPending;
+    if (isGuardViolation(error)) return (await findWebhook(deps.db, principal.workspaceId, webhookId))?.active ? stillPending : inactive;
     throw error;
   }
   const message: WebhookDeliverMessage = { type: "webhook.deliver", workspace_id: principal.workspaceId, delivery_id: deliveryId, round_start: delivery.attempts.length };

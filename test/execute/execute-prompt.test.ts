@@ -134,6 +134,21 @@ describe("execute-prompt", () => {
     ]);
   });
 
+  it("a deployment named both by name and by id is refused, naming both fields (execute and stream)", async () => {
+    const ws = await createWorkspace();
+    const { deployment } = await deployedWorkspace(ws);
+    const key = (await ws.key({ environment: "staging", scopes: ["execute"] })).key;
+    for (const path of ["/v1/execute-prompt", "/v1/execute-prompt-stream"]) {
+      const res = await call(path, { key, body: ask("Hi?", { prompt_deployment_id: deployment.id }) });
+      const problem = expectProblem(res, 400, "VALIDATION_FAILED");
+      expect(problem.detail).toBe("Give one of prompt_deployment_name and prompt_deployment_id, not both");
+      expect(problem.errors).toEqual([
+        { path: "body.prompt_deployment_name", message: "Give prompt_deployment_name or prompt_deployment_id, not both" },
+        { path: "body.prompt_deployment_id", message: "Give prompt_deployment_name or prompt_deployment_id, not both" },
+      ]);
+    }
+  });
+
   it("never touches D1: it answers with a D1 binding that fails on any use", async () => {
     const ws = await createWorkspace();
     await deployedWorkspace(ws);

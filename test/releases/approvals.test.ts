@@ -54,6 +54,24 @@ describe("promotion approvals", () => {
     expect(await productionReleases(deployment.id, ws.environments.production!.id)).toHaveLength(1);
   });
 
+  it("promoting the same release into the same gated environment again is a 409 naming the open request, even at the same time", async () => {
+    const { ws, staging, request } = await pendingPromotion();
+    const promote = () => call(`/v1/releases/${staging.id}/promote`, { key: ws.adminKey, body: { environments: ["production"] } });
+    const before = await storageSnapshot();
+    const again = await promote();
+    const problem = expectProblem(again, 409, "PROMOTION_ALREADY_REQUESTED");
+    expect(problem.detail).toContain(request.id);
+    expect(problem.errors).toEqual([{ path: "body.environments[0]", message: `Already requested: ${request.id}` }]);
+    expect(await storageSnapshot()).toEqual(before);
+
+    // Once it is closed, a new request may be made; two at once make exactly one.
+    await call(`/v1/promotion-requests/${request.id}/reject`, { key: (await ws.key({ environment: null, scopes: ["approve"] })).key, body: {} });
+    const racing = await Promise.all([promote(), promote()]);
+    expect(racing.map((r) => r.status).sort()).toEqual([202, 409]);
+    const open = await env.DB.prepare("SELECT COUNT(*) AS n FROM promotion_requests WHERE release_id = ? AND status = 'pending'").bind(staging.id).first("n");
+    expect(open).toBe(1);
+  });
+
   it("a rejection closes the request; another environment's key cannot see it", async () => {
     const { ws, request, approvers } = await pendingPromotion();
     const stagingApprover = (await ws.key({ environment: "staging", scopes: ["approve", "read"] })).key;

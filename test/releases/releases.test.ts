@@ -114,6 +114,24 @@ describe("release tags", () => {
     expect((await call(`/v1/releases/${v2.id}`, { key: ws.adminKey })).body.tags).toEqual(["LATEST", "stable"]);
   });
 
+  it("LATEST is refused the same way on deploy, promote (released or gated) and tag moves, naming the field", async () => {
+    const ws = await createWorkspace();
+    await call("/v1/environments/production", { method: "PATCH", key: ws.adminKey, body: { required_approvals: 1 } });
+    const { sandbox, releases } = await deployedWorkspace(ws);
+    const staging = releases.find((r) => r.environment === "staging")!;
+    const before = await storageSnapshot();
+
+    const deployed = await deploy(ws, sandbox.id, ["staging"], { release_tags: ["stable", "LATEST"] });
+    expect(expectProblem(deployed, 409, "TAG_IS_SYSTEM").errors).toEqual([{ path: "body.release_tags[1]", message: "LATEST is managed by Stagecraft" }]);
+    for (const target of ["development", "production"]) {
+      const promoted = await call(`/v1/releases/${staging.id}/promote`, { key: ws.adminKey, body: { environments: [target], release_tags: ["LATEST"] } });
+      expect(expectProblem(promoted, 409, "TAG_IS_SYSTEM").errors).toEqual([{ path: "body.release_tags[0]", message: "LATEST is managed by Stagecraft" }]);
+    }
+    const moved = await call(`/v1/deployments/faq/release-tags/LATEST?environment=staging`, { key: ws.adminKey, method: "PATCH", body: { history_item_id: staging.id } });
+    expect(expectProblem(moved, 409, "TAG_IS_SYSTEM").errors).toEqual([{ path: "path.name", message: "LATEST is managed by Stagecraft" }]);
+    expect(await storageSnapshot()).toEqual(before);
+  });
+
   it("moves only with If-Match naming the release the tag points at now", async () => {
     const ws = await createWorkspace();
     const sandbox = await createSandbox(ws);

@@ -34,3 +34,20 @@ it("runs the draft or a named scenario through the runtime without deploying any
   expectProblem(await call(`/v1/sandboxes/${created.body.id}/run`, { key, body: { inputs: {} } }), 400);
   expectProblem(await call(`/v1/sandboxes/${created.body.id}/run`, { key: (await ws.key({ environment: "development", scopes: ["read"] })).key, body: {} }), 403);
 });
+
+it("object-form inputs that do not fit are named by their key, and nothing is stored", async () => {
+  const ws = await createWorkspace();
+  const spec = { ...promptSpec("{{ question }} in {{ max_words }} words"), input_variables: [...promptSpec().input_variables, { key: "max_words", type: "NUMBER" }] };
+  const created = await call("/v1/sandboxes", { key: ws.adminKey, body: { name: "draft", kind: "prompt", spec } });
+  expect(created.status).toBe(201);
+  const before = await storageSnapshot();
+  const res = await call(`/v1/sandboxes/${created.body.id}/run?environment=development`, {
+    key: ws.adminKey,
+    body: { inputs: { question: "Why?", max_words: "ten", colour: "red" } },
+  });
+  expect(expectProblem(res, 400, "VALIDATION_FAILED").errors).toEqual([
+    { path: "body.inputs.max_words", message: '"max_words" must be a number (a NUMBER or JSON input)' },
+    { path: "body.inputs.colour", message: 'Unknown input variable "colour"' },
+  ]);
+  expect(await storageSnapshot()).toEqual(before);
+});

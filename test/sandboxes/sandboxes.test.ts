@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, createWorkspace, expectProblem, storageSnapshot } from "../harness";
 import { createSandbox, promptSpec } from "../lifecycle/fixtures";
@@ -43,16 +44,32 @@ describe("sandboxes", () => {
     expectProblem(await call(`/v1/sandboxes/${sandbox.id}?revision=9`, { key: ws.adminKey }), 404);
   });
 
+  it("null in a PATCH clears the scenarios, and is refused as 'Cannot be cleared' for the name and the spec", async () => {
+    const ws = await createWorkspace();
+    const created = await call("/v1/sandboxes", {
+      key: ws.adminKey,
+      body: { name: "draft", kind: "prompt", spec: promptSpec(), scenarios: [{ name: "s", inputs: { question: "Q?" } }] },
+    });
+    const before = await storageSnapshot();
+    const refused = await call(`/v1/sandboxes/${created.body.id}`, { method: "PATCH", key: ws.adminKey, body: { name: null, spec: null } });
+    expect(expectProblem(refused, 400, "VALIDATION_FAILED").errors).toEqual([
+      { path: "body.name", message: "Cannot be cleared" },
+      { path: "body.spec", message: "Cannot be cleared" },
+    ]);
+    expect(await storageSnapshot()).toEqual(before);
+    const cleared = await call(`/v1/sandboxes/${created.body.id}`, { method: "PATCH", key: ws.adminKey, body: { scenarios: null } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({ revision: 2, scenarios: [], name: "draft" });
+    const stored = await env.DB.prepare("SELECT scenarios FROM sandboxes WHERE id = ?").bind(created.body.id).first<string>("scenarios");
+    expect(JSON.parse(stored!)).toEqual([]);
+  });
+
   it("a save based on a stale revision is refused with If-Match", async () => {
     const ws = await createWorkspace();
     const sandbox = await createSandbox(ws);
     await call(`/v1/sandboxes/${sandbox.id}`, { method: "PATCH", key: ws.adminKey, body: { name: "faq-2" } });
     const before = await storageSnapshot();
-    expectProblem(
-      await call(`/v1/sandboxes/${sandbox.id}`, { method: "PATCH", key: ws.adminKey, headers: { "if-match": '"1"' }, body: { name: "faq-3" } }),
-      412,
-      "PRECONDITION_FAILED",
-    );
+    expectProblem(await call(`/v1/sandboxes/${sandbox.id}`, { method: "PATCH", key: ws.adminKey, headers: { "if-match": '"1"' }, body: { name: "faq-3" } }), 412, "STALE_REVISION");
     expect(await storageSnapshot()).toEqual(before);
     expect((await call(`/v1/sandboxes/${sandbox.id}`, { method: "PATCH", key: ws.adminKey, headers: { "if-match": '"2"' }, body: { name: "faq-3" } })).status).toBe(200);
   });

@@ -121,10 +121,12 @@ describe("webhook delivery", { timeout: 30_000 }, () => {
     const received = mockReceiver();
     const sandbox = await createSandbox(ws);
     const staging = (await deploy(ws, sandbox.id, ["staging"])).body.releases[0];
+    // A release has at most one open request per environment, so the one to reject is of a second release.
+    const nextStaging = (await deploy(ws, sandbox.id, ["staging"])).body.releases[0];
     const approvers = await Promise.all([1, 2].map(async () => (await ws.key({ environment: null, scopes: ["approve", "read"] })).key));
 
     const first = await call(`/v1/releases/${staging.id}/promote`, { key: ws.adminKey, body: { environments: ["production"] } });
-    const rejectedRequest = await call(`/v1/releases/${staging.id}/promote`, { key: ws.adminKey, body: { environments: ["production"] } });
+    const rejectedRequest = await call(`/v1/releases/${nextStaging.id}/promote`, { key: ws.adminKey, body: { environments: ["production"] } });
     expect([first.status, rejectedRequest.status]).toEqual([202, 202]);
     const requestId = first.body.results[0].promotion_request.id;
     expect((await call(`/v1/promotion-requests/${requestId}/approve`, { key: approvers[0]!, body: {} })).status).toBe(200);

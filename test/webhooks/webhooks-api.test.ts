@@ -128,6 +128,37 @@ describe("webhooks API", () => {
     expect(await storageSnapshot()).toEqual(before);
   });
 
+  it("redelivering to an inactive webhook is a 409 that says why, and reopens nothing", async () => {
+    const ws = await createWorkspace();
+    const hook = await createWebhook(ws, "staging", { active: false });
+    await env.DB.prepare(
+      "INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at, delivered_at) VALUES (?, ?, ?, 'evt_1', 'release.created', '{}', 'failed', '[]', NULL, ?, NULL)",
+    )
+      .bind("whd_inactive", ws.id, hook.id, new Date().toISOString())
+      .run();
+    const before = await storageSnapshot();
+    const res = await call(`/v1/webhooks/${hook.id}/deliveries/whd_inactive/redeliver`, { method: "POST", key: ws.adminKey });
+    expect(expectProblem(res, 409, "WEBHOOK_INACTIVE").detail).toMatch(/inactive.*"active": true/);
+    expect(await storageSnapshot()).toEqual(before);
+  });
+
+  it("null in a PATCH clears the description, and is refused as 'Cannot be cleared' for url, events and active", async () => {
+    const ws = await createWorkspace();
+    const hook = await createWebhook(ws, "staging", { description: "ops channel" });
+    const before = await storageSnapshot();
+    const refused = await call(`/v1/webhooks/${hook.id}`, { method: "PATCH", key: ws.adminKey, body: { url: null, events: null, active: null } });
+    expect(expectProblem(refused, 400, "VALIDATION_FAILED").errors).toEqual([
+      { path: "body.url", message: "Cannot be cleared" },
+      { path: "body.events", message: "Cannot be cleared" },
+      { path: "body.active", message: "Cannot be cleared" },
+    ]);
+    expect(await storageSnapshot()).toEqual(before);
+    const cleared = await call(`/v1/webhooks/${hook.id}`, { method: "PATCH", key: ws.adminKey, body: { description: null } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({ description: "", url: hook.url, active: true });
+    expect(await env.DB.prepare("SELECT description FROM webhooks WHERE id = ?").bind(hook.id).first("description")).toBe("");
+  });
+
   it("lists page through webhooks newest first", async () => {
     const ws = await createWorkspace();
     const ids = [];

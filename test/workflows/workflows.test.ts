@@ -183,4 +183,20 @@ describe("workflows", () => {
     expectProblem(await call("/v1/execute-workflow", { key, body: { workflow_deployment_name: "nope", inputs: [] } }), 404);
     expectProblem(await call("/v1/execute-prompt", { key, body: { prompt_deployment_name: "flow", inputs: [] } }), 404);
   });
+
+  it("a deployment named both by name and by id is refused, naming both fields (execute and stream)", async () => {
+    const ws = await createWorkspace();
+    const { releases } = await deployWorkflow(ws, retrieval, ["staging"]);
+    const key = (await ws.key({ environment: "staging", scopes: ["execute"] })).key;
+    const deploymentId = (await call(`/v1/releases/${releases[0]!.id}`, { key: ws.adminKey })).body.deployment_id;
+    for (const path of ["/v1/execute-workflow", "/v1/execute-workflow-stream"]) {
+      const res = await call(path, { key, body: { workflow_deployment_name: "flow", workflow_deployment_id: deploymentId, inputs: question("Refunds?") } });
+      const problem = expectProblem(res, 400, "VALIDATION_FAILED");
+      expect(problem.detail).toBe("Give one of workflow_deployment_name and workflow_deployment_id, not both");
+      expect(problem.errors).toEqual([
+        { path: "body.workflow_deployment_name", message: "Give workflow_deployment_name or workflow_deployment_id, not both" },
+        { path: "body.workflow_deployment_id", message: "Give workflow_deployment_name or workflow_deployment_id, not both" },
+      ]);
+    }
+  });
 });

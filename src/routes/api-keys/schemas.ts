@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { scopes } from "../../context";
-import { IdParams, Timestamp } from "../../http/openapi";
+import { idParams, Timestamp } from "../../http/openapi";
 
 export const Scope = z.enum(scopes);
 
@@ -47,4 +47,4 @@ export const RotateApiKeyBody = z
   })
   .openapi("RotateApiKey");
 
-export const ApiKeyParams = IdParams;
+export const ApiKeyParams = idParams("The API key's id (`key_…`)");

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
+import { AUDIT_ACTIONS } from "../../audit/audit-log";
 import { listAuditEventsFor } from "../../audit/read-audit-events";
 import { EnvironmentQuery, jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
@@ -16,7 +17,7 @@ const route = createRoute({
   middleware: [authenticate, requireAnyScope("admin")] as const,
   request: {
     query: PaginationQuery.merge(EnvironmentQuery).extend({
-      action: z.string().max(100).optional().openapi({ example: "api_key.revoked" }),
+      action: z.enum(AUDIT_ACTIONS).optional().openapi({ example: "api_key.revoked", description: "Only events of this action" }),
       target_id: z.string().max(64).optional(),
     }),
   },

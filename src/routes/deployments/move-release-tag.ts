@@ -6,7 +6,7 @@ import type { Router } from "../../http/router";
 import { idempotent } from "../../idempotency/middleware";
 import { unwrap } from "../../lib/result";
 import { type DeploymentKind, moveVellumReleaseTag } from "../../releases/vellum-deployments";
-import { IfMatchHeader } from "../releases/schemas";
+import { TagIfMatchHeader } from "../releases/schemas";
 import { VELLUM_COLLECTIONS } from "./vellum-collections";
 import { MoveTagBody, ReleaseTagParams, VellumReleaseTagSchema } from "./vellum-schemas";
 
@@ -21,7 +21,7 @@ export function registerMoveVellumReleaseTag(router: Router, kind: DeploymentKin
       "`history_item_id` names the release (of this environment) the tag should point at. Needs `promote`. LATEST cannot be moved; semantic version tags are write-once. `If-Match` names the release the tag points at now. Accepts `Idempotency-Key`.",
     security: keySecurity,
     middleware: [authenticate, requireAnyScope("read"), idempotent] as const,
-    request: { params: ReleaseTagParams, query: EnvironmentQuery, headers: IfMatchHeader, body: jsonBody(MoveTagBody) },
+    request: { params: ReleaseTagParams, query: EnvironmentQuery, headers: TagIfMatchHeader, body: jsonBody(MoveTagBody) },
     responses: { 200: jsonResponse(VellumReleaseTagSchema, "The tag after the move"), ...problems(400, 401, 403, 404, 409, 412, 415) },
   });
 

@@ -54,12 +54,12 @@ export const ReleaseTagParams = z.object({
     .string()
     .min(1)
     .max(100)
-    .openapi({ param: { name: "id", in: "path" } }),
+    .openapi({ param: { name: "id", in: "path" }, description: "The deployment's id (`dep_…`) or its name" }),
   name: z
     .string()
     .min(1)
     .max(64)
-    .openapi({ param: { name: "name", in: "path" } }),
+    .openapi({ param: { name: "name", in: "path" }, description: "The release tag's name, e.g. `LATEST` or `v1.2.0`" }),
 });
 
 export const ReleaseByIdOrTagParams = z.object({
@@ -67,12 +67,12 @@ export const ReleaseByIdOrTagParams = z.object({
     .string()
     .min(1)
     .max(100)
-    .openapi({ param: { name: "id", in: "path" } }),
+    .openapi({ param: { name: "id", in: "path" }, description: "The deployment's id (`dep_…`) or its name" }),
   release_id_or_release_tag: z
     .string()
     .min(1)
     .max(100)
-    .openapi({ param: { name: "release_id_or_release_tag", in: "path" } }),
+    .openapi({ param: { name: "release_id_or_release_tag", in: "path" }, description: "A release's id (`rel_…`), or the name of a release tag of this deployment" }),
 });
 
 export const MoveTagBody = z

@@ -1,5 +1,7 @@
 import type { Router } from "../../http/router";
-import { renderDocsPage } from "./render-docs-page";
+import { PromptSpec } from "../../specs/prompt-spec";
+import { WorkflowSpec } from "../../specs/workflow-spec";
+import { DOCS_STYLESHEET, type OpenApiDocument, renderDocsPage } from "./render-docs-page";
 
 export const OPENAPI_INFO = {
   title: "Stagecraft",
@@ -14,11 +16,31 @@ function registerSecuritySchemes(router: Router) {
   router.openAPIRegistry.registerComponent("securitySchemes", "bootstrapToken", { type: "http", scheme: "bearer", description: "The server's BOOTSTRAP_TOKEN" });
 }
 
+/** The page needs nothing but its own stylesheet: no script, no inline style, nothing from elsewhere. */
+const DOCS_PAGE_POLICY = "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/**
+ * The spec schemas, as components: request bodies accept any object as a
+ * spec (the domain validates it by kind) and refer to these by name.
+ */
+function registerSpecSchemas(router: Router) {
+  for (const schema of [PromptSpec, WorkflowSpec]) router.openAPIRegistry.register(schema.meta()?.id as string, schema);
+}
+
 /** `/openapi.json`, generated from the routes' zod schemas, and `/docs`, a page rendered from it. */
 export function registerDocsRoutes(router: Router) {
   registerSecuritySchemes(router);
+  registerSpecSchemas(router);
   const document = () => router.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO });
   router.get("/openapi.json", (c) => c.json(document()));
-  router.get("/docs", (c) => c.html(renderDocsPage(document() as Parameters<typeof renderDocsPage>[0])));
+  router.get("/docs", (c) => {
+    c.header("Content-Security-Policy", DOCS_PAGE_POLICY);
+    return c.html(renderDocsPage(document() as OpenApiDocument));
+  });
+  router.get("/docs/style.css", (c) => {
+    c.header("Content-Type", "text/css; charset=utf-8");
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.body(DOCS_STYLESHEET);
+  });
   router.get("/", (c) => c.redirect("/docs"));
 }

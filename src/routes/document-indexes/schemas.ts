@@ -30,7 +30,7 @@ export const DocumentParams = IndexParams.extend({
   document_id: z
     .string()
     .max(64)
-    .openapi({ param: { name: "document_id", in: "path" } }),
+    .openapi({ param: { name: "document_id", in: "path" }, description: "The document's id (`doc_…`)" }),
 });
 
 export const CreateIndexBody = z.strictObject({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "Letters, digits, '.', '_' and '-'") }).openapi("CreateDocumentIndex");

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { IdParams, Timestamp } from "../../http/openapi";
-import { TagName } from "../sandboxes/schemas";
+import { idParams, Timestamp } from "../../http/openapi";
+import { SpecDocumentation, TagName } from "../sandboxes/schemas";
 
 export const ReleaseSchema = z
   .object({
@@ -18,7 +18,10 @@ export const ReleaseSchema = z
     description: z.string(),
     created_at: Timestamp,
     created_by: z.string(),
-    spec: z.unknown().optional(),
+    spec: z
+      .unknown()
+      .optional()
+      .openapi({ ...SpecDocumentation, description: "What the release runs: a PromptSpec or a WorkflowSpec, as its deployment's kind" }),
   })
   .openapi("Release");
 
@@ -63,8 +66,14 @@ export const PromotionResultsSchema = z
   })
   .openapi("PromotionResults");
 
-export const ReleaseParams = IdParams;
+export const ReleaseParams = idParams("The release's id (`rel_…`)");
 
-export const IfMatchHeader = z.object({
-  "if-match": z.string().max(100).optional().openapi({ description: "The id of the release live now; a stale value gets 412" }),
-});
+function ifMatchHeader(description: string) {
+  return z.object({ "if-match": z.string().max(100).optional().openapi({ description }) });
+}
+
+/** Promote and revert: If-Match names the release the environment serves now. */
+export const IfMatchHeader = ifMatchHeader("The id of the release the environment serves now (for a promote, each target's); a stale value gets 412");
+
+/** A tag move: If-Match names the release the tag points at, whichever release is live. */
+export const TagIfMatchHeader = ifMatchHeader("The id of the release the tag points at now (not the live release); a stale value gets 412");

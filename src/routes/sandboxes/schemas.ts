@@ -1,6 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { IdParams, Timestamp } from "../../http/openapi";
+import { idParams, Timestamp } from "../../http/openapi";
+import { notClearable } from "../../http/patch-fields";
+import { PromptSpec } from "../../specs/prompt-spec";
 import { specKinds } from "../../specs/validate-spec";
+import { WorkflowSpec } from "../../specs/workflow-spec";
 
 const Scenario = z
   .strictObject({
@@ -10,17 +13,24 @@ const Scenario = z
   })
   .openapi("Scenario");
 
-const SpecBody = z.record(z.string(), z.unknown()).openapi({
-  description: "A prompt spec (PromptSpec) or a workflow spec (WorkflowSpec), by `kind`",
-  example: {
-    input_variables: [{ key: "question", type: "STRING", required: true }],
-    model: { provider: "echo", name: "echo", parameters: { temperature: 0 } },
-    blocks: [
-      { role: "system", template: "You answer questions about {{ product }}." },
-      { role: "user", template: "{{ question }}" },
-    ],
-  },
-});
+/** A `$ref` to the component a spec schema names with `.meta({ id })`; docs/ registers the component. */
+function componentRef(schema: z.ZodType) {
+  return { $ref: `#/components/schemas/${schema.meta()?.id}` };
+}
+
+/**
+ * The spec, documented as PromptSpec or WorkflowSpec. The body accepts any
+ * object here: the domain checks it against the schema its `kind` names
+ * (validateSpec), so each problem names its field.
+ */
+export const SpecDocumentation = {
+  type: "object" as const,
+  oneOf: [componentRef(PromptSpec), componentRef(WorkflowSpec)],
+};
+
+const bySandboxKind = { ...SpecDocumentation, description: "A prompt spec (PromptSpec) or a workflow spec (WorkflowSpec), as the sandbox's `kind` says" };
+
+const SpecBody = z.record(z.string(), z.unknown()).openapi(bySandboxKind);
 
 export const SandboxName = z.string().trim().min(1).max(100);
 
@@ -29,7 +39,11 @@ export const CreateSandboxBody = z
   .openapi("CreateSandbox");
 
 export const UpdateSandboxBody = z
-  .strictObject({ name: SandboxName.optional(), spec: SpecBody.optional(), scenarios: z.array(Scenario).max(200).optional() })
+  .strictObject({
+    name: notClearable(SandboxName).optional(),
+    spec: notClearable(SpecBody).optional(),
+    scenarios: z.array(Scenario).max(200).nullable().optional().openapi({ description: "Replaces every scenario; null clears them" }),
+  })
   .openapi("UpdateSandbox");
 
 export const SandboxSchema = z
@@ -38,7 +52,7 @@ export const SandboxSchema = z
     name: z.string(),
     kind: z.enum(specKinds),
     revision: z.number().int(),
-    spec: z.unknown(),
+    spec: z.unknown().openapi(bySandboxKind),
     scenarios: z.array(Scenario),
     deployment_id: z.string().openapi({ description: "The deployment this sandbox deploys as (reserved until its first deploy)" }),
     created_at: Timestamp,
@@ -64,6 +78,6 @@ export const DeployBody = z
   })
   .openapi("Deploy");
 
-export const SandboxParams = IdParams;
+export const SandboxParams = idParams("The sandbox's id (`sbx_…`)");
 
 export { TagName };

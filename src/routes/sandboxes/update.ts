@@ -13,11 +13,15 @@ const route = createRoute({
   path: "/v1/sandboxes/{id}",
   tags: ["Sandboxes"],
   summary: "Save a new revision of a sandbox",
-  description: 'Send `If-Match: "<revision>"` to refuse the save (412) if someone saved since you read it.',
+  description:
+    'Send `If-Match: "<revision>"` to refuse the save (412 `STALE_REVISION`) if someone saved since you read it. A save that changes nothing makes no revision: it answers with the current one. `scenarios: null` clears the scenarios; `name` and `spec` cannot be cleared.',
   security: keySecurity,
   middleware: [authenticate, requireAnyScope("deploy"), idempotent] as const,
   request: { params: SandboxParams, body: jsonBody(UpdateSandboxBody) },
-  responses: { 200: jsonResponse(SandboxSchema, "The sandbox at its new revision"), ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422) },
+  responses: {
+    200: jsonResponse(SandboxSchema, "The sandbox at its new revision, or at its current one when nothing changed"),
+    ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422),
+  },
 });
 
 export function registerUpdateSandbox(router: Router) {

@@ -13,7 +13,7 @@ const route = createRoute({
   tags: ["Webhooks"],
   summary: "Send a delivery again",
   description:
-    "Sends a delivery that succeeded or failed once more, with the same event id (`webhook-id`) and a fresh round of attempts. A delivery still being retried answers 409.",
+    "Sends a delivery that succeeded or failed once more, with the same event id (`webhook-id`) and a fresh round of attempts. A delivery still being retried answers 409 `DELIVERY_PENDING`; an inactive webhook answers 409 `WEBHOOK_INACTIVE` (activate it first).",
   security: keySecurity,
   middleware: [authenticate, requireAnyScope("admin"), idempotent] as const,
   request: { params: DeliveryParams },

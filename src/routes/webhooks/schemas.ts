@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { IdParams, Timestamp } from "../../http/openapi";
+import { idParams, Timestamp } from "../../http/openapi";
+import { notClearable } from "../../http/patch-fields";
 import { ALL_EVENTS, webhookEventTypes } from "../../webhooks/event-types";
 
 const WebhookUrl = z
@@ -39,10 +40,10 @@ export const CreateWebhookBody = z
 
 export const UpdateWebhookBody = z
   .strictObject({
-    url: fields.url.optional(),
-    events: fields.events.optional(),
-    description: fields.description.optional(),
-    active: fields.active.optional(),
+    url: notClearable(fields.url).optional(),
+    events: notClearable(fields.events).optional(),
+    description: fields.description.nullable().optional().openapi({ description: "null clears it" }),
+    active: notClearable(fields.active).optional(),
   })
   .refine((body) => Object.keys(body).length > 0, "Name at least one field to change")
   .openapi("UpdateWebhook");
@@ -87,11 +88,11 @@ export const DeliverySchema = z
   })
   .openapi("WebhookDelivery");
 
-export const WebhookParams = IdParams;
+export const WebhookParams = idParams("The webhook's id (`whk_…`)");
 
 export const DeliveryParams = WebhookParams.extend({
   delivery_id: z
     .string()
     .max(64)
-    .openapi({ param: { name: "delivery_id", in: "path" } }),
+    .openapi({ param: { name: "delivery_id", in: "path" }, description: "The delivery's id (`whd_…`)" }),
 });

@@ -26,7 +26,11 @@ const route = createRoute({
   security: [{ bootstrapToken: [] }],
   middleware: [requireBootstrapToken] as const,
   request: { body: jsonBody(CreateWorkspaceBody) },
-  responses: { 201: jsonResponse(WorkspaceCreatedSchema, "The workspace, its environments and its admin key"), ...problems(400, 401, 413, 415) },
+  responses: {
+    201: jsonResponse(WorkspaceCreatedSchema, "The workspace, its environments and its admin key"),
+    ...problems(400, 401, 413, 415),
+    401: { ...problems(401)[401], description: "The bootstrap token is missing or wrong (an API key is not accepted here)" },
+  },
 });
 
 export function registerCreateWorkspace(router: Router) {
