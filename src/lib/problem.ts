@@ -30,7 +30,7 @@ export const problemCatalog = {
   WEBHOOK_INACTIVE: { status: 409, title: "The webhook is inactive" },
   ALREADY_APPROVED: { status: 409, title: "This key has already approved the promotion request" },
   CHANGE_FREEZE: { status: 409, title: "A change-freeze window is in force in the environment" },
-  TEST_GATE_FAILED: { status: 409, title: "The release has not passed the environment's required test suite" },
+  TEST_GATE_FAILED: { status: 409, title: "The release has not passed its deployment's test suites" },
   IDEMPOTENT_REQUEST_IN_PROGRESS: { status: 409, title: "A request with this Idempotency-Key is still running" },
   API_KEY_INACTIVE: { status: 409, title: "The API key is revoked, expired or already rotated" },
   CONCURRENT_MODIFICATION: { status: 409, title: "The resource was changed concurrently; retry the request" },
