@@ -19,6 +19,7 @@ import { registerEnvironmentRoutes } from "./routes/environments";
 import { registerExecuteRoutes } from "./routes/execute";
 import { registerExecutionRoutes } from "./routes/executions";
 import { registerMetricsRoutes } from "./routes/metrics";
+import { registerOidcRoutes } from "./routes/oidc";
 import { registerPromotionRequestRoutes } from "./routes/promotion-requests";
 import { registerReleaseRoutes } from "./routes/releases";
 import { registerSandboxRoutes } from "./routes/sandboxes";
@@ -89,6 +90,7 @@ export function createApp(overrides: AppOverrides = {}) {
   registerTestSuiteRunRoutes(app);
   registerAuditEventRoutes(app);
   registerWebhookRoutes(app);
+  registerOidcRoutes(app);
   registerDocsRoutes(app);
   app.notFound(handleNoRoute(() => app.routes));
   app.onError(handleError);

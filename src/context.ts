@@ -1,5 +1,6 @@
 import type { Config } from "./config";
 import type { Database } from "./db/client";
+import type { KeyIdentity } from "./db/schema";
 import type { IdGenerator } from "./lib/ids";
 import type { ServerTiming } from "./lib/server-timing";
 import type { EventQueue } from "./queue/messages";
@@ -20,6 +21,8 @@ export interface Principal {
   /** The key's environment, or null for a workspace key. */
   environment: EnvironmentRef | null;
   scopes: Scope[];
+  /** The CI identity of a key issued by an OIDC token exchange, carried into the audit events it causes. */
+  identity?: KeyIdentity | null | undefined;
 }
 
 /**

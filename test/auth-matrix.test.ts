@@ -30,6 +30,9 @@ interface RouteCase {
 /** Operations that take the server's bootstrap token instead of an API key; tested at the end. */
 const BOOTSTRAP_OPERATIONS = ["POST /v1/workspaces"];
 
+/** Operations a CI provider's OIDC token authenticates instead of an API key; tested at the end. */
+const OIDC_TOKEN_OPERATIONS = ["POST /v1/oidc/token"];
+
 const EXECUTE = { prompt_deployment_name: "faq", inputs: [{ name: "question", type: "STRING", value: "q" }] };
 
 /** The smallest workflow: one output of its input. */
@@ -46,6 +49,7 @@ interface Ids {
   qaPromotionRequestId: string;
   testSuiteId: string;
   qaTestRunId: string;
+  qaTrustPolicyId: string;
 }
 
 const routes: RouteCase[] = [
@@ -276,6 +280,48 @@ const routes: RouteCase[] = [
   },
   { operation: "GET /v1/environments/{name}/secrets", path: () => "/v1/environments/qa/secrets", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
   { operation: "DELETE /v1/environments/{name}/secrets/{key}", path: () => "/v1/environments/qa/secrets/API_TOKEN", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/oidc/trust-policies", path: () => "/v1/oidc/trust-policies", scope: "admin", workspaceLevel: true, otherEnvironment: 403, otherWorkspace: "hidden" },
+  {
+    operation: "POST /v1/oidc/trust-policies",
+    path: () => "/v1/oidc/trust-policies",
+    body: {
+      name: "ci",
+      issuer: "https://token.actions.githubusercontent.com",
+      audience: "stagecraft",
+      conditions: { repository: "acme/other" },
+      environment: "qa",
+      scopes: ["read"],
+    },
+    scope: "admin",
+    workspaceLevel: true,
+    otherEnvironment: 403,
+    otherWorkspace: "hidden",
+  },
+  {
+    operation: "GET /v1/oidc/trust-policies/{id}",
+    path: (ids) => `/v1/oidc/trust-policies/${ids.qaTrustPolicyId}`,
+    scope: "admin",
+    workspaceLevel: true,
+    otherEnvironment: 403,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "PATCH /v1/oidc/trust-policies/{id}",
+    path: (ids) => `/v1/oidc/trust-policies/${ids.qaTrustPolicyId}`,
+    body: { scopes: ["read", "deploy"] },
+    scope: "admin",
+    workspaceLevel: true,
+    otherEnvironment: 403,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "DELETE /v1/oidc/trust-policies/{id}",
+    path: (ids) => `/v1/oidc/trust-policies/${ids.qaTrustPolicyId}`,
+    scope: "admin",
+    workspaceLevel: true,
+    otherEnvironment: 403,
+    otherWorkspace: 404,
+  },
   { operation: "GET /v1/webhooks", path: () => "/v1/webhooks?environment=qa", scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
   { operation: "POST /v1/webhooks", path: () => "/v1/webhooks?environment=qa", body: { url: "https://hooks.test/qa" }, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
   { operation: "GET /v1/webhooks/{id}", path: (ids) => `/v1/webhooks/${ids.qaWebhookId}`, scope: "admin", otherEnvironment: 404, otherWorkspace: 404 },
@@ -382,6 +428,18 @@ beforeAll(async () => {
   const suite = await call("/v1/test-suites", { key: a.adminKey, body: { name: "suite", cases: [{ inputs: { question: "q" }, assertions: [{ type: "contains", value: "q" }] }] } });
   const testRun = await call(`/v1/test-suites/${suite.body.id}/runs`, { key: a.adminKey, body: { release_id: second.body.releases[0].id } });
   expect([suite.status, testRun.status]).toEqual([201, 201]);
+  const trustPolicy = await call("/v1/oidc/trust-policies", {
+    key: a.adminKey,
+    body: {
+      name: "qa ci",
+      issuer: "https://token.actions.githubusercontent.com",
+      audience: "stagecraft",
+      conditions: { repository: "acme/prompts" },
+      environment: "qa",
+      scopes: ["deploy"],
+    },
+  });
+  expect(trustPolicy.status).toBe(201);
   ids = {
     testSuiteId: suite.body.id,
     qaTestRunId: testRun.body.id,
@@ -393,6 +451,7 @@ beforeAll(async () => {
     qaWebhookId: webhook.body.id,
     qaDeliveryId: delivery!.id,
     qaPromotionRequestId: promoted.body.results[0].promotion_request.id,
+    qaTrustPolicyId: trustPolicy.body.id,
   };
   const revoked = await a.key({ environment: null, scopes: ["admin"] });
   expect((await call(`/v1/api-keys/${revoked.id}`, { key: a.adminKey, method: "DELETE" })).status).toBe(200);
@@ -484,6 +543,19 @@ describe(BOOTSTRAP_OPERATIONS[0]!, () => {
   });
 });
 
+describe(OIDC_TOKEN_OPERATIONS[0]!, () => {
+  it.each([
+    ["an admin API key in the header and as the token", () => ({ body: { token: a.adminKey }, headers: bearer(a.adminKey) })],
+    ["the bootstrap token as the token", () => ({ body: { token: BOOTSTRAP_TOKEN }, headers: {} })],
+    ["a signed-looking token of an issuer no policy trusts", () => ({ body: { token: `${btoa('{"alg":"RS256"}')}.${btoa('{"iss":"https://nobody.test"}')}.c2ln` }, headers: {} })],
+  ])("with %s → 401 and nothing created", async (_, request) => {
+    const before = await storageSnapshot();
+    const res = await call("/v1/oidc/token", request());
+    expectProblem(res, 401, "OIDC_TOKEN_REJECTED");
+    expect(await storageSnapshot()).toEqual(before);
+  });
+});
+
 describe("the matrix", () => {
   const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -495,7 +567,7 @@ describe("the matrix", () => {
         .filter((method) => HTTP_METHODS.includes(method))
         .map((method) => `${method.toUpperCase()} ${path}`),
     );
-    const rows = [...routes.map((r) => r.operation), ...BOOTSTRAP_OPERATIONS];
+    const rows = [...routes.map((r) => r.operation), ...BOOTSTRAP_OPERATIONS, ...OIDC_TOKEN_OPERATIONS];
     expect({
       withoutRow: documented.filter((op) => !rows.includes(op)).sort(),
       notDocumented: rows.filter((op) => !documented.includes(op)).sort(),

@@ -2,6 +2,7 @@ import { actorOf, commitWithAudit } from "../audit/audit-log";
 import type { Deps, Principal, Scope } from "../context";
 import { guard } from "../db/batch";
 import { isGuardViolation } from "../db/d1-errors";
+import type { KeyIdentity } from "../db/schema";
 import { toCachedKey, writeCachedKey } from "../edge/key-entries";
 import type { EnvironmentRow } from "../environments/repository";
 import { findEnvironmentByName } from "../environments/repository";
@@ -26,6 +27,7 @@ export function apiKeyView(row: ApiKeyWithEnvironment) {
     replaced_by: row.replacedById,
     created_at: row.createdAt,
     created_by: row.createdBy,
+    identity: row.identity ?? null,
   };
 }
 export type ApiKeyView = ReturnType<typeof apiKeyView>;
@@ -39,7 +41,16 @@ const DEFAULT_GRACE_PERIOD_SECONDS = 86_400;
  */
 export async function issueKey(
   deps: Deps,
-  spec: { workspaceId: string; environment: Pick<EnvironmentRow, "id" | "name"> | null; name: string; scopes: Scope[]; expiresAt: string | null; createdBy: string },
+  spec: {
+    workspaceId: string;
+    environment: Pick<EnvironmentRow, "id" | "name"> | null;
+    name: string;
+    scopes: Scope[];
+    expiresAt: string | null;
+    createdBy: string;
+    /** Set for a key issued by an OIDC token exchange. */
+    identity?: KeyIdentity | null;
+  },
 ): Promise<{ row: ApiKeyWithEnvironment; token: string }> {
   const { token, displayPrefix } = await generateApiKeyToken(spec.environment ? "environment" : "workspace");
   const row: ApiKeyWithEnvironment = {
@@ -57,11 +68,12 @@ export async function issueKey(
     replacedById: null,
     createdAt: deps.now().toISOString(),
     createdBy: spec.createdBy,
+    identity: spec.identity ?? null,
   };
   return { row, token };
 }
 
-function storedRow({ environmentName: _, ...row }: ApiKeyWithEnvironment): ApiKeyRow {
+export function storedRow({ environmentName: _, ...row }: ApiKeyWithEnvironment): ApiKeyRow {
   return row;
 }
 

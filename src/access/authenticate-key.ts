@@ -69,6 +69,6 @@ export async function authenticateKey(
   return {
     ok: true,
     keyHash,
-    principal: { workspaceId: key.workspace_id, keyId: key.id, environment: key.environment, scopes: key.scopes },
+    principal: { workspaceId: key.workspace_id, keyId: key.id, environment: key.environment, scopes: key.scopes, identity: key.identity ?? null },
   };
 }

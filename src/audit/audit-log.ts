@@ -2,15 +2,17 @@ import canonicalize from "canonicalize";
 import type { Deps, Principal } from "../context";
 import { runBatch, type Write } from "../db/batch";
 import { isUniqueViolation } from "../db/d1-errors";
+import type { KeyIdentity } from "../db/schema";
 import { sha256Hex } from "../lib/crypto";
 import { redactSecrets } from "../lib/redact";
 import { type AuditEventRow, findAuditHead, insertAuditEvent, listAuditChainPage } from "./repository";
 
 /** Who caused a change. */
-export type Actor = { type: "api_key"; id: string } | { type: "bootstrap" } | { type: "system" };
+export type Actor = { type: "api_key"; id: string; identity?: KeyIdentity | null | undefined } | { type: "bootstrap" } | { type: "system" };
 
+/** The principal's key, with the CI identity it was issued to, if any (read from the cached key: no extra lookup). */
 export function actorOf(principal: Principal): Actor {
-  return { type: "api_key", id: principal.keyId };
+  return principal.identity ? { type: "api_key", id: principal.keyId, identity: principal.identity } : { type: "api_key", id: principal.keyId };
 }
 
 /** Every action an audit event can record; `GET /v1/audit-events?action=` accepts only these. */
@@ -48,6 +50,10 @@ export const AUDIT_ACTIONS = [
   "webhook.updated",
   "webhook.deleted",
   "webhook.redelivery_requested",
+  "oidc_trust_policy.created",
+  "oidc_trust_policy.updated",
+  "oidc_trust_policy.deleted",
+  "oidc.token_exchanged",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -84,6 +90,8 @@ function hashedFields(row: Omit<AuditEventRow, "hash">) {
     after: row.after ?? null,
     request_id: row.requestId,
     prev_hash: row.prevHash,
+    // Hashed only when present, so events written before the column existed keep their hashes.
+    ...(row.actorIdentity ? { actor_identity: row.actorIdentity } : {}),
   };
 }
 
@@ -110,6 +118,7 @@ export async function commitWithAudit(deps: Pick<Deps, "db" | "now" | "newId" | 
       occurredAt: deps.now().toISOString(),
       actorType: entry.actor.type,
       actorId: entry.actor.type === "api_key" ? entry.actor.id : null,
+      actorIdentity: entry.actor.type === "api_key" ? (entry.actor.identity ?? null) : null,
       action: entry.action,
       targetType: entry.targetType,
       targetId: entry.targetId,

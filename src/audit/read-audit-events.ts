@@ -10,7 +10,7 @@ export function auditEventView(row: AuditEventRow) {
     id: row.id,
     seq: row.seq,
     occurred_at: row.occurredAt,
-    actor: { type: row.actorType, id: row.actorId },
+    actor: { type: row.actorType, id: row.actorId, ...(row.actorIdentity ? { identity: row.actorIdentity } : {}) },
     action: row.action,
     target: { type: row.targetType, id: row.targetId },
     environment_id: row.environmentId,

@@ -87,6 +87,22 @@ export const environmentSecrets = sqliteTable(
   (t) => [primaryKey({ columns: [t.environmentId, t.name] })],
 );
 
+/**
+ * The CI run a key was issued to by an OIDC token exchange: claims of the
+ * provider's token, copied when the key was issued. Holds no secret.
+ */
+export interface KeyIdentity {
+  issuer: string;
+  subject: string;
+  repository: string | null;
+  ref: string | null;
+  workflow_ref: string | null;
+  event_name: string | null;
+  run_id: string | null;
+  jti: string;
+  policy_id: string;
+}
+
 export const apiKeys = sqliteTable(
   "api_keys",
   {
@@ -107,6 +123,8 @@ export const apiKeys = sqliteTable(
     replacedById: text("replaced_by_id"),
     createdAt: text("created_at").notNull(),
     createdBy: text("created_by").notNull(),
+    /** For a key issued by an OIDC token exchange: who the CI run was (issuer, repository, ref, workflow, run, jti). */
+    identity: text("identity", { mode: "json" }).$type<KeyIdentity>(),
   },
   (t) => [uniqueIndex("api_keys_key_hash").on(t.keyHash), index("api_keys_workspace_environment").on(t.workspaceId, t.environmentId)],
 );
@@ -294,6 +312,8 @@ export const auditEvents = sqliteTable(
     before: text("before", { mode: "json" }),
     after: text("after", { mode: "json" }),
     requestId: text("request_id"),
+    /** The CI identity of an actor key issued by an OIDC exchange; null otherwise. Hashed only when present, so older events verify as before. */
+    actorIdentity: text("actor_identity", { mode: "json" }).$type<KeyIdentity>(),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
@@ -550,4 +570,53 @@ export const webhookDeliveries = sqliteTable(
     deliveredAt: text("delivered_at"),
   },
   (t) => [uniqueIndex("webhook_deliveries_webhook_event").on(t.webhookId, t.eventId), index("webhook_deliveries_webhook_time").on(t.workspaceId, t.webhookId, t.createdAt)],
+);
+
+/**
+ * Which CI identities may exchange their provider's OIDC token for a
+ * short-lived API key, and what that key may do. Workspace-wide; managed by
+ * workspace admins. `environment_id` has no foreign key: an exchange whose
+ * policy names a deleted environment is refused.
+ */
+export const oidcTrustPolicies = sqliteTable(
+  "oidc_trust_policies",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    name: text("name").notNull(),
+    issuer: text("issuer").notNull(),
+    audience: text("audience").notNull(),
+    /** Claim name → exact value or glob (`*` within a `/` segment, `**` across them). */
+    conditions: text("conditions", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    /** The environment the issued key acts in; null issues a workspace key. */
+    environmentId: text("environment_id"),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    keyTtlSeconds: integer("key_ttl_seconds").notNull(),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("oidc_trust_policies_issuer_audience").on(t.issuer, t.audience), index("oidc_trust_policies_workspace").on(t.workspaceId, t.id)],
+);
+
+/**
+ * Every OIDC token exchanged, by issuer and `jti`, until the token expires:
+ * the unique key makes a token usable once, even by two concurrent exchanges.
+ */
+export const oidcUsedTokens = sqliteTable(
+  "oidc_used_tokens",
+  {
+    issuer: text("issuer").notNull(),
+    jti: text("jti").notNull(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    keyId: text("key_id").notNull(),
+    /** The token's own expiry (plus clock skew); the scheduled job deletes the row after it. */
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.jti] }), index("oidc_used_tokens_workspace_expiry").on(t.workspaceId, t.expiresAt)],
 );

@@ -13,6 +13,7 @@ export function toCachedKey(row: ApiKeyWithEnvironment): CachedKey {
     scopes: row.scopes as Scope[],
     expires_at: row.expiresAt,
     revoked_at: row.revokedAt,
+    ...(row.identity ? { identity: row.identity } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { EnvironmentRef, Scope } from "../context";
+import type { KeyIdentity } from "../db/schema";
 import type { RuntimeEnvironment } from "../runtime/environment";
 
 /**
@@ -32,6 +33,8 @@ export interface CachedKey {
   scopes: Scope[];
   expires_at: string | null;
   revoked_at: string | null;
+  /** Who a key issued by an OIDC exchange was issued to; absent for other keys (and entries written before it existed). */
+  identity?: KeyIdentity | null;
 }
 
 /** A release as the invoke path serves it. */

@@ -20,6 +20,7 @@ export const idPrefixes = {
   testSuite: "ts",
   testSuiteRun: "tsr",
   testCase: "tc",
+  oidcTrustPolicy: "otp",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

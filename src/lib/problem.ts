@@ -8,6 +8,7 @@ export const problemCatalog = {
   VALIDATION_FAILED: { status: 400, title: "The request is not valid" },
   MALFORMED_JSON: { status: 400, title: "The request body is not valid JSON" },
   UNAUTHENTICATED: { status: 401, title: "A valid API key is required" },
+  OIDC_TOKEN_REJECTED: { status: 401, title: "The OIDC token was not accepted" },
   INSUFFICIENT_SCOPE: { status: 403, title: "The API key lacks a scope this operation needs" },
   SELF_APPROVAL: { status: 403, title: "A promotion's requester cannot approve it" },
   NOT_FOUND: { status: 404, title: "Not found" },

@@ -4,6 +4,7 @@ import { deleteExecutionsBefore } from "../executions/repository";
 import { deleteIdempotencyRecordsBefore, IDEMPOTENCY_RETENTION_MS } from "../idempotency/repository";
 import { log } from "../lib/log";
 import { deleteHistogramBefore, deleteRollupsBefore, rollupHour } from "../metrics/rollup-repository";
+import { deleteUsedTokensBefore } from "../oidc/repository";
 import { listWorkspaceIds } from "../workspaces/repository";
 
 const DAY_MS = 86_400_000;
@@ -41,6 +42,8 @@ export interface RetentionOutcome {
 export interface HousekeepingReport {
   environments: RetentionOutcome[];
   idempotency_records: number;
+  /** Records of exchanged OIDC tokens deleted because the tokens have expired. */
+  oidc_used_tokens: number;
   /** False when the run stopped at `maxRows` with rows perhaps still to delete. */
   complete: boolean;
 }
@@ -63,7 +66,8 @@ function changes(result: unknown): number {
  * Scheduled housekeeping: enforces each environment's `retention_days`
  * (executions, rollups and latency histograms older than the cutoff; an
  * environment with null retention keeps everything) and forgets idempotency
- * records older than 24 hours. System housekeeping, not a user's change:
+ * records older than 24 hours and the records of exchanged OIDC tokens that
+ * have expired (a replay of one is refused as expired by then). System housekeeping, not a user's change:
  * it writes no audit event, only a structured log line per environment
  * that lost rows and one summary line. Every delete names its workspace.
  *
@@ -74,7 +78,7 @@ function changes(result: unknown): number {
 export async function runHousekeeping(deps: HousekeepingDeps, limits: HousekeepingLimits = DEFAULT_HOUSEKEEPING_LIMITS): Promise<HousekeepingReport> {
   const { db } = deps;
   const now = deps.now();
-  const report: HousekeepingReport = { environments: [], idempotency_records: 0, complete: true };
+  const report: HousekeepingReport = { environments: [], idempotency_records: 0, oidc_used_tokens: 0, complete: true };
   let deleted = 0;
   /** Runs one round of deletes, or returns null once the run's budget is spent. */
   const round = async <T extends unknown[] | object>(run: () => Promise<T>): Promise<T | null> => {
@@ -98,6 +102,12 @@ export async function runHousekeeping(deps: HousekeepingDeps, limits: Housekeepi
         report.idempotency_records += changes(result);
         if (changes(result) < limits.chunk) break;
       }
+      for (;;) {
+        const result = await round(() => deleteUsedTokensBefore(db, workspaceId, now.toISOString(), limits.chunk));
+        if (result === null) break;
+        report.oidc_used_tokens += changes(result);
+        if (changes(result) < limits.chunk) break;
+      }
       for (const env of await environmentsOf(db, workspaceId)) {
         if (env.retentionDays === null) continue;
         const outcome = await enforceRetention(db, env, env.retentionDays, now, limits, round);
@@ -114,6 +124,7 @@ export async function runHousekeeping(deps: HousekeepingDeps, limits: Housekeepi
     environments: report.environments.length,
     executions: report.environments.reduce((n, e) => n + e.executions, 0),
     idempotency_records: report.idempotency_records,
+    oidc_used_tokens: report.oidc_used_tokens,
     rows_deleted: deleted,
     complete: report.complete,
   });

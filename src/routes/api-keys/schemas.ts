@@ -4,6 +4,20 @@ import { idParams, Timestamp } from "../../http/openapi";
 
 export const Scope = z.enum(scopes);
 
+export const KeyIdentitySchema = z
+  .object({
+    issuer: z.string().openapi({ example: "https://token.actions.githubusercontent.com" }),
+    subject: z.string().openapi({ example: "repo:acme/prompts:ref:refs/heads/main" }),
+    repository: z.string().nullable().openapi({ example: "acme/prompts" }),
+    ref: z.string().nullable().openapi({ example: "refs/heads/main" }),
+    workflow_ref: z.string().nullable().openapi({ example: "acme/prompts/.github/workflows/deploy.yml@refs/heads/main" }),
+    event_name: z.string().nullable().openapi({ example: "push" }),
+    run_id: z.string().nullable(),
+    jti: z.string(),
+    policy_id: z.string().openapi({ description: "The trust policy that matched" }),
+  })
+  .openapi("KeyIdentity", { description: "The CI run a key was issued to by `POST /v1/oidc/token`" });
+
 export const ApiKeySchema = z
   .object({
     id: z.string().openapi({ example: "key_01jdz8k2m3n4p5q6r7s8t9v0w1" }),
@@ -17,6 +31,7 @@ export const ApiKeySchema = z
     replaced_by: z.string().nullable().openapi({ description: "The key that replaced this one by rotation" }),
     created_at: Timestamp,
     created_by: z.string(),
+    identity: KeyIdentitySchema.nullable().openapi({ description: "For a key issued by an OIDC token exchange: the CI run it was issued to; null otherwise" }),
   })
   .openapi("ApiKey");
 

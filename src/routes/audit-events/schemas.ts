@@ -1,12 +1,17 @@
 import { z } from "@hono/zod-openapi";
 import { Timestamp } from "../../http/openapi";
+import { KeyIdentitySchema } from "../api-keys/schemas";
 
 export const AuditEventSchema = z
   .object({
     id: z.string(),
     seq: z.number().int().openapi({ description: "Position in the workspace's hash chain" }),
     occurred_at: Timestamp,
-    actor: z.object({ type: z.enum(["api_key", "bootstrap", "system"]), id: z.string().nullable() }),
+    actor: z.object({
+      type: z.enum(["api_key", "bootstrap", "system"]),
+      id: z.string().nullable(),
+      identity: KeyIdentitySchema.optional().openapi({ description: "When the key was issued by an OIDC token exchange: the CI run it was issued to" }),
+    }),
     action: z.string().openapi({ example: "environment.updated" }),
     target: z.object({ type: z.string(), id: z.string() }),
     environment_id: z.string().nullable(),
