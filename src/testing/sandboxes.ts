@@ -53,7 +53,7 @@ function checkScenarios(spec: Spec, scenarios: Scenario[]): FieldIssue[] {
   return issues;
 }
 
-function validateDraft(kind: SpecKind, rawSpec: unknown, scenarios: Scenario[]): Result<Spec> {
+export function validateDraft(kind: SpecKind, rawSpec: unknown, scenarios: Scenario[]): Result<Spec> {
   const spec = validateSpec(kind, rawSpec);
   if (!spec.ok) return spec;
   const issues = checkScenarios(spec.value, scenarios);
