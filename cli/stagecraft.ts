@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import packageJson from "../package.json";
 import { registerDeploy } from "./commands/deploy";
 import { registerDiff } from "./commands/diff";
 import { registerKeys } from "./commands/keys";
@@ -20,6 +21,7 @@ import { type GlobalOptions, Session } from "./session";
 export function buildProgram(): Command {
   const program = new Command("stagecraft")
     .description("Prompts and workflows as code: validate, push, deploy, test, promote and revert them on a Stagecraft server")
+    .version(packageJson.version)
     .option("--json", "print one JSON document on stdout (for machines)")
     .option("--server <url>", "the Stagecraft server (default: STAGECRAFT_URL, then `server` in stagecraft.yaml)")
     .addOption(new Option("--oidc", "sign in with GitHub Actions' OIDC token instead of STAGECRAFT_API_KEY"))
