@@ -133,6 +133,7 @@ function printBanner(demo) {
   const lines = [
     "",
     `Stagecraft is running at ${BASE_URL}`,
+    `  Dashboard:      ${BASE_URL}/ (sign in with a key below)`,
     `  API reference:  ${BASE_URL}/docs`,
     "",
     "Demo workspace (local development only; saved in .stagecraft/demo.json):",

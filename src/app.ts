@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { requestId } from "hono/request-id";
 import { loadConfig } from "./config";
 import type { AppEnv, Deps } from "./context";
+import { registerDashboard } from "./dashboard";
 import { openDatabase } from "./db/client";
 import { EdgeChanges, edgeReads } from "./edge/cache";
 import { handleError, handleNoRoute } from "./http/error-handler";
@@ -92,6 +93,7 @@ export function createApp(overrides: AppOverrides = {}) {
   registerWebhookRoutes(app);
   registerOidcRoutes(app);
   registerDocsRoutes(app);
+  registerDashboard(app);
   app.notFound(handleNoRoute(() => app.routes));
   app.onError(handleError);
   return app;

@@ -66,9 +66,22 @@ export async function authenticateKey(
   }
   const usable = isKeyUsable(key, deps.now());
   if (usable !== "ok") return { ok: false, reason: usable };
-  return {
-    ok: true,
-    keyHash,
-    principal: { workspaceId: key.workspace_id, keyId: key.id, environment: key.environment, scopes: key.scopes, identity: key.identity ?? null },
-  };
+  return { ok: true, keyHash, principal: principalOf(key) };
+}
+
+function principalOf(key: CachedKey): Principal {
+  return { workspaceId: key.workspace_id, keyId: key.id, environment: key.environment, scopes: key.scopes, identity: key.identity ?? null };
+}
+
+/**
+ * Authenticates a key by its hash alone, as a dashboard session holds it:
+ * through the cached key entry only, so a revoked, expired, rotated-away or
+ * forgotten key fails at the next request (within the edge cache's bound).
+ */
+export async function authenticateKeyHash(deps: Pick<Deps, "edge" | "now">, keyHash: string): Promise<{ ok: true; principal: Principal } | { ok: false; reason: AuthRefusal }> {
+  const key = await readCachedKey(deps.edge, keyHash);
+  if (!key) return { ok: false, reason: "unknown" };
+  const usable = isKeyUsable(key, deps.now());
+  if (usable !== "ok") return { ok: false, reason: usable };
+  return { ok: true, principal: principalOf(key) };
 }

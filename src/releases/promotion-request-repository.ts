@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, lte, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, lt, lte, or } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { promotionRequests } from "../db/schema";
 
@@ -83,4 +83,14 @@ export async function findOpenPromotionRequest(db: Database, workspaceId: string
     )
     .limit(1);
   return row ?? null;
+}
+
+/** How many promotion requests wait for a decision, per target environment, among these environments. */
+export function countPendingByEnvironment(db: Database, workspaceId: string, environmentIds: string[]) {
+  if (environmentIds.length === 0) return Promise.resolve([] as { environmentId: string; pending: number }[]);
+  return db
+    .select({ environmentId: promotionRequests.environmentId, pending: count() })
+    .from(promotionRequests)
+    .where(and(eq(promotionRequests.workspaceId, workspaceId), eq(promotionRequests.status, "pending"), inArray(promotionRequests.environmentId, environmentIds)))
+    .groupBy(promotionRequests.environmentId);
 }

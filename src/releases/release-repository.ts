@@ -1,6 +1,6 @@
 import { type AnyColumn, and, desc, eq, getTableColumns, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { releases, releaseTags } from "../db/schema";
+import { apiKeys, deployments, releases, releaseTags } from "../db/schema";
 
 export type ReleaseRow = typeof releases.$inferSelect;
 export type ReleaseTagRow = typeof releaseTags.$inferSelect;
@@ -119,4 +119,16 @@ export function liveReleases(db: Database, workspaceId: string, deploymentIds: s
 /** SQL condition: the deployment has a live release in one of these environments. */
 export function isLiveIn(workspaceId: string, deploymentIdColumn: SQL | AnyColumn, environmentIds: string[]) {
   return sql`EXISTS (SELECT 1 FROM ${releaseTags} WHERE ${releaseTags.workspaceId} = ${workspaceId} AND ${releaseTags.deploymentId} = ${deploymentIdColumn} AND ${releaseTags.name} = ${LATEST} AND ${inArray(releaseTags.environmentId, environmentIds)})`;
+}
+
+/** Every release LATEST names in these environments, with its deployment's name and kind and the name of the key that created it (when a key did). */
+export function liveReleasesWithAuthors(db: Database, workspaceId: string, environmentIds: string[]) {
+  if (environmentIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({ ...getTableColumns(releases), deploymentName: deployments.name, deploymentKind: deployments.kind, createdByName: apiKeys.name })
+    .from(releaseTags)
+    .innerJoin(releases, eq(releases.id, releaseTags.releaseId))
+    .innerJoin(deployments, and(eq(deployments.workspaceId, workspaceId), eq(deployments.id, releaseTags.deploymentId)))
+    .leftJoin(apiKeys, and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, releases.createdBy)))
+    .where(and(eq(releaseTags.workspaceId, workspaceId), eq(releaseTags.name, LATEST), inArray(releaseTags.environmentId, environmentIds)));
 }

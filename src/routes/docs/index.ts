@@ -42,5 +42,4 @@ export function registerDocsRoutes(router: Router) {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(DOCS_STYLESHEET);
   });
-  router.get("/", (c) => c.redirect("/docs"));
 }

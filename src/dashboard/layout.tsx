@@ -1,0 +1,74 @@
+import type { Child } from "hono/jsx";
+import type { Principal } from "../context";
+
+/** The pages that exist, in the order the navigation shows them. */
+const NAVIGATION = [{ href: "/", label: "Overview" }] as const;
+
+export interface SignedIn {
+  principal: Principal;
+  keyName: string;
+  csrf: string;
+}
+
+function Document(props: { title: string; children: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · Stagecraft`}</title>
+        <link rel="stylesheet" href="/dashboard.css" />
+      </head>
+      <body>{props.children}</body>
+    </html>
+  );
+}
+
+/** A page for a signed-in key: the header (product, navigation, the key, Sign out) and the page itself. */
+export function Layout(props: { title: string; current: string; signedIn: SignedIn; children: Child }) {
+  const { principal, keyName, csrf } = props.signedIn;
+  return (
+    <Document title={props.title}>
+      <header>
+        <a class="brand" href="/">
+          Stagecraft
+        </a>
+        <nav aria-label="Main">
+          <ul>
+            {NAVIGATION.map((item) => (
+              <li>
+                <a href={item.href} aria-current={item.href === props.current ? "page" : undefined}>
+                  {item.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="who">
+          <span>
+            Signed in as <strong>{keyName}</strong> ({principal.environment ? principal.environment.name : "all environments"})
+          </span>
+          <form method="post" action="/sign-out">
+            <input type="hidden" name="csrf" value={csrf} />
+            <button type="submit" class="link">
+              Sign out
+            </button>
+          </form>
+        </div>
+      </header>
+      <main>{props.children}</main>
+    </Document>
+  );
+}
+
+/** A page for someone not signed in: the product name only. */
+export function PublicLayout(props: { title: string; children: Child }) {
+  return (
+    <Document title={props.title}>
+      <header>
+        <span class="brand">Stagecraft</span>
+      </header>
+      <main>{props.children}</main>
+    </Document>
+  );
+}

@@ -1,0 +1,121 @@
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, createWorkspace, type LocalServer, startServer } from "../test-cli/harness";
+
+const SCREENSHOTS = path.join(import.meta.dirname, "screenshots");
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const PROMPT = {
+  input_variables: [{ key: "question", type: "STRING", required: true }],
+  model: { provider: "echo", name: "echo", parameters: {} },
+  blocks: [{ role: "user", template: "{{ question }}" }],
+};
+
+let server: LocalServer;
+let browser: Browser;
+let adminKey: string;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([
+    startServer(),
+    chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }),
+  ]);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  adminKey = await createWorkspace(server, "Dashboard test");
+  const sandbox = await api<{ id: string }>(server, adminKey, "POST", "/v1/sandboxes", { name: "faq", kind: "prompt", spec: PROMPT });
+  await api(server, adminKey, "POST", `/v1/sandboxes/${sandbox.id}/deploy`, { deployment_name: "faq", environments: ["development", "staging"] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signIn(key: string, options: { bypassCSP?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/sign-in`);
+  await page.getByLabel("API key").fill(key);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${server.url}/`);
+  return page;
+}
+
+async function seriousViolations(page: Page) {
+  await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate(() => (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run());
+  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
+}
+
+describe("dashboard in a browser", () => {
+  it("signs an admin key in to an overview of the deployed versions, under a strict CSP", async () => {
+    const page = await signIn(adminKey);
+    const response = await page.reload();
+    expect(response?.headers()["content-security-policy"]).toContain("default-src 'none'");
+    const row = page.locator('tr[data-deployment="faq"]');
+    await expect.poll(() => row.locator("td").nth(0).innerText()).toContain("v1");
+    expect(await row.locator("td").nth(1).innerText()).toContain("v1");
+    // Production is protected: nothing reaches it but a promotion.
+    expect(await row.locator("td").nth(2).innerText()).toContain("not deployed");
+    expect(await page.getByRole("navigation").getByRole("link").allInnerTexts()).toEqual(["Overview"]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "overview.png"), fullPage: true });
+    await page.context().close();
+  });
+
+  it("shows a staging key's session staging only", async () => {
+    const staging = await api<{ key: string }>(server, adminKey, "POST", "/v1/api-keys", { name: "staging reader", environment: "staging", scopes: ["read"] });
+    const page = await signIn(staging.key);
+    const text = await page.locator("body").innerText();
+    expect(text).toContain("staging reader");
+    expect(text).toContain("staging");
+    expect(text).not.toMatch(/production|development/i);
+    await page.context().close();
+  });
+
+  it("changes nothing for a cross-site POST without the CSRF token", async () => {
+    const page = await signIn(adminKey);
+    // Another site's page with a form that posts to the dashboard, as an attacker would host it.
+    await page.route("http://attacker.test/**", (route) =>
+      route.fulfill({
+        contentType: "text/html",
+        body: `<form method="post" action="${server.url}/sign-out"><input type="hidden" name="csrf" value="forged"><button>Win a prize</button></form>`,
+      }),
+    );
+    await page.goto("http://attacker.test/");
+    const [response] = await Promise.all([page.waitForResponse(`${server.url}/sign-out`), page.getByRole("button", { name: "Win a prize" }).click()]);
+    expect(response.status()).toBe(403);
+    await page.goto(`${server.url}/`);
+    expect(page.url()).toBe(`${server.url}/`);
+    await expect.poll(() => page.getByRole("button", { name: "Sign out" }).count()).toBe(1);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${server.url}/sign-in`);
+    await page.context().close();
+  });
+
+  it("signs a revoked key's session out at its next click", async () => {
+    const created = await api<{ key: string; id: string }>(server, adminKey, "POST", "/v1/api-keys", { name: "short-lived", scopes: ["read"] });
+    const page = await signIn(created.key);
+    await api(server, adminKey, "DELETE", `/v1/api-keys/${created.id}`);
+    await page.getByRole("link", { name: "Overview" }).click();
+    await page.waitForURL(`${server.url}/sign-in`);
+    expect(await page.getByLabel("API key").count()).toBe(1);
+    await page.context().close();
+  });
+
+  it("has no serious or critical accessibility violations on the sign-in and overview pages", async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/sign-in`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "sign-in.png"), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+    const signedIn = await signIn(adminKey, { bypassCSP: true });
+    expect(await seriousViolations(signedIn)).toEqual([]);
+    await signedIn.context().close();
+  });
+});
