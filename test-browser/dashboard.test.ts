@@ -62,7 +62,7 @@ describe("dashboard in a browser", () => {
     expect(await row.locator("td").nth(1).innerText()).toContain("v1");
     // Production is protected: nothing reaches it but a promotion.
     expect(await row.locator("td").nth(2).innerText()).toContain("not deployed");
-    expect(await page.getByRole("navigation").getByRole("link").allInnerTexts()).toEqual(["Overview"]);
+    expect(await page.getByRole("navigation").getByRole("link").allInnerTexts()).toEqual(["Overview", "Approvals"]);
     await page.screenshot({ path: path.join(SCREENSHOTS, "overview.png"), fullPage: true });
     await page.context().close();
   });
@@ -117,5 +117,49 @@ describe("dashboard in a browser", () => {
     const signedIn = await signIn(adminKey, { bypassCSP: true });
     expect(await seriousViolations(signedIn)).toEqual([]);
     await signedIn.context().close();
+  });
+
+  it("lets two approvers in two browsers approve a production promotion, which lands once", async () => {
+    await api(server, adminKey, "PATCH", "/v1/environments/production", { required_approvals: 2 });
+    const staging = await api<{ data: { id: string }[] }>(server, adminKey, "GET", "/v1/deployments/faq/releases?environment=staging");
+    const requester = await api<{ key: string }>(server, adminKey, "POST", "/v1/api-keys", { name: "release manager", scopes: ["read", "promote"] });
+    const promoted = await api<{ results: { promotion_request: { id: string } }[] }>(server, requester.key, "POST", `/v1/releases/${staging.data[0]!.id}/promote`, {
+      environments: ["production"],
+    });
+    const id = promoted.results[0]!.promotion_request.id;
+    const keys = await Promise.all(
+      ["approver one", "approver two"].map((name) => api<{ key: string }>(server, adminKey, "POST", "/v1/api-keys", { name, scopes: ["approve", "read"] })),
+    );
+    const [one, two] = await Promise.all(keys.map((k) => signIn(k.key, { bypassCSP: true })));
+    for (const page of [one!, two!]) {
+      await page.getByRole("navigation").getByRole("link", { name: /Approvals/ }).click();
+      await page.waitForURL(`${server.url}/approvals`);
+      await expect.poll(() => page.locator(`tr[data-request="${id}"]`).innerText()).toContain("0 of 2");
+    }
+    expect(await one!.getByRole("navigation").getByRole("link", { name: /Approvals/ }).innerText()).toBe("Approvals (1 pending)");
+    expect(await seriousViolations(one!)).toEqual([]);
+    await one!.screenshot({ path: path.join(SCREENSHOTS, "approvals.png"), fullPage: true });
+
+    // One approver by keyboard only (label, Tab, Enter), the other by mouse, at the same time.
+    await one!.getByLabel("Approve comment").focus();
+    await one!.keyboard.type("Checked on staging");
+    await one!.keyboard.press("Tab");
+    await two!.getByLabel("Approve comment").fill("Ship it");
+    await Promise.all([
+      one!.keyboard.press("Enter").then(() => one!.waitForURL(/\/approvals\?(done|refused)=/)),
+      two!.getByRole("button", { name: /^Approve promotion/ }).click().then(() => two!.waitForURL(/\/approvals\?(done|refused)=/)),
+    ]);
+    expect(one!.url()).toBe(`${server.url}/approvals?done=approved`);
+    expect(two!.url()).toBe(`${server.url}/approvals?done=approved`);
+    expect(await one!.getByRole("status").innerText()).toBe("Your approval was recorded.");
+
+    const request = await api<{ status: string; result_release_id: string }>(server, adminKey, "GET", `/v1/promotion-requests/${id}`);
+    expect(request.status).toBe("executed");
+    const production = await api<{ data: { id: string }[] }>(server, adminKey, "GET", "/v1/deployments/faq/releases?environment=production");
+    expect(production.data.map((r) => r.id)).toEqual([request.result_release_id]);
+    await one!.reload();
+    expect(await one!.locator(`tr[data-request="${id}"]`).count()).toBe(0);
+    await one!.context().close();
+    await two!.context().close();
   });
 });

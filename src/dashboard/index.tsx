@@ -8,6 +8,9 @@ import type { AppEnv } from "../context";
 import type { Router } from "../http/router";
 import { secretsEqual } from "../lib/crypto";
 import { readOverview } from "../releases/overview";
+import { decidePromotion } from "../releases/promotion-requests";
+import { pendingApprovalCount, readApprovals } from "./approvals";
+import { ApprovalsPage, DONE_MESSAGES, type Done, REFUSALS } from "./approvals-page";
 import type { SignedIn } from "./layout";
 import { OverviewPage } from "./overview-page";
 import { csrfToken, readSession, SESSION_COOKIE, SESSION_SECONDS, type Session, signSession } from "./session";
@@ -49,7 +52,8 @@ async function currentSession(c: Context<AppEnv>): Promise<(SignedIn & { session
   if (!session) return null;
   const auth = await authenticateKeyHash(deps, session.keyHash);
   if (!auth.ok) return null;
-  return { session, principal: auth.principal, keyName: session.keyName, csrf: await csrfToken(deps.config, session) };
+  const [csrf, pendingApprovals] = await Promise.all([csrfToken(deps.config, session), pendingApprovalCount(deps, auth.principal)]);
+  return { session, principal: auth.principal, keyName: session.keyName, csrf, pendingApprovals };
 }
 
 /** A POST from this dashboard: its form carries the session's CSRF token. */
@@ -106,5 +110,38 @@ export function registerDashboard(app: Router) {
     const deps = c.get("deps");
     const overview = await readOverview(deps, signedIn.principal);
     return c.html(<OverviewPage overview={overview} signedIn={signedIn} now={deps.now()} />);
+  });
+
+  app.get("/approvals", securityHeaders, async (c) => {
+    const signedIn = await currentSession(c);
+    if (!signedIn) return signOut(c);
+    const deps = c.get("deps");
+    const items = await readApprovals(deps, signedIn.principal);
+    const done = c.req.query("done");
+    const refused = c.req.query("refused");
+    const error = !items.ok ? items.error.detail : refused !== undefined ? (REFUSALS[refused] ?? REFUSALS.OTHER) : undefined;
+    return c.html(
+      <ApprovalsPage
+        items={items.ok ? items.value : []}
+        signedIn={signedIn}
+        now={deps.now()}
+        done={done !== undefined && done in DONE_MESSAGES ? (done as Done) : undefined}
+        error={error}
+      />,
+      items.ok ? 200 : 403,
+    );
+  });
+
+  app.post("/approvals/:id/:decision{approve|reject}", securityHeaders, formLimit, async (c) => {
+    if (crossSite(c)) return c.html(<ForbiddenPage />, 403);
+    const signedIn = await currentSession(c);
+    if (!signedIn) return signOut(c);
+    if (!(await carriesCsrfToken(c, signedIn.csrf))) return c.html(<ForbiddenPage />, 403);
+    const form = await c.req.parseBody();
+    const comment = typeof form.comment === "string" ? form.comment.trim().slice(0, 1000) : "";
+    const decision = c.req.param("decision") === "approve" ? "approve" : "reject";
+    const result = await decidePromotion(c.get("deps"), signedIn.principal, c.req.param("id"), decision, comment);
+    if (!result.ok) return c.redirect(`/approvals?refused=${encodeURIComponent(result.error.code in REFUSALS ? result.error.code : "OTHER")}`, 303);
+    return c.redirect(`/approvals?done=${decision === "approve" ? "approved" : "rejected"}`, 303);
   });
 }

@@ -2,12 +2,17 @@ import type { Child } from "hono/jsx";
 import type { Principal } from "../context";
 
 /** The pages that exist, in the order the navigation shows them. */
-const NAVIGATION = [{ href: "/", label: "Overview" }] as const;
+const NAVIGATION = [
+  { href: "/", label: "Overview" },
+  { href: "/approvals", label: "Approvals" },
+] as const;
 
 export interface SignedIn {
   principal: Principal;
   keyName: string;
   csrf: string;
+  /** How many promotion requests the key may see wait for approvals. */
+  pendingApprovals: number;
 }
 
 function Document(props: { title: string; children: Child }) {
@@ -26,7 +31,7 @@ function Document(props: { title: string; children: Child }) {
 
 /** A page for a signed-in key: the header (product, navigation, the key, Sign out) and the page itself. */
 export function Layout(props: { title: string; current: string; signedIn: SignedIn; children: Child }) {
-  const { principal, keyName, csrf } = props.signedIn;
+  const { principal, keyName, csrf, pendingApprovals } = props.signedIn;
   return (
     <Document title={props.title}>
       <header>
@@ -39,6 +44,7 @@ export function Layout(props: { title: string; current: string; signedIn: Signed
               <li>
                 <a href={item.href} aria-current={item.href === props.current ? "page" : undefined}>
                   {item.label}
+                  {item.href === "/approvals" && pendingApprovals > 0 ? <span class="count"> ({pendingApprovals} pending)</span> : null}
                 </a>
               </li>
             ))}

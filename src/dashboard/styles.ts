@@ -32,4 +32,11 @@ button { font: inherit; padding: 0.4rem 0.9rem; border: 1px solid var(--accent);
 button.link { background: none; color: var(--accent); border-color: var(--line); }
 .error { color: #a40e26; font-weight: 600; }
 .hint { color: var(--muted); }
+.notice { padding: 0.5rem 0.75rem; border: 1px solid var(--line); border-radius: 0.25rem; background: var(--bg); font-weight: 600; }
+.decisions { display: grid; gap: 0.5rem; }
+form.decision { display: flex; flex-wrap: wrap; align-items: center; gap: 0.25rem 0.5rem; }
+form.decision label { font-weight: 400; font-size: 0.85rem; }
+input[type="text"] { font: inherit; padding: 0.3rem 0.5rem; border: 1px solid var(--muted); border-radius: 0.25rem; }
+button.reject { background: #fff; color: #a40e26; border-color: #a40e26; }
+:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 `;
