@@ -1,12 +1,8 @@
-import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, createWorkspace, type LocalServer, startServer } from "../test-cli/harness";
+import { launchBrowser, screenshot, seriousViolations, signIn as signInWith } from "./browser";
 
-const SCREENSHOTS = path.join(import.meta.dirname, "screenshots");
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PROMPT = {
   input_variables: [{ key: "question", type: "STRING", required: true }],
   model: { provider: "echo", name: "echo", parameters: {} },
@@ -18,14 +14,7 @@ let browser: Browser;
 let adminKey: string;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([
-    startServer(),
-    chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    }),
-  ]);
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   adminKey = await createWorkspace(server, "Dashboard test");
   const sandbox = await api<{ id: string }>(server, adminKey, "POST", "/v1/sandboxes", { name: "faq", kind: "prompt", spec: PROMPT });
   await api(server, adminKey, "POST", `/v1/sandboxes/${sandbox.id}/deploy`, { deployment_name: "faq", environments: ["development", "staging"] });
@@ -36,20 +25,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(key: string, options: { bypassCSP?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByLabel("API key").fill(key);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${server.url}/`);
-  return page;
-}
-
-async function seriousViolations(page: Page) {
-  await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(() => (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run());
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
+function signIn(key: string, options: { bypassCSP?: boolean } = {}): Promise<Page> {
+  return signInWith(browser, server, key, options);
 }
 
 describe("dashboard in a browser", () => {
@@ -62,8 +39,8 @@ describe("dashboard in a browser", () => {
     expect(await row.locator("td").nth(1).innerText()).toContain("v1");
     // Production is protected: nothing reaches it but a promotion.
     expect(await row.locator("td").nth(2).innerText()).toContain("not deployed");
-    expect(await page.getByRole("navigation").getByRole("link").allInnerTexts()).toEqual(["Overview", "Approvals"]);
-    await page.screenshot({ path: path.join(SCREENSHOTS, "overview.png"), fullPage: true });
+    expect(await page.getByRole("navigation").getByRole("link").allInnerTexts()).toEqual(["Overview", "Sandboxes", "Test suites", "Approvals", "Monitoring", "Environments", "API keys", "Audit log"]);
+    await screenshot(page, "overview");
     await page.context().close();
   });
 
@@ -111,7 +88,7 @@ describe("dashboard in a browser", () => {
     const context = await browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${server.url}/sign-in`);
-    await page.screenshot({ path: path.join(SCREENSHOTS, "sign-in.png"), fullPage: true });
+    await screenshot(page, "sign-in");
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
     const signedIn = await signIn(adminKey, { bypassCSP: true });
@@ -138,7 +115,7 @@ describe("dashboard in a browser", () => {
     }
     expect(await one!.getByRole("navigation").getByRole("link", { name: /Approvals/ }).innerText()).toBe("Approvals (1 pending)");
     expect(await seriousViolations(one!)).toEqual([]);
-    await one!.screenshot({ path: path.join(SCREENSHOTS, "approvals.png"), fullPage: true });
+    await screenshot(one!, "approvals");
 
     // One approver by keyboard only (label, Tab, Enter), the other by mouse, at the same time.
     await one!.getByLabel("Approve comment").focus();

@@ -1,6 +1,9 @@
-import type { ApprovalItem } from "./approvals";
+import type { Router } from "../http/router";
+import { decidePromotion } from "../releases/promotion-requests";
+import { type ApprovalItem, readApprovals } from "./approvals";
 import { Layout, type SignedIn } from "./layout";
 import { age } from "./overview-page";
+import { action, field, page, param } from "./pages";
 
 /** The messages a redirect back to /approvals may name; anything else in the query is ignored. */
 export const DONE_MESSAGES = {
@@ -107,4 +110,32 @@ export function ApprovalsPage(props: { items: ApprovalItem[]; signedIn: SignedIn
       )}
     </Layout>
   );
+}
+
+export function registerApprovalPages(app: Router) {
+  page(app, "/approvals", async (c, signedIn) => {
+    const deps = c.get("deps");
+    const items = await readApprovals(deps, signedIn.principal);
+    const done = c.req.query("done");
+    const refused = c.req.query("refused");
+    const error = !items.ok ? items.error.detail : refused !== undefined ? (REFUSALS[refused] ?? REFUSALS.OTHER) : undefined;
+    return c.html(
+      <ApprovalsPage
+        items={items.ok ? items.value : []}
+        signedIn={signedIn}
+        now={deps.now()}
+        done={done !== undefined && done in DONE_MESSAGES ? (done as Done) : undefined}
+        error={error}
+      />,
+      items.ok ? 200 : 403,
+    );
+  });
+
+  action(app, "/approvals/:id/:decision{approve|reject}", async (c, signedIn, form) => {
+    const comment = field(form, "comment").slice(0, 1000);
+    const decision = param(c, "decision") === "approve" ? "approve" : "reject";
+    const result = await decidePromotion(c.get("deps"), signedIn.principal, param(c, "id"), decision, comment);
+    if (!result.ok) return c.redirect(`/approvals?refused=${encodeURIComponent(result.error.code in REFUSALS ? result.error.code : "OTHER")}`, 303);
+    return c.redirect(`/approvals?done=${decision === "approve" ? "approved" : "rejected"}`, 303);
+  });
 }

@@ -4,7 +4,13 @@ import type { Principal } from "../context";
 /** The pages that exist, in the order the navigation shows them. */
 const NAVIGATION = [
   { href: "/", label: "Overview" },
+  { href: "/sandboxes", label: "Sandboxes" },
+  { href: "/test-suites", label: "Test suites" },
   { href: "/approvals", label: "Approvals" },
+  { href: "/monitoring", label: "Monitoring" },
+  { href: "/environments", label: "Environments" },
+  { href: "/api-keys", label: "API keys" },
+  { href: "/audit", label: "Audit log" },
 ] as const;
 
 export interface SignedIn {
@@ -76,5 +82,18 @@ export function PublicLayout(props: { title: string; children: Child }) {
       </header>
       <main>{props.children}</main>
     </Document>
+  );
+}
+
+/** What a key sees for a page it may not see, exactly as for a page that does not exist. */
+export function NotFoundPage(props: { signedIn: SignedIn }) {
+  return (
+    <Layout title="Not found" current="" signedIn={props.signedIn}>
+      <h1>Not found</h1>
+      <p>There is nothing at this address that this key may see.</p>
+      <p>
+        <a href="/">Back to the overview</a>
+      </p>
+    </Layout>
   );
 }

@@ -1,5 +1,7 @@
-import type { Overview, OverviewCell } from "../releases/overview";
+import type { Router } from "../http/router";
+import { type Overview, type OverviewCell, readOverview } from "../releases/overview";
 import { Layout, type SignedIn } from "./layout";
+import { page } from "./pages";
 
 /** "3 min ago", "2 h ago", "5 d ago": how long ago `iso` was, at `now`. */
 export function age(iso: string, now: Date): string {
@@ -82,4 +84,12 @@ export function OverviewPage(props: { overview: Overview; signedIn: SignedIn; no
       )}
     </Layout>
   );
+}
+
+export function registerOverviewPage(app: Router) {
+  page(app, "/", async (c, signedIn) => {
+    const deps = c.get("deps");
+    const overview = await readOverview(deps, signedIn.principal);
+    return c.html(<OverviewPage overview={overview} signedIn={signedIn} now={deps.now()} />);
+  });
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type CallOptions, call as callApi, createWorkspace, storageSnapshot } from "../harness";
 import { deploy, deployedWorkspace, promptSpec, saveSandbox } from "../lifecycle/fixtures";
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
 function expectSecurityHeaders(headers: Headers) {

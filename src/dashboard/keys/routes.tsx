@@ -1,0 +1,3 @@
+import type { Router } from "../../http/router";
+
+export function registerKeyPages(_app: Router) {}

@@ -1,0 +1,3 @@
+import type { Router } from "../../http/router";
+
+export function registerSandboxPages(_app: Router) {}
