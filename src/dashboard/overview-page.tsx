@@ -71,7 +71,7 @@ export function OverviewPage(props: { overview: Overview; signedIn: SignedIn; no
             {overview.deployments.map((deployment) => (
               <tr data-deployment={deployment.name}>
                 <th scope="row">
-                  {deployment.name}
+                  <a href={`/deployments/${encodeURIComponent(deployment.name)}`}>{deployment.name}</a>
                   <span class="meta">{deployment.kind}</span>
                 </th>
                 {deployment.cells.map((cell, i) => (

@@ -15,10 +15,29 @@ import { ForbiddenPage } from "./sign-in-page";
 const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/** Style nonces granted by `allowStyleNonce`, by request. */
+const styleNonces = new WeakMap<Context<AppEnv>, string>();
+
+/**
+ * A fresh nonce for this response's `<style>` elements: the code editor
+ * (CodeMirror) injects its styles at runtime, and a style element applies
+ * only if it carries this nonce. Scripts stay 'self' only.
+ */
+export function allowStyleNonce(c: Context<AppEnv>): string {
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+  styleNonces.set(c, nonce);
+  return nonce;
+}
+
+function contentSecurityPolicy(c: Context<AppEnv>): string {
+  const nonce = styleNonces.get(c);
+  return nonce ? CONTENT_SECURITY_POLICY.replace("style-src 'self'", `style-src 'self' 'nonce-${nonce}'`) : CONTENT_SECURITY_POLICY;
+}
+
 /** Sets the security headers every dashboard response carries. */
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next();
-  c.res.headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+  c.res.headers.set("Content-Security-Policy", contentSecurityPolicy(c));
   c.res.headers.set("X-Content-Type-Options", "nosniff");
   c.res.headers.set("Referrer-Policy", "same-origin");
   c.res.headers.set("Cross-Origin-Opener-Policy", "same-origin");

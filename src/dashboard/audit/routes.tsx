@@ -1,3 +1,7 @@
 import type { Router } from "../../http/router";
+import { registerAuditPage } from "./audit-page";
 
-export function registerAuditPages(_app: Router) {}
+/** /audit: the audit log with its filters and the chain's verdict. */
+export function registerAuditPages(app: Router) {
+  registerAuditPage(app);
+}
