@@ -1,4 +1,5 @@
 import { type AnyColumn, and, desc, eq, getTableColumns, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
 import { apiKeys, deployments, releases, releaseTags } from "../db/schema";
 
@@ -131,4 +132,51 @@ export function liveReleasesWithAuthors(db: Database, workspaceId: string, envir
     .innerJoin(deployments, and(eq(deployments.workspaceId, workspaceId), eq(deployments.id, releaseTags.deploymentId)))
     .leftJoin(apiKeys, and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, releases.createdBy)))
     .where(and(eq(releaseTags.workspaceId, workspaceId), eq(releaseTags.name, LATEST), inArray(releaseTags.environmentId, environmentIds)));
+}
+
+/**
+ * Per deployment live in `matchEnvironmentId`, in `environmentId`: its newest
+ * version, and the newest version whose content hash equals that of the
+ * release LATEST names in `matchEnvironmentId` (null when none has it).
+ * Deployments without a release in `environmentId` are left out.
+ */
+export function newestVersionsMatching(db: Database, workspaceId: string, environmentId: string, matchEnvironmentId: string) {
+  const live = alias(releases, "live");
+  return db
+    .select({
+      deploymentId: releases.deploymentId,
+      newest: sql<number>`MAX(${releases.version})`,
+      matching: sql<number | null>`MAX(CASE WHEN ${releases.contentHash} = ${live.contentHash} THEN ${releases.version} END)`,
+    })
+    .from(releases)
+    .innerJoin(
+      releaseTags,
+      and(
+        eq(releaseTags.workspaceId, workspaceId),
+        eq(releaseTags.deploymentId, releases.deploymentId),
+        eq(releaseTags.environmentId, matchEnvironmentId),
+        eq(releaseTags.name, LATEST),
+      ),
+    )
+    .innerJoin(live, eq(live.id, releaseTags.releaseId))
+    .where(and(eq(releases.workspaceId, workspaceId), eq(releases.environmentId, environmentId)))
+    .groupBy(releases.deploymentId);
+}
+
+/** Every tag in these environments, with its deployment's name and when the release it names was created. */
+export function tagsWithReleasesIn(db: Database, workspaceId: string, environmentIds: string[]) {
+  if (environmentIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({
+      deploymentId: releaseTags.deploymentId,
+      deploymentName: deployments.name,
+      environmentId: releaseTags.environmentId,
+      name: releaseTags.name,
+      releaseId: releaseTags.releaseId,
+      releaseCreatedAt: releases.createdAt,
+    })
+    .from(releaseTags)
+    .innerJoin(releases, eq(releases.id, releaseTags.releaseId))
+    .innerJoin(deployments, and(eq(deployments.workspaceId, workspaceId), eq(deployments.id, releaseTags.deploymentId)))
+    .where(and(eq(releaseTags.workspaceId, workspaceId), inArray(releaseTags.environmentId, environmentIds)));
 }

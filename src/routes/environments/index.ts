@@ -1,4 +1,5 @@
 import type { Router } from "../../http/router";
+import { registerCompareEnvironments } from "./compare";
 import { registerCreateEnvironment } from "./create";
 import { registerDeleteEnvironment } from "./delete";
 import { registerDeleteSecret } from "./delete-secret";
@@ -11,6 +12,8 @@ import { registerUpdateEnvironment } from "./update";
 export function registerEnvironmentRoutes(router: Router) {
   registerListEnvironments(router);
   registerCreateEnvironment(router);
+  // Before /v1/environments/{name}, which would otherwise take "compare" for a name.
+  registerCompareEnvironments(router);
   registerGetEnvironment(router);
   registerUpdateEnvironment(router);
   registerDeleteEnvironment(router);
