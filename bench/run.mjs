@@ -34,22 +34,35 @@ async function api(base, path, key, body) {
   return json;
 }
 
-/** A workspace with a prompt on the stub model, live in staging, and a staging execute key. */
+/**
+ * A workspace with two prompts on the stub model live in staging, and a
+ * staging execute key: "bench" served plainly, and "bench-split" under an
+ * A/B rollout that sends each request to one of two releases (50/50, drawn
+ * per request, since the bench sends no subject).
+ */
 async function seed(stagecraft, stubUrl) {
   const { api_key } = await api(stagecraft.url, "/v1/workspaces", stagecraft.bootstrapToken, { name: "Bench" });
-  const sandbox = await api(stagecraft.url, "/v1/sandboxes", api_key.key, {
-    name: "bench",
-    kind: "prompt",
-    spec: {
-      input_variables: [{ key: "question", type: "STRING" }],
-      model: { provider: "openai", name: "stub", base_url: `${stubUrl}/v1` },
-      blocks: [
-        { role: "system", template: "You answer questions about {{ env.product }}." },
-        { role: "user", template: "{{ question }}" },
-      ],
-    },
+  const spec = (system) => ({
+    input_variables: [{ key: "question", type: "STRING" }],
+    model: { provider: "openai", name: "stub", base_url: `${stubUrl}/v1` },
+    blocks: [
+      { role: "system", template: system },
+      { role: "user", template: "{{ question }}" },
+    ],
   });
-  await api(stagecraft.url, `/v1/sandboxes/${sandbox.id}/deploy`, api_key.key, { deployment_name: "bench", environments: ["staging"] });
+  for (const name of ["bench", "bench-split"]) {
+    const sandbox = await api(stagecraft.url, "/v1/sandboxes", api_key.key, { name, kind: "prompt", spec: spec("You answer questions about {{ env.product }}.") });
+    await api(stagecraft.url, `/v1/sandboxes/${sandbox.id}/deploy`, api_key.key, { deployment_name: name, environments: ["development", "staging"] });
+    if (name === "bench") continue;
+    const update = await fetch(`${stagecraft.url}/v1/sandboxes/${sandbox.id}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${api_key.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ spec: spec("You answer questions about {{ env.product }}, briefly.") }),
+    });
+    if (!update.ok) throw new Error(`sandbox update: ${update.status}`);
+    const { releases } = await api(stagecraft.url, `/v1/sandboxes/${sandbox.id}/deploy`, api_key.key, { deployment_name: name, environments: ["development"] });
+    await api(stagecraft.url, `/v1/deployments/${name}/rollouts?environment=staging`, api_key.key, { release_id: releases[0].id, mode: "ab", percent: 50 });
+  }
   return (await api(stagecraft.url, "/v1/api-keys", api_key.key, { name: "bench", environment: "staging", scopes: ["execute"] })).key;
 }
 
@@ -148,12 +161,14 @@ const bare = await startBareWorker(RUNNER, stub.url, 8791);
 const stagecraft = await startStagecraft(RUNNER, 8792);
 try {
   const key = await seed(stagecraft, stub.url);
-  const body = JSON.stringify({ prompt_deployment_name: "bench", inputs: [{ name: "question", type: "STRING", value: "What is the answer?" }] });
-  const post = { method: "POST", headers: { "content-type": "application/json" }, body };
+  const bodyFor = (deployment) => JSON.stringify({ prompt_deployment_name: deployment, inputs: [{ name: "question", type: "STRING", value: "What is the answer?" }] });
+  const post = { method: "POST", headers: { "content-type": "application/json" }, body: bodyFor("bench") };
+  const invoke = (deployment) => ({ url: `${stagecraft.url}/v1/execute-prompt`, ...post, body: bodyFor(deployment), headers: { ...post.headers, "x-api-key": key } });
   const targets = [
     { name: "stub model, direct", options: { url: `${stub.url}/v1/chat/completions`, ...post } },
     { name: "bare pass-through Worker", options: { url: `${bare.url}/`, ...post } },
-    { name: "Stagecraft execute-prompt (hot)", options: { url: `${stagecraft.url}/v1/execute-prompt`, ...post, headers: { ...post.headers, "x-api-key": key } } },
+    { name: "Stagecraft execute-prompt (hot)", options: invoke("bench") },
+    { name: "Stagecraft, 50/50 rollout split", options: invoke("bench-split") },
   ];
   for (const t of targets) await measure(t, CONNECTIONS, WARMUP_S);
 
@@ -164,7 +179,7 @@ try {
     results.push(row);
   }
 
-  const [, baseline, ours] = targets.map((t) => t.name);
+  const [, baseline, ours, split] = targets.map((t) => t.name);
   console.log(
     `\nStagecraft invoke benchmark, runner: ${RUNNER === "miniflare" ? "Miniflare (workerd's own socket per Worker, no proxy)" : "wrangler dev (Node proxy in front of workerd)"}; ` +
       `${ROUNDS} round(s) of ${DURATION_S} s per target and mode after ${WARMUP_S} s warm-up; median (min–max) over the rounds`,
@@ -197,6 +212,27 @@ try {
       )} ms, p99 +${range(
         per("unloaded", (o, b) => o.p99 - b.p99),
         2,
+      )} ms`,
+  );
+  const splitOver = (mode, f) => results.map((round) => f(round[split][mode], round[ours][mode]));
+  console.log(
+    `\nA rollout's split over the same invoke without one:\n` +
+      `  loaded: ${range(
+        splitOver("loaded", (o, b) => (o.rps / b.rps) * 100),
+        0,
+      )}% of its requests/s` +
+      (results[0][ours].loaded.cpu === null
+        ? ""
+        : `; CPU ${range(
+            splitOver("loaded", (o, b) => o.cpu - b.cpu),
+            3,
+          )} ms per request`) +
+      `\n  unloaded: p50 ${range(
+        splitOver("unloaded", (o, b) => o.p50 - b.p50),
+        3,
+      )} ms, p99 ${range(
+        splitOver("unloaded", (o, b) => o.p99 - b.p99),
+        3,
       )} ms`,
   );
 } finally {

@@ -23,6 +23,7 @@ import { registerMetricsRoutes } from "./routes/metrics";
 import { registerOidcRoutes } from "./routes/oidc";
 import { registerPromotionRequestRoutes } from "./routes/promotion-requests";
 import { registerReleaseRoutes } from "./routes/releases";
+import { registerRolloutRoutes } from "./routes/rollouts";
 import { registerSandboxRoutes } from "./routes/sandboxes";
 import { registerTestSuiteRunRoutes } from "./routes/test-suite-runs";
 import { registerTestSuiteRoutes } from "./routes/test-suites";
@@ -85,6 +86,7 @@ export function createApp(overrides: AppOverrides = {}) {
   registerSandboxRoutes(app);
   registerDeploymentRoutes(app);
   registerReleaseRoutes(app);
+  registerRolloutRoutes(app);
   registerPromotionRequestRoutes(app);
   registerDocumentIndexRoutes(app);
   registerTestSuiteRoutes(app);

@@ -134,7 +134,7 @@ describe("sandboxes in a browser", () => {
     await page.getByLabel("Deployment name").fill("faq");
     await page.getByLabel("Release tags").fill("v1.0.0");
     await page.getByRole("button", { name: /^Deploy revision/ }).click();
-    await page.waitForURL(`${server.url}/deployments/faq?done=deployed`);
+    await page.waitForURL(/\/deployments\/faq\?released=/);
     for (const environment of ["development", "staging"]) {
       const releases = await api<{ data: { sandbox_revision?: number }[] }>(server, adminKey, "GET", `/v1/deployments/faq/releases?environment=${environment}`);
       expect(releases.data).toHaveLength(1);

@@ -73,7 +73,7 @@ export const authenticate = authenticateWith();
  * A key missing from KV is refused here without a look in D1.
  */
 export const authenticateInvoke = authenticateWith((c, keyHash) => {
-  const started = startInvokeLookups(c.get("deps"), keyHash, () => c.req.json(), c.req.query("environment"));
+  const started = startInvokeLookups(c.get("deps"), keyHash, () => c.req.json(), c.req.raw.headers, c.req.query("environment"));
   if (!started) return undefined;
   rememberLookups(c.req.raw, started.lookups);
   return started.key;

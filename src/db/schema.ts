@@ -269,6 +269,8 @@ export const promotionRequests = sqliteTable(
     resultReleaseId: text("result_release_id"),
     /** Why an approved request has not released yet (a failing test gate, a freeze window). */
     blockedReason: text("blocked_reason"),
+    /** When the request is for a rollout rather than a promotion: the rollout to start once approved. */
+    rolloutPlan: text("rollout_plan", { mode: "json" }).$type<RolloutPlan>(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     expiresAt: text("expires_at").notNull(),
@@ -354,8 +356,14 @@ export const executions = sqliteTable(
     /** Milliseconds since the epoch, for range filters and rollups. */
     startedAt: integer("started_at").notNull(),
     createdAt: text("created_at").notNull(),
+    /** The rollout whose split chose the release, its arm and the step it was in; null outside a rollout. */
+    rolloutId: text("rollout_id"),
+    rolloutArm: text("rollout_arm", { enum: ["stable", "candidate"] }),
+    rolloutStep: integer("rollout_step"),
   },
   (t) => [
+    // The guard reads a step's arms, and a rollout's latency percentiles by rank, through this one index.
+    index("executions_rollout_arm").on(t.rolloutId, t.rolloutArm, t.rolloutStep, t.latencyMs),
     index("executions_environment_time").on(t.workspaceId, t.environmentId, t.startedAt),
     index("executions_deployment_time").on(t.workspaceId, t.environmentId, t.deploymentId, t.startedAt),
     index("executions_external_id").on(t.workspaceId, t.environmentId, t.externalId),
@@ -619,4 +627,168 @@ export const oidcUsedTokens = sqliteTable(
     usedAt: text("used_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.issuer, t.jti] }), index("oidc_used_tokens_workspace_expiry").on(t.workspaceId, t.expiresAt)],
+);
+
+/** A step of a rollout: the candidate's share of traffic, held at least this long and for this many candidate executions. */
+export interface RolloutStep {
+  percent: number;
+  min_duration_seconds: number;
+  min_executions: number;
+}
+
+/** Whose requests always meet the same arm: Vellum's external_id, a metadata key, or a request header. Random per request when the request has none. */
+export type StickyBy = { type: "external_id" } | { type: "metadata"; key: string } | { type: "header"; name: string };
+
+/** The thresholds a candidate must stay within, compared with the stable release over the same step. Absent thresholds are not judged. */
+export interface RolloutGuard {
+  /** No judgement before each arm has this many executions in the step. */
+  min_executions: number;
+  max_error_rate?: number | undefined;
+  max_error_rate_increase?: number | undefined;
+  max_p95_latency_ratio?: number | undefined;
+  max_cost_ratio?: number | undefined;
+  min_quality?: number | undefined;
+  max_quality_drop?: number | undefined;
+}
+
+/** What starting a rollout needs besides its candidate: kept on a promotion request that waits for approvals, and on a scheduled release. */
+export interface RolloutPlan {
+  mode: "canary" | "ab" | "shadow";
+  steps: RolloutStep[];
+  sticky_by: StickyBy | null;
+  guard: RolloutGuard | null;
+}
+
+/** One arm's figures over a window, as the guard judged them. */
+export interface ArmFigures {
+  executions: number;
+  errors: number;
+  error_rate: number | null;
+  p95_latency_ms: number | null;
+  cost_per_execution: number | null;
+  quality: number | null;
+  quality_count: number;
+}
+
+/** The last judgement of the guard: what it decided, why, with both arms' figures over the step's window. */
+export interface RolloutJudgement {
+  at: string;
+  step: number;
+  decision: "advance" | "hold" | "roll_back" | "complete";
+  reason: string;
+  threshold: string | null;
+  window: { from: string; to: string };
+  candidate: ArmFigures;
+  stable: ArmFigures;
+}
+
+export const rollouts = sqliteTable(
+  "rollouts",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    deploymentId: text("deployment_id")
+      .notNull()
+      .references(() => deployments.id),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    mode: text("mode", { enum: ["canary", "ab", "shadow"] }).notNull(),
+    status: text("status", { enum: ["running", "paused", "completed", "rolled_back", "aborted"] }).notNull(),
+    /** The release live when the rollout started, which the candidate is measured against. */
+    stableReleaseId: text("stable_release_id")
+      .notNull()
+      .references(() => releases.id),
+    /** The candidate, a release of this environment made when the rollout started (LATEST names it in D1; the KV pointer splits). */
+    candidateReleaseId: text("candidate_release_id")
+      .notNull()
+      .references(() => releases.id),
+    /** After a rollback or abort: the release (source `revert`) that brought the stable content back. */
+    restoredReleaseId: text("restored_release_id"),
+    steps: text("steps", { mode: "json" }).$type<RolloutStep[]>().notNull(),
+    stepIndex: integer("step_index").notNull(),
+    stepStartedAt: text("step_started_at").notNull(),
+    /** The candidate's share now, 0–100. */
+    percent: real("percent").notNull(),
+    salt: text("salt").notNull(),
+    stickyBy: text("sticky_by", { mode: "json" }).$type<StickyBy>(),
+    guard: text("guard", { mode: "json" }).$type<RolloutGuard>(),
+    lastJudgement: text("last_judgement", { mode: "json" }).$type<RolloutJudgement>(),
+    /** Why the rollout ended, when it did: the threshold crossed, or who aborted or completed it. */
+    endReason: text("end_reason"),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    endedAt: text("ended_at"),
+  },
+  (t) => [
+    index("rollouts_deployment").on(t.workspaceId, t.deploymentId, t.environmentId, t.createdAt),
+    // One rollout at a time per deployment and environment.
+    uniqueIndex("rollouts_one_active").on(t.workspaceId, t.deploymentId, t.environmentId).where(sql`status IN ('running', 'paused')`),
+  ],
+);
+
+/** A candidate's answer to a copy of a request, made after the caller had the stable answer; never returned, never in the environment's figures. */
+export const shadowExecutions = sqliteTable(
+  "shadow_executions",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    environmentId: text("environment_id").notNull(),
+    deploymentId: text("deployment_id").notNull(),
+    rolloutId: text("rollout_id").notNull(),
+    releaseId: text("release_id").notNull(),
+    /** The execution whose answer the caller received. */
+    servedExecutionId: text("served_execution_id").notNull(),
+    status: text("status", { enum: ["FULFILLED", "REJECTED"] }).notNull(),
+    errorCode: text("error_code"),
+    latencyMs: real("latency_ms").notNull(),
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    costUsd: real("cost_usd"),
+    outputs: text("outputs", { mode: "json" }),
+    /** Whether the candidate's text equals the served text, and how alike they are (0–1). */
+    sameOutput: integer("same_output", { mode: "boolean" }).notNull(),
+    similarity: real("similarity").notNull(),
+    startedAt: integer("started_at").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("shadow_executions_rollout").on(t.rolloutId, t.startedAt)],
+);
+
+/** A promotion or a rollout start waiting for its time; the coordinator's alarm fires it and judges the policy then. */
+export const scheduledReleases = sqliteTable(
+  "scheduled_releases",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    deploymentId: text("deployment_id")
+      .notNull()
+      .references(() => deployments.id),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    kind: text("kind", { enum: ["promotion", "rollout"] }).notNull(),
+    /** The release to promote or roll out. */
+    releaseId: text("release_id")
+      .notNull()
+      .references(() => releases.id),
+    rolloutPlan: text("rollout_plan", { mode: "json" }).$type<RolloutPlan>(),
+    releaseTags: text("release_tags", { mode: "json" }).$type<string[]>().notNull(),
+    description: text("description").notNull(),
+    scheduledAt: text("scheduled_at").notNull(),
+    status: text("status", { enum: ["scheduled", "executed", "refused", "cancelled"] }).notNull(),
+    /** What happened when it fired: the release or rollout made, or the refusal. */
+    result: text("result", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("scheduled_releases_due").on(t.workspaceId, t.deploymentId, t.status, t.scheduledAt)],
 );

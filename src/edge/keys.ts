@@ -1,5 +1,5 @@
 import type { EnvironmentRef, Scope } from "../context";
-import type { KeyIdentity } from "../db/schema";
+import type { KeyIdentity, StickyBy } from "../db/schema";
 import type { RuntimeEnvironment } from "../runtime/environment";
 
 /**
@@ -51,10 +51,31 @@ export interface ReleaseSnapshot {
   created_at: string;
 }
 
-/** Where a tag of one environment points. */
+/** Where a tag of one environment points: one release, or, during a rollout of LATEST, two and how to choose. */
 export interface TagPointer {
+  /** The release D1's tag names (during a rollout: the candidate). */
   release_id: string;
   version: number;
+  split?: PointerSplit | undefined;
+}
+
+/**
+ * A rollout's split of the pointer. In `split` mode a request meets the
+ * candidate when its subject's bucket is below `percent` (see
+ * rollouts/split.ts), and the stable release otherwise; in `shadow` mode
+ * every request gets the stable release, and that share also runs the
+ * candidate, after the answer, for comparison only.
+ */
+export interface PointerSplit {
+  rollout_id: string;
+  mode: "split" | "shadow";
+  stable_release_id: string;
+  /** The candidate's share, 0–100. */
+  percent: number;
+  salt: string;
+  sticky_by: StickyBy | null;
+  /** The rollout's step, recorded with each execution so that the guard judges a step by its own traffic. */
+  step: number;
 }
 
 /** A deployment, found by name. */

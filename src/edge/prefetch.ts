@@ -1,9 +1,10 @@
 import type { Deps, EnvironmentRef, Principal } from "../context";
 import { BoundedMap } from "../lib/bounded-map";
 import type { Result } from "../lib/result";
+import type { SubjectSource } from "../rollouts/split";
 import { readCachedKey } from "./key-entries";
-import { type CachedKey, type EnvironmentConfig, edgeKeys, type ReleaseSnapshot, type TagPointer } from "./keys";
-import { pointerKeyFor, type ReleaseQuery, resolveRelease } from "./resolve-release";
+import { type CachedKey, type EnvironmentConfig, edgeKeys, type TagPointer } from "./keys";
+import { pointerKeyFor, type ReleaseQuery, type ResolvedRelease, resolveRelease } from "./resolve-release";
 
 /**
  * At most one KV round trip for the invoke path (none while this isolate's
@@ -28,11 +29,18 @@ export function rememberKeyBinding(keyHash: string, principal: Principal) {
 
 export interface InvokeLookups {
   query: ReleaseQuery;
-  release: Promise<Result<{ release: ReleaseSnapshot; tag: string }>>;
+  release: Promise<Result<ResolvedRelease>>;
   config: Promise<EnvironmentConfig>;
 }
 
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+
+/** The subject of a rollout's split, as the body and headers carry it. */
+function subjectsFrom(body: unknown, headers: Headers): SubjectSource {
+  const target = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
+  const metadata = target.metadata && typeof target.metadata === "object" ? (target.metadata as Record<string, unknown>) : null;
+  return { external_id: text(target.external_id), metadata, headers };
+}
 
 function queryFrom(binding: { workspaceId: string; environment: EnvironmentRef }, body: unknown): ReleaseQuery | null {
   if (!body || typeof body !== "object") return null;
@@ -52,24 +60,25 @@ export function emptyEnvironmentConfig(workspaceId: string, ref: EnvironmentRef)
 }
 
 /** Starts the bulk read, or returns null when this isolate does not know the key yet. */
-export function startInvokeLookups(deps: Pick<Deps, "edge">, keyHash: string, readBody: () => Promise<unknown>, environment: string | undefined) {
+export function startInvokeLookups(deps: Pick<Deps, "edge">, keyHash: string, readBody: () => Promise<unknown>, headers: Headers, environment: string | undefined) {
   const binding = keyBindings.get(keyHash);
   if (!binding || (environment !== undefined && environment !== binding.environment.name)) return null;
   const configKey = edgeKeys.environment(binding.environment.id);
   const fetched = (async () => {
     // A body that is not JSON is the validator's to refuse; here it only means nothing to prefetch.
-    const query = queryFrom(binding, await readBody().catch(() => null));
+    const body = await readBody().catch(() => null);
+    const query = queryFrom(binding, body);
     const pointerKey = query && pointerKeyFor(deps.edge, query);
     const keys = [edgeKeys.apiKey(keyHash), configKey, ...(pointerKey ? [pointerKey] : [])];
     const values = await deps.edge.getMany(keys);
-    return { query, pointerKey, values };
+    return { query, pointerKey, values, subjects: subjectsFrom(body, headers) };
   })();
   const lookups = fetched
-    .then(({ query, pointerKey, values }): InvokeLookups | null =>
+    .then(({ query, pointerKey, values, subjects }): InvokeLookups | null =>
       query
         ? {
             query,
-            release: resolveRelease(deps.edge, query, pointerKey ? ((values.get(pointerKey) as TagPointer | null) ?? null) : undefined),
+            release: resolveRelease(deps.edge, query, pointerKey ? ((values.get(pointerKey) as TagPointer | null) ?? null) : undefined, subjects),
             config: Promise.resolve((values.get(configKey) as EnvironmentConfig | null) ?? emptyEnvironmentConfig(binding.workspaceId, binding.environment)),
           }
         : null,

@@ -2,8 +2,9 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { releases } from "../db/schema";
 import { findDeployment } from "../releases/deployment-repository";
-import { listTags, type ReleaseRow } from "../releases/release-repository";
-import { type DeploymentNameEntry, edgeKeys, type ReleaseSnapshot, type TagPointer } from "./keys";
+import { LATEST, listTags, type ReleaseRow } from "../releases/release-repository";
+import { findActiveRollout, type RolloutRow } from "../rollouts/rollout-repository";
+import { type DeploymentNameEntry, edgeKeys, type PointerSplit, type ReleaseSnapshot, type TagPointer } from "./keys";
 
 /**
  * Copies one environment's tags of one deployment from D1 to KV: every tag
@@ -16,8 +17,8 @@ import { type DeploymentNameEntry, edgeKeys, type ReleaseSnapshot, type TagPoint
 export async function syncEnvironmentToEdge(db: Database, kv: KVNamespace, workspaceId: string, deploymentId: string, environmentId: string) {
   const deployment = await findDeployment(db, workspaceId, deploymentId);
   if (!deployment) return;
-  const tags = await listTags(db, workspaceId, deploymentId, environmentId);
-  const ids = [...new Set(tags.map((t) => t.releaseId))];
+  const [tags, rollout] = await Promise.all([listTags(db, workspaceId, deploymentId, environmentId), findActiveRollout(db, workspaceId, deploymentId, environmentId)]);
+  const ids = [...new Set([...tags.map((t) => t.releaseId), ...(rollout ? [rollout.stableReleaseId, rollout.candidateReleaseId] : [])])];
   const rows: ReleaseRow[] = ids.length
     ? await db
         .select()
@@ -45,8 +46,23 @@ export async function syncEnvironmentToEdge(db: Database, kv: KVNamespace, works
     kv.put(edgeKeys.deploymentName(workspaceId, deployment.name), JSON.stringify({ id: deployment.id, kind: deployment.kind } satisfies DeploymentNameEntry)),
   ]);
   await Promise.all(
-    tags.map((t) =>
-      kv.put(edgeKeys.pointer(environmentId, deploymentId, t.name), JSON.stringify({ release_id: t.releaseId, version: byId.get(t.releaseId)!.version } satisfies TagPointer)),
-    ),
+    tags.map((t) => {
+      const pointer: TagPointer = { release_id: t.releaseId, version: byId.get(t.releaseId)!.version };
+      if (rollout && t.name === LATEST && t.releaseId === rollout.candidateReleaseId) pointer.split = splitOf(rollout);
+      return kv.put(edgeKeys.pointer(environmentId, deploymentId, t.name), JSON.stringify(pointer));
+    }),
   );
+}
+
+/** A running rollout's split as the pointer carries it; a paused one holds its percentage. */
+function splitOf(rollout: RolloutRow): PointerSplit {
+  return {
+    rollout_id: rollout.id,
+    mode: rollout.mode === "shadow" ? "shadow" : "split",
+    stable_release_id: rollout.stableReleaseId,
+    percent: rollout.percent,
+    salt: rollout.salt,
+    sticky_by: rollout.stickyBy,
+    step: rollout.stepIndex,
+  };
 }

@@ -1,9 +1,11 @@
 import type { Deps, Principal } from "../context";
+import type { RolloutArm } from "../edge/resolve-release";
 import { ok, type Result } from "../lib/result";
 import type { ServerTiming } from "../lib/server-timing";
 import { completeRendered, type PromptOutcome, streamPrompt } from "../runtime/run-prompt";
 import { enqueueExecution } from "./execution-record";
 import { type ExecutePromptRequest, type PreparedPrompt, preparePrompt, promptExecutionRecord, releaseServed, runtimeContext } from "./prepare-prompt";
+import { runShadowPrompt } from "./shadow-execution";
 
 type ExecuteDeps = Pick<Deps, "kv" | "edge" | "newId" | "now" | "config" | "events">;
 
@@ -16,6 +18,8 @@ export interface RateLimit {
 /** An executed prompt: the release that served it, and Vellum's result. */
 export interface PromptExecution {
   releaseId: string;
+  /** The rollout arm that chose the release, when a rollout splits the tag. */
+  arm: RolloutArm | null;
   rateLimit: RateLimit | null;
   result: ReturnType<typeof promptResult>;
 }
@@ -23,6 +27,7 @@ export interface PromptExecution {
 /** A streaming prompt execution, its first event already in hand. */
 export interface PromptStream {
   releaseId: string;
+  arm: RolloutArm | null;
   /** Set when the first event was a rate limit: nothing is streamed then. */
   rateLimit: RateLimit | null;
   /** Sends Vellum's events, one at a time, until the execution ends. */
@@ -51,7 +56,8 @@ export async function executePrompt(
   timing.lap("model");
   const latency = deps.now().getTime() - prepared.startedAt;
   enqueueExecution(deps, background, promptExecutionRecord(principal, prepared, request, outcome, latency));
-  return ok({ releaseId: prepared.release.id, rateLimit: rateLimitOf(prepared, outcome), result: promptResult(prepared, outcome, latency) });
+  runShadowPrompt(deps, background, principal, prepared, request, outcome);
+  return ok({ releaseId: prepared.release.id, arm: prepared.arm, rateLimit: rateLimitOf(prepared, outcome), result: promptResult(prepared, outcome, latency) });
 }
 
 /**
@@ -88,6 +94,7 @@ export async function executePromptStream(
   const id = prepared.executionId;
   return ok({
     releaseId: prepared.release.id,
+    arm: prepared.arm,
     rateLimit,
     events: async (send) => {
       send({ state: "INITIATED", execution_id: id, meta: executionMeta(prepared, null, latency()), release: releaseServed(prepared) });
@@ -128,6 +135,7 @@ function executionMeta(prepared: PreparedPrompt, outcome: PromptOutcome | null, 
     latency: Math.round(latencyMs),
     deployment_release_tag: prepared.tag,
     prompt_version_id: prepared.release.content_hash,
+    ...(prepared.arm ? { rollout: { id: prepared.arm.rollout_id, arm: prepared.arm.arm, step: prepared.arm.step } } : {}),
     ...(outcome?.status === "FULFILLED"
       ? {
           finish_reason: outcome.finishReason,

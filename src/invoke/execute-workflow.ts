@@ -1,4 +1,5 @@
 import type { Deps, Principal } from "../context";
+import type { RolloutArm } from "../edge/resolve-release";
 import { ok, type Result } from "../lib/result";
 import { runWorkflow, type WorkflowOutcome } from "../runtime/workflow/run-workflow";
 import { enqueueExecution } from "./execution-record";
@@ -24,12 +25,16 @@ export interface ExecuteWorkflowStreamRequest extends ExecuteWorkflowRequest {
 /** An executed workflow: the release that served it, and Vellum's result. */
 export interface WorkflowExecution {
   releaseId: string;
+  /** The rollout arm that chose the release, when a rollout splits the tag. */
+  arm: RolloutArm | null;
   result: ReturnType<typeof workflowResult>;
 }
 
 /** A streaming workflow execution, ready to run. */
 export interface WorkflowStream {
   releaseId: string;
+  /** The rollout arm that chose the release, when a rollout splits the tag. */
+  arm: RolloutArm | null;
   /** Runs the workflow, sending Vellum's events one at a time, and records the execution. */
   events: (send: (event: unknown) => void) => Promise<void>;
 }
@@ -41,13 +46,14 @@ export async function executeWorkflow(
   principal: Principal,
   environmentName: string | undefined,
   request: ExecuteWorkflowRequest,
+  incoming?: Request,
 ): Promise<Result<WorkflowExecution>> {
-  const ready = await prepareWorkflow(deps, principal, environmentName, request);
+  const ready = await prepareWorkflow(deps, principal, environmentName, request, incoming);
   if (!ready.ok) return ready;
   const prepared = ready.value;
   const outcome = await runWorkflow(prepared.spec, prepared.values, workflowContext(deps, principal.workspaceId, prepared.env));
   record(deps, background, principal, prepared, request, outcome);
-  return ok({ releaseId: prepared.release.id, result: workflowResult(prepared, request, outcome, deps.now().toISOString()) });
+  return ok({ releaseId: prepared.release.id, arm: prepared.arm, result: workflowResult(prepared, request, outcome, deps.now().toISOString()) });
 }
 
 /**
@@ -61,8 +67,9 @@ export async function executeWorkflowStream(
   principal: Principal,
   environmentName: string | undefined,
   request: ExecuteWorkflowStreamRequest,
+  incoming?: Request,
 ): Promise<Result<WorkflowStream>> {
-  const ready = await prepareWorkflow(deps, principal, environmentName, request);
+  const ready = await prepareWorkflow(deps, principal, environmentName, request, incoming);
   if (!ready.ok) return ready;
   const prepared = ready.value;
   const withNodes = request.event_types?.includes("NODE") ?? false;
@@ -70,6 +77,7 @@ export async function executeWorkflowStream(
   const envelope = (type: "WORKFLOW" | "NODE", data: unknown) => ({ execution_id: prepared.executionId, external_id: request.external_id ?? null, type, data });
   return ok({
     releaseId: prepared.release.id,
+    arm: prepared.arm,
     events: async (send) => {
       send(envelope("WORKFLOW", { id: `${prepared.executionId}:initiated`, state: "INITIATED", ts: now() }));
       const ctx = workflowContext(deps, principal.workspaceId, prepared.env);

@@ -27,6 +27,10 @@ export interface ExecutionRecord {
   outputs: unknown;
   nodes: unknown;
   started_at: number;
+  /** The rollout whose split chose the release, the arm and the step; null outside a rollout. */
+  rollout_id: string | null;
+  rollout_arm: "stable" | "candidate" | null;
+  rollout_step: number | null;
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { Deps, Principal } from "../context";
 import type { EnvironmentConfig, ReleaseSnapshot } from "../edge/keys";
 import { matchingLookups } from "../edge/prefetch";
-import { type ReleaseQuery, resolveRelease } from "../edge/resolve-release";
+import { type ReleaseQuery, type RolloutArm, resolveRelease } from "../edge/resolve-release";
 import { fail, ok, type Result } from "../lib/result";
 import type { ServerTiming } from "../lib/server-timing";
+import type { SubjectSource } from "../rollouts/split";
 import { bindInputs, type TypedInput } from "../runtime/inputs";
 import type { ChatMessage } from "../runtime/providers/types";
 import { type PromptOutcome, type RuntimeContext, render } from "../runtime/run-prompt";
@@ -87,7 +88,7 @@ export async function preparePrompt(
   // Started during authentication when possible; otherwise the two reads share one KV round trip.
   const prefetched = incoming ? await matchingLookups(incoming, query) : null;
   const [resolved, env] = await Promise.all([
-    prefetched?.release ?? resolveRelease(deps.edge, query),
+    prefetched?.release ?? resolveRelease(deps.edge, query, undefined, subjectSource(request, incoming)),
     prefetched?.config ?? environmentConfig(deps, principal.workspaceId, ref.value),
   ]);
   if (!resolved.ok) return resolved;
@@ -103,9 +104,16 @@ export async function preparePrompt(
     env,
     release: resolved.value.release,
     tag: resolved.value.tag,
+    arm: resolved.value.arm,
+    shadow: resolved.value.shadow,
     spec,
     rendered,
   });
+}
+
+/** Where a rollout's split finds the request's subject. */
+export function subjectSource(request: InvocationRequest, incoming: Request | undefined): SubjectSource {
+  return { external_id: request.external_id, metadata: request.metadata, headers: incoming?.headers };
 }
 
 /** What every prepared invocation, prompt or workflow, knows. */
@@ -115,11 +123,22 @@ export interface PreparedInvocation {
   env: EnvironmentConfig;
   release: ReleaseSnapshot;
   tag: string;
+  /** The rollout arm that chose the release, when a rollout splits the tag. */
+  arm: RolloutArm | null;
+  /** A candidate to run after the answer, for comparison only (a shadow rollout's sample). */
+  shadow: ReleaseSnapshot | null;
 }
 
 /** Which release served the call: in every response body, beside the X-Release-Id header. */
 export function releaseServed(prepared: PreparedInvocation) {
-  return { id: prepared.release.id, version: prepared.release.version, environment: prepared.env.name, deployment_id: prepared.release.deployment_id };
+  const { release, arm } = prepared;
+  return {
+    id: release.id,
+    version: release.version,
+    environment: prepared.env.name,
+    deployment_id: release.deployment_id,
+    ...(arm ? { rollout: { id: arm.rollout_id, arm: arm.arm, step: arm.step } } : {}),
+  };
 }
 
 /** The fields of an execution record that do not depend on what ran. */
@@ -136,6 +155,9 @@ export function executionRecordBase(principal: Principal, prepared: PreparedInvo
     metadata: request.metadata ?? null,
     inputs: request.inputs,
     started_at: prepared.startedAt,
+    rollout_id: prepared.arm?.rollout_id ?? null,
+    rollout_arm: prepared.arm?.arm ?? null,
+    rollout_step: prepared.arm?.step ?? null,
   };
 }
 

@@ -9,7 +9,7 @@ import type { NodeResult, WorkflowContext, WorkflowOutcome } from "../runtime/wo
 import type { WorkflowSpec } from "../specs/workflow-spec";
 import type { ExecutionRecord } from "./execution-record";
 import { environmentConfig, invokeEnvironment } from "./invoke-environment";
-import { executionRecordBase, type InvocationRequest, namingRefusal, type PreparedInvocation, runtimeContext } from "./prepare-prompt";
+import { executionRecordBase, type InvocationRequest, namingRefusal, type PreparedInvocation, runtimeContext, subjectSource } from "./prepare-prompt";
 import { runPromptDeployment } from "./run-prompt-deployment";
 
 export interface ExecuteWorkflowRequest extends InvocationRequest {
@@ -50,27 +50,35 @@ export async function prepareWorkflow(
   principal: Principal,
   environmentName: string | undefined,
   request: ExecuteWorkflowRequest,
+  /** The incoming request, whose headers may name the subject of a rollout's split. */
+  incoming?: Request,
 ): Promise<Result<PreparedWorkflow>> {
   const naming = namingRefusal("workflow_deployment", request.workflow_deployment_name, request.workflow_deployment_id);
   if (naming) return naming;
   const ref = await invokeEnvironment(deps, principal, environmentName);
   if (!ref.ok) return ref;
   const [resolved, env] = await Promise.all([
-    resolveRelease(deps.edge, {
-      workspaceId: principal.workspaceId,
-      environmentId: ref.value.id,
-      kind: "workflow",
-      deploymentId: request.workflow_deployment_id,
-      deploymentName: request.workflow_deployment_name,
-      tag: request.release_tag,
-    }),
+    resolveRelease(
+      deps.edge,
+      {
+        workspaceId: principal.workspaceId,
+        environmentId: ref.value.id,
+        kind: "workflow",
+        deploymentId: request.workflow_deployment_id,
+        deploymentName: request.workflow_deployment_name,
+        tag: request.release_tag,
+      },
+      undefined,
+      subjectSource(request, incoming),
+    ),
     environmentConfig(deps, principal.workspaceId, ref.value),
   ]);
   if (!resolved.ok) return resolved;
   const spec = resolved.value.release.spec as WorkflowSpec;
   const values = bindInputs(spec.input_variables, request.inputs);
   if (!values.ok) return values;
-  return ok({ executionId: deps.newId("execution"), startedAt: deps.now().getTime(), env, release: resolved.value.release, tag: resolved.value.tag, spec, values: values.value });
+  const { release, tag, arm, shadow } = resolved.value;
+  return ok({ executionId: deps.newId("execution"), startedAt: deps.now().getTime(), env, release, tag, arm, shadow, spec, values: values.value });
 }
 
 /** Each node's status and timing, in whole milliseconds: for the response and the execution record. */

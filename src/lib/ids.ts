@@ -21,6 +21,8 @@ export const idPrefixes = {
   testSuiteRun: "tsr",
   testCase: "tc",
   oidcTrustPolicy: "otp",
+  rollout: "rol",
+  scheduledRelease: "sch",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -4,8 +4,9 @@ import { runBatch } from "../db/batch";
 import { openDatabase } from "../db/client";
 import { insertExecutions } from "../executions/repository";
 import { newId } from "../lib/ids";
+import { insertShadowExecutions } from "../rollouts/shadow-repository";
 import { consumeWebhookMessages, isWebhookMessage } from "../webhooks/consume-messages";
-import type { QueueMessage } from "./messages";
+import type { QueueMessage, ShadowExecutionRecord } from "./messages";
 
 /**
  * The events queue consumer: writes what the request path only enqueued,
@@ -21,6 +22,7 @@ export async function consumeEvents(batch: MessageBatch<QueueMessage>, env: Env)
   const db = openDatabase(env.DB);
   const latestUse = new Map<string, { workspaceId: string; at: string }>();
   const records: string[] = [];
+  const shadows: ShadowExecutionRecord[] = [];
   for (const { body } of batch.messages) {
     switch (body.type) {
       case "api_key.used": {
@@ -31,9 +33,16 @@ export async function consumeEvents(batch: MessageBatch<QueueMessage>, env: Env)
       case "executions.recorded":
         records.push(...body.records);
         break;
+      case "shadow_executions.recorded":
+        shadows.push(...body.records);
+        break;
     }
   }
-  await runBatch(db, [...[...latestUse].map(([keyId, use]) => touchApiKey(db, use.workspaceId, keyId, use.at)), ...insertExecutions(db, records)]);
+  await runBatch(db, [
+    ...[...latestUse].map(([keyId, use]) => touchApiKey(db, use.workspaceId, keyId, use.at)),
+    ...insertExecutions(db, records),
+    ...insertShadowExecutions(db, shadows),
+  ]);
   const webhookMessages = batch.messages.filter((m) => isWebhookMessage(m.body));
   for (const m of batch.messages) if (!isWebhookMessage(m.body)) m.ack();
   await consumeWebhookMessages({ db, events: env.EVENTS, config: loadConfig(env), now: () => new Date(), newId }, webhookMessages);

@@ -1,10 +1,12 @@
 import type { AuditAction } from "../audit/audit-log";
 import { fail, ok, type Result } from "../lib/result";
+import { rolloutStart } from "../rollouts/rollout-commands";
+import { refuseDuringRollout } from "../rollouts/rollout-lock";
 import { type DeploymentRow, findDeployment } from "./deployment-repository";
 import { type PolicyRefusal, promotionRefusal } from "./promotion-policy";
 import { findPromotionRequest, type PromotionRequestRow, updatePromotionRequest } from "./promotion-request-repository";
 import { type CommandContext, type CommandDeps, currentPolicy, newRelease, type Plan, refused } from "./release-commands";
-import { findRelease } from "./release-repository";
+import { findRelease, type ReleaseRow } from "./release-repository";
 
 export interface DecideCommand {
   context: CommandContext;
@@ -117,6 +119,9 @@ async function land(
   const ctx = cmd.context;
   const origin = await findRelease(deps.db, ctx.workspaceId, approved.releaseId);
   if (!origin) return fail("NOT_FOUND", `The release ${approved.releaseId} no longer exists`);
+  if (approved.rolloutPlan) return landRollout(deps, cmd, approved, before, deployment, origin, comment);
+  const busy = await refuseDuringRollout(deps.db, ctx.workspaceId, ctx.deploymentId, cmd.environment);
+  if (!busy.ok) return busy;
   const made = await newRelease(
     deps,
     ctx,
@@ -133,6 +138,32 @@ async function land(
   plan.environmentIds = [cmd.environment.id];
   plan.outcome.releases = [made.value.release];
   plan.outcome.tags = made.value.tags;
+  return ok(plan);
+}
+
+/** An approved request for a rollout: the rollout starts, and the request is executed, in one batch. */
+async function landRollout(
+  deps: CommandDeps,
+  cmd: DecideCommand | SettleCommand,
+  approved: PromotionRequestRow,
+  before: PromotionRequestRow,
+  deployment: DeploymentRow,
+  origin: ReleaseRow,
+  comment?: string,
+): Promise<Result<Plan>> {
+  const started = await rolloutStart(
+    deps,
+    { context: cmd.context, environment: cmd.environment, releaseId: origin.id, plan: approved.rolloutPlan!, releaseTags: approved.releaseTags, description: approved.description },
+    origin,
+  );
+  if (!started.ok) return started;
+  const candidate = started.value.outcome.releases[0]!;
+  const executed: PromotionRequestRow = { ...approved, status: "executed", blockedReason: null, resultReleaseId: candidate.id };
+  const plan = decisionPlan(deps, executed, before, deployment, "promotion.executed", comment);
+  plan.writes.push(...started.value.writes);
+  plan.environmentIds = [cmd.environment.id];
+  plan.outcome = { ...started.value.outcome, promotionRequests: [executed] };
+  plan.audit.after = { ...(plan.audit.after as Record<string, unknown>), rollout: started.value.audit.after };
   return ok(plan);
 }
 

@@ -1,6 +1,8 @@
 import { actorOf } from "../audit/audit-log";
 import type { Deps, Principal } from "../context";
 import type { Result } from "../lib/result";
+import type { RolloutActionCommand, StartRolloutCommand } from "../rollouts/rollout-commands";
+import type { CancelScheduleCommand, ScheduleCommand } from "../rollouts/scheduled-releases";
 import type { DecideCommand, SettleCommand } from "./approval-commands";
 import type { CommandContext, CommandOutcome, DeployCommand, MoveTagCommand, PromoteCommand, RevertCommand } from "./release-commands";
 
@@ -27,5 +29,9 @@ export function coordinatorFor(deps: Pick<Deps, "coordinators">, workspaceId: st
     moveTag: (cmd: MoveTagCommand) => stub.moveTag(cmd) as unknown as Outcome,
     decide: (cmd: DecideCommand) => stub.decide(cmd) as unknown as Outcome,
     settlePromotion: (cmd: SettleCommand) => stub.settlePromotion(cmd) as unknown as Outcome,
+    startRollout: (cmd: StartRolloutCommand) => stub.startRollout(cmd) as unknown as Outcome,
+    actOnRollout: (cmd: RolloutActionCommand) => stub.actOnRollout(cmd) as unknown as Outcome,
+    schedule: (cmd: ScheduleCommand) => stub.schedule(cmd) as unknown as Outcome,
+    cancelSchedule: (cmd: CancelScheduleCommand) => stub.cancelSchedule(cmd) as unknown as Outcome,
   };
 }

@@ -1,10 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
 import { commitWithAudit } from "../audit/audit-log";
+import { loadConfig } from "../config";
 import { openDatabase } from "../db/client";
 import { syncEnvironmentToEdge } from "../edge/release-sync";
+import { findEnvironmentById } from "../environments/repository";
 import { newId } from "../lib/ids";
 import { log } from "../lib/log";
 import { ok, type Result } from "../lib/result";
+import { planJudgeRollout, planRevertOrAbort, planRolloutAction, planStartRollout, type RolloutActionCommand, type StartRolloutCommand } from "../rollouts/rollout-commands";
+import { listActiveRollouts } from "../rollouts/rollout-repository";
+import { listWaitingScheduledReleases } from "../rollouts/scheduled-release-repository";
+import { type CancelScheduleCommand, planCancelSchedule, planFireSchedule, planSchedule, type ScheduleCommand } from "../rollouts/scheduled-releases";
 import { emitCommandEvents } from "../webhooks/events";
 import { type DecideCommand, planDecision, planSettle, type SettleCommand } from "./approval-commands";
 import {
@@ -18,7 +24,6 @@ import {
   planDeploy,
   planMoveTag,
   planPromote,
-  planRevert,
   type RevertCommand,
 } from "./release-commands";
 
@@ -27,6 +32,12 @@ const IDENTITY_KEY = "identity";
 const RETRIES_KEY = "retries";
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 60_000;
+/** When the outbox's next copy to KV is due (absent: nothing owed). */
+const RETRY_AT_KEY = "retry-at";
+/** When the next rollout judgement or scheduled release is due (absent: none). */
+const TIMED_AT_KEY = "timed-at";
+/** How often the alarm judges a running rollout's step. */
+export const ROLLOUT_CHECK_MS = 15_000;
 
 interface Identity {
   workspaceId: string;
@@ -42,10 +53,16 @@ interface Identity {
  * copies the affected environments to KV. The copy is driven by an outbox
  * in this object's storage, written before the commit: if the copy fails
  * or the object dies first, the alarm retries until KV matches D1.
+ *
+ * The same alarm drives time: it judges each running rollout's step (and
+ * advances, holds or rolls back), and fires scheduled releases when due.
+ * Its one wake-up time is the earliest of what is owed.
  */
 export class DeploymentCoordinator extends DurableObject<Env> {
   /** The KV namespace the outbox writes to. */
   edge: KVNamespace;
+  /** The time rollouts and schedules are judged at; tests set their own. */
+  clock: () => Date = () => new Date();
   #tail: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -62,7 +79,23 @@ export class DeploymentCoordinator extends DurableObject<Env> {
   }
 
   revert(cmd: RevertCommand) {
-    return this.#run(cmd.context, (deps) => planRevert(deps, cmd));
+    return this.#run(cmd.context, (deps) => planRevertOrAbort(deps, cmd));
+  }
+
+  startRollout(cmd: StartRolloutCommand) {
+    return this.#run(cmd.context, (deps) => planStartRollout(deps, cmd));
+  }
+
+  actOnRollout(cmd: RolloutActionCommand) {
+    return this.#run(cmd.context, (deps) => planRolloutAction(deps, cmd));
+  }
+
+  schedule(cmd: ScheduleCommand) {
+    return this.#run(cmd.context, (deps) => planSchedule(deps, cmd));
+  }
+
+  cancelSchedule(cmd: CancelScheduleCommand) {
+    return this.#run(cmd.context, (deps) => planCancelSchedule(deps, cmd));
   }
 
   moveTag(cmd: MoveTagCommand) {
@@ -84,6 +117,71 @@ export class DeploymentCoordinator extends DurableObject<Env> {
 
   override async alarm() {
     await this.#serialized(() => this.#propagate());
+    const identity = await this.ctx.storage.get<Identity>(IDENTITY_KEY);
+    if (identity) {
+      await this.#judgeRollouts(identity);
+      await this.#fireSchedules(identity);
+    }
+    await this.#rearm(true);
+  }
+
+  /** The guard's turn for each running rollout of this deployment. */
+  async #judgeRollouts(identity: Identity) {
+    const db = openDatabase(this.env.DB);
+    for (const rollout of await listActiveRollouts(db, identity.workspaceId, identity.deploymentId)) {
+      if (rollout.status !== "running") continue;
+      const environment = await findEnvironmentById(db, identity.workspaceId, rollout.environmentId);
+      if (!environment) continue;
+      const judged = await this.#run(this.#systemContext(identity), (deps) =>
+        planJudgeRollout(deps, { context: this.#systemContext(identity), rolloutId: rollout.id, environment: { id: environment.id, name: environment.name } }),
+      );
+      if (!judged.ok && judged.error.code !== "ROLLOUT_UNCHANGED" && judged.error.code !== "ROLLOUT_ENDED") {
+        log.warn("rollout judgement failed", { rollout_id: rollout.id, code: judged.error.code });
+      }
+    }
+  }
+
+  /** Fires every scheduled release whose time has come; each is judged against the policy now. */
+  async #fireSchedules(identity: Identity) {
+    const db = openDatabase(this.env.DB);
+    const now = this.clock().toISOString();
+    for (const scheduled of await listWaitingScheduledReleases(db, identity.workspaceId, identity.deploymentId)) {
+      if (scheduled.scheduledAt > now) break;
+      await this.#run(this.#systemContext(identity), (deps) => planFireSchedule(deps, { context: this.#systemContext(identity), scheduledReleaseId: scheduled.id }));
+    }
+  }
+
+  #systemContext(identity: Identity): CommandContext {
+    return { ...identity, actor: { type: "system" }, requestId: `alarm-${newId("auditEvent")}`, edgeCacheMs: loadConfig(this.env).edgeCacheMs };
+  }
+
+  /**
+   * Sets the alarm to the earliest of: the outbox's next retry, the next
+   * judgement of a running rollout, the next scheduled release; or clears it.
+   */
+  async #rearm(refresh: boolean) {
+    const identity = await this.ctx.storage.get<Identity>(IDENTITY_KEY);
+    const times: number[] = [];
+    const retryAt = await this.ctx.storage.get<number>(RETRY_AT_KEY);
+    if (retryAt !== undefined) times.push(retryAt);
+    if (identity && refresh) {
+      const timed: number[] = [];
+      const db = openDatabase(this.env.DB);
+      const [rollouts, scheduled] = await Promise.all([
+        listActiveRollouts(db, identity.workspaceId, identity.deploymentId),
+        listWaitingScheduledReleases(db, identity.workspaceId, identity.deploymentId),
+      ]);
+      if (rollouts.some((r) => r.status === "running")) timed.push(Date.now() + ROLLOUT_CHECK_MS);
+      // The clock may run ahead of the wall (in tests); the alarm wakes on the wall's time.
+      const skew = this.clock().getTime() - Date.now();
+      if (scheduled[0]) timed.push(Math.max(Date.now(), Date.parse(scheduled[0].scheduledAt) - skew));
+      if (timed.length) await this.ctx.storage.put(TIMED_AT_KEY, Math.min(...timed));
+      else await this.ctx.storage.delete(TIMED_AT_KEY);
+    }
+    const timedAt = await this.ctx.storage.get<number>(TIMED_AT_KEY);
+    if (timedAt !== undefined) times.push(timedAt);
+    if (times.length === 0) return this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.setAlarm(Math.min(...times));
   }
 
   #serialized<T>(work: () => Promise<T>): Promise<T> {
@@ -93,7 +191,7 @@ export class DeploymentCoordinator extends DurableObject<Env> {
   }
 
   async #run(context: CommandContext, plan: (deps: CommandDeps) => Promise<Result<Plan>>): Promise<Result<CommandOutcome>> {
-    const deps: CommandDeps = { db: openDatabase(this.env.DB), now: () => new Date(), newId, requestId: context.requestId };
+    const deps: CommandDeps = { db: openDatabase(this.env.DB), now: () => this.clock(), newId, requestId: context.requestId };
     const committed = await this.#serialized(async (): Promise<Result<Plan>> => {
       await this.ctx.storage.put<Identity>(IDENTITY_KEY, { workspaceId: context.workspaceId, deploymentId: context.deploymentId });
       const planned = await plan(deps);
@@ -103,6 +201,8 @@ export class DeploymentCoordinator extends DurableObject<Env> {
       await commitWithAudit(deps, context.workspaceId, writes, { ...audit, actor: context.actor });
       // The caller's next request here must see the change, so copy now; the alarm covers a failure.
       await this.#propagate();
+      // A rollout or schedule the change started or ended moves the alarm (read again from D1 only then).
+      await this.#rearm(Boolean(planned.value.outcome.rollouts?.length || planned.value.outcome.scheduledReleases?.length));
       return planned;
     });
     if (!committed.ok) return committed;
@@ -118,15 +218,22 @@ export class DeploymentCoordinator extends DurableObject<Env> {
   }
 
   async #enqueue(environmentIds: string[]) {
+    if (environmentIds.length === 0) return;
     await this.ctx.storage.put(Object.fromEntries(environmentIds.map((id) => [OUTBOX_PREFIX + id, Date.now()])));
     // Armed before the commit: should this object die before copying, the alarm still fires.
-    await this.ctx.storage.setAlarm(Date.now() + FIRST_RETRY_MS);
+    const retryAt = Date.now() + FIRST_RETRY_MS;
+    await this.ctx.storage.put(RETRY_AT_KEY, retryAt);
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > retryAt) await this.ctx.storage.setAlarm(retryAt);
   }
 
   async #propagate() {
     const identity = await this.ctx.storage.get<Identity>(IDENTITY_KEY);
     const owed = await this.pendingPropagation();
-    if (!identity || owed.length === 0) return this.ctx.storage.deleteAlarm();
+    if (!identity || owed.length === 0) {
+      await this.ctx.storage.delete(RETRY_AT_KEY);
+      return;
+    }
     const db = openDatabase(this.env.DB);
     const failed: string[] = [];
     for (const environmentId of owed) {
@@ -139,11 +246,13 @@ export class DeploymentCoordinator extends DurableObject<Env> {
       }
     }
     if (failed.length === 0) {
-      await this.ctx.storage.delete(RETRIES_KEY);
-      return this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.delete([RETRIES_KEY, RETRY_AT_KEY]);
+      return;
     }
     const attempts = ((await this.ctx.storage.get<number>(RETRIES_KEY)) ?? 0) + 1;
-    await this.ctx.storage.put(RETRIES_KEY, attempts);
-    await this.ctx.storage.setAlarm(Date.now() + Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempts));
+    const retryAt = Date.now() + Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempts);
+    await this.ctx.storage.put({ [RETRIES_KEY]: attempts, [RETRY_AT_KEY]: retryAt });
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > retryAt) await this.ctx.storage.setAlarm(retryAt);
   }
 }

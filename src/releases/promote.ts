@@ -1,5 +1,6 @@
 import type { Deps, Principal } from "../context";
 import { fail, ok, type Result } from "../lib/result";
+import { type ScheduledReleaseView, scheduledReleaseView } from "../rollouts/views";
 import { commandContext, coordinatorFor } from "./coordinator-client";
 import { findReadableRelease } from "./read-releases";
 import { resolveTargets } from "./resolve-targets";
@@ -8,12 +9,15 @@ import { environmentNames, type PromotionRequestView, promotionRequestView, type
 
 export type PromotionResult =
   | { environment: string; status: "released"; release: ReleaseView }
-  | { environment: string; status: "pending_approval"; promotion_request: PromotionRequestView };
+  | { environment: string; status: "pending_approval"; promotion_request: PromotionRequestView }
+  | { environment: string; status: "scheduled"; scheduled_release: ScheduledReleaseView };
 
 export interface PromoteInput {
   environments: string[];
   release_tags?: string[] | undefined;
   description?: string | undefined;
+  /** Promote at this time instead: one scheduled release per target, judged against its policy when it fires. */
+  scheduled_at?: string | undefined;
 }
 
 /**
@@ -43,6 +47,7 @@ export async function promoteRelease(
   }
   const targets = await resolveTargets(deps, principal, input.environments, "promote");
   if (!targets.ok) return targets;
+  if (input.scheduled_at) return schedulePromotion(deps, principal, origin.id, origin.deploymentId, targets.value, input, input.scheduled_at);
   const outcome = await coordinatorFor(deps, principal.workspaceId, origin.deploymentId).promote({
     context: commandContext(deps, principal, origin.deploymentId),
     releaseId: origin.id,
@@ -59,4 +64,33 @@ export async function promoteRelease(
     return { environment: env.name, status: "released", release: views.find((v) => v.environment === env.name)! };
   });
   return ok({ results, pending: outcome.value.promotionRequests.length > 0 });
+}
+
+/** One scheduled release per target; nothing about the policy is judged until each fires. */
+async function schedulePromotion(
+  deps: Deps,
+  principal: Principal,
+  releaseId: string,
+  deploymentId: string,
+  targets: { id: string; name: string }[],
+  input: PromoteInput,
+  scheduledAt: string,
+): Promise<Result<{ results: PromotionResult[]; pending: boolean }>> {
+  const coordinator = coordinatorFor(deps, principal.workspaceId, deploymentId);
+  const results: PromotionResult[] = [];
+  for (const env of targets) {
+    const outcome = await coordinator.schedule({
+      context: commandContext(deps, principal, deploymentId),
+      environment: { id: env.id, name: env.name },
+      kind: "promotion",
+      releaseId,
+      scheduledAt,
+      rolloutPlan: null,
+      releaseTags: input.release_tags ?? [],
+      description: input.description ?? "",
+    });
+    if (!outcome.ok) return outcome;
+    results.push({ environment: env.name, status: "scheduled", scheduled_release: scheduledReleaseView(outcome.value.scheduledReleases![0]!, env.name) });
+  }
+  return ok({ results, pending: true });
 }

@@ -1,8 +1,12 @@
 import type { Actor, AuditEntry } from "../audit/audit-log";
 import type { Deps } from "../context";
 import { guard, type Write } from "../db/batch";
+import type { RolloutPlan } from "../db/schema";
 import { type EnvironmentRow, findEnvironmentById } from "../environments/repository";
 import { fail, ok, type Result } from "../lib/result";
+import { refuseDuringRollout } from "../rollouts/rollout-lock";
+import type { RolloutRow } from "../rollouts/rollout-repository";
+import type { ScheduledReleaseRow } from "../rollouts/scheduled-release-repository";
 import { type DeploymentRow, findDeployment, findDeploymentByName, insertDeployment } from "./deployment-repository";
 import { directDeployRefusal, freezeRefusal, type PolicyRefusal, testGateRefusal } from "./promotion-policy";
 import { findOpenPromotionRequest, insertPromotionRequest, type PromotionRequestRow } from "./promotion-request-repository";
@@ -56,6 +60,10 @@ export interface CommandOutcome {
   /** Every tag of the created or moved releases, after the change. */
   tags: ReleaseTagRow[];
   promotionRequests: PromotionRequestRow[];
+  /** The rollouts the command started or changed. */
+  rollouts?: RolloutRow[] | undefined;
+  /** The scheduled releases the command created, cancelled or fired. */
+  scheduledReleases?: ScheduledReleaseRow[] | undefined;
 }
 
 export interface Plan {
@@ -198,6 +206,8 @@ export async function planDeploy(deps: CommandDeps, cmd: DeployCommand): Promise
     // Checked again here, where it cannot race a change of policy.
     const refusal = directDeployRefusal(policy.value) ?? freezeRefusal(policy.value, deps.now());
     if (refusal) return fail(refusal.code, refusal.reason);
+    const busy = await refuseDuringRollout(deps.db, ctx.workspaceId, ctx.deploymentId, env);
+    if (!busy.ok) return busy;
     const made = await newRelease(
       deps,
       ctx,
@@ -281,28 +291,13 @@ export async function planPromote(deps: CommandDeps, cmd: PromoteCommand): Promi
         );
       }
       // The test gate is judged when the last approval lands, on this same release.
-      const request: PromotionRequestRow = {
-        id: deps.newId("promotionRequest"),
-        workspaceId: ctx.workspaceId,
-        deploymentId: deployment.id,
-        releaseId: origin.id,
-        environmentId: env.id,
-        status: "pending",
-        requiredApprovals,
-        approvals: [],
-        releaseTags: [...new Set(cmd.releaseTags)],
-        description: cmd.description,
-        requestedBy: actorId(ctx.actor),
-        resultReleaseId: null,
-        blockedReason: null,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + PROMOTION_REQUEST_TTL_MS).toISOString(),
-      };
+      const request = pendingPromotionRequest(deps, ctx, origin.id, env, requiredApprovals, cmd.releaseTags, cmd.description, null);
       writes.push(insertPromotionRequest(deps.db, request));
       outcome.promotionRequests.push(request);
       continue;
     }
+    const busy = await refuseDuringRollout(deps.db, ctx.workspaceId, ctx.deploymentId, env);
+    if (!busy.ok) return busy;
     const gate = await testGateRefusal(deps.db, policy.value, origin.id);
     if (gate) return refused(gate);
     const made = await newRelease(
@@ -335,12 +330,50 @@ export async function planPromote(deps: CommandDeps, cmd: PromoteCommand): Promi
   });
 }
 
+/**
+ * A promotion request waiting for `requiredApprovals` approvals in `env`:
+ * for a promotion, or (with `rolloutPlan`) for a rollout to start once approved.
+ */
+export function pendingPromotionRequest(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  releaseId: string,
+  env: EnvironmentTarget,
+  requiredApprovals: number,
+  releaseTags: string[],
+  description: string,
+  rolloutPlan: RolloutPlan | null,
+): PromotionRequestRow {
+  const now = deps.now();
+  return {
+    id: deps.newId("promotionRequest"),
+    workspaceId: ctx.workspaceId,
+    deploymentId: ctx.deploymentId,
+    releaseId,
+    environmentId: env.id,
+    status: "pending",
+    requiredApprovals,
+    approvals: [],
+    releaseTags: [...new Set(releaseTags)],
+    description,
+    requestedBy: actorId(ctx.actor),
+    resultReleaseId: null,
+    blockedReason: null,
+    rolloutPlan,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + PROMOTION_REQUEST_TTL_MS).toISOString(),
+  };
+}
+
 export interface RevertCommand {
   context: CommandContext;
   environment: EnvironmentTarget;
   /** Default: the release that was live before the current one. */
   releaseId?: string | undefined;
   ifMatch?: string | undefined;
+  /** Abort a rollout running in the environment first (otherwise a rollout refuses the revert). */
+  abortRollout?: boolean | undefined;
 }
 
 /** A new release (source `revert`) with an earlier release's content; LATEST moves to it. */
@@ -350,6 +383,8 @@ export async function planRevert(deps: CommandDeps, cmd: RevertCommand): Promise
   const deployment = await findDeployment(deps.db, ctx.workspaceId, ctx.deploymentId);
   const current = deployment && (await findLatestRelease(deps.db, ctx.workspaceId, ctx.deploymentId, env.id));
   if (!deployment || !current) return fail("NOT_FOUND", `The deployment has no release in ${env.name}`);
+  const busy = await refuseDuringRollout(deps.db, ctx.workspaceId, ctx.deploymentId, env);
+  if (!busy.ok) return busy;
   if (ifMatchFails(cmd.ifMatch, current.id)) return fail("PRECONDITION_FAILED", `If-Match names ${cmd.ifMatch}, but ${env.name} serves ${current.id}`);
   const target = cmd.releaseId
     ? await findRelease(deps.db, ctx.workspaceId, cmd.releaseId)
@@ -409,6 +444,8 @@ export async function planMoveTag(deps: CommandDeps, cmd: MoveTagCommand): Promi
   if (!policy.ok) return policy;
   const frozen = freezeRefusal(policy.value, deps.now());
   if (frozen) return refused(frozen);
+  const busy = await refuseDuringRollout(deps.db, ctx.workspaceId, ctx.deploymentId, env);
+  if (!busy.ok) return busy;
   const refusal = checkTagMove(cmd.tag, current, release.id);
   if (refusal === "TAG_IS_SYSTEM") return systemTagRefusal("path.name");
   if (refusal === "TAG_IS_IMMUTABLE") return fail(refusal, `"${cmd.tag}" already names ${current!.releaseId}; semantic version tags are write-once`);

@@ -17,6 +17,8 @@ export async function revertDeployment(
   environmentName: string | undefined,
   releaseId: string | undefined,
   ifMatch: string | undefined,
+  /** Abort a rollout running there, instead of being refused by it. */
+  abortRollout = false,
 ): Promise<Result<ReleaseView>> {
   const env = await resolveEnvironment(deps, principal, environmentName, "promote");
   if (!env.ok) return env;
@@ -27,6 +29,7 @@ export async function revertDeployment(
     environment: { id: env.value.id, name: env.value.name },
     releaseId,
     ifMatch,
+    abortRollout,
   });
   if (!outcome.ok) return outcome;
   const [view] = await releaseViews(deps.db, principal.workspaceId, outcome.value.releases);

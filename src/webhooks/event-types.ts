@@ -7,6 +7,14 @@ export const webhookEventTypes = [
   "promotion.approved",
   "promotion.rejected",
   "test_suite_run.completed",
+  "rollout.started",
+  "rollout.advanced",
+  "rollout.held",
+  "rollout.paused",
+  "rollout.resumed",
+  "rollout.rolled_back",
+  "rollout.completed",
+  "rollout.aborted",
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 

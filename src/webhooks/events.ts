@@ -4,7 +4,8 @@ import { log } from "../lib/log";
 import type { WebhookEventMessage } from "../queue/messages";
 import type { CommandOutcome } from "../releases/release-commands";
 import { environmentNames, promotionRequestView, releaseView } from "../releases/views";
-import type { WebhookEventPayload, WebhookEventType } from "./event-types";
+import { rolloutView } from "../rollouts/views";
+import { type WebhookEventPayload, type WebhookEventType, webhookEventTypes } from "./event-types";
 
 /** An event as its producer describes it, before it gets its id and time. */
 export interface WebhookEventInput {
@@ -85,7 +86,16 @@ const RELEASE_EVENTS: Partial<Record<string, WebhookEventType>> = {
   "release.promoted": "release.promoted",
   "promotion.executed": "release.promoted",
   "release.reverted": "release.reverted",
+  "rollout.started": "release.promoted",
+  "rollout.rolled_back": "release.reverted",
+  "rollout.aborted": "release.reverted",
 };
+
+/** What a command's audit action says about the rollouts it touched: every transition is its own event. */
+function rolloutEvent(action: string): WebhookEventType | undefined {
+  if (action === "promotion.executed") return "rollout.started";
+  return (webhookEventTypes as readonly string[]).includes(action) && action.startsWith("rollout.") ? (action as WebhookEventType) : undefined;
+}
 
 /**
  * The webhook events a committed release or approval command produced,
@@ -102,12 +112,13 @@ export async function commandEvents(db: Deps["db"], workspaceId: string, action:
   const promotionRequestEvent = PROMOTION_REQUEST_EVENTS[action];
   const releaseEvent = RELEASE_EVENTS[action];
   const createsReleases = action === "release.deployed" || releaseEvent !== undefined;
-  if (!createsReleases && !promotionRequestEvent) return [];
+  const rolloutType = outcome.rollouts?.length ? rolloutEvent(action) : undefined;
+  if (!createsReleases && !promotionRequestEvent && !rolloutType) return [];
 
   const names = await namesOf(
     db,
     workspaceId,
-    [...outcome.releases, ...outcome.promotionRequests].map((r) => r.environmentId),
+    [...outcome.releases, ...outcome.promotionRequests, ...(outcome.rollouts ?? [])].map((r) => r.environmentId),
   );
   const environment = (id: string) => ({ id, name: names.get(id) ?? "" });
   const deployment = { id: outcome.deployment.id, name: outcome.deployment.name, kind: outcome.deployment.kind };
@@ -127,6 +138,12 @@ export async function commandEvents(db: Deps["db"], workspaceId: string, action:
       const env = environment(request.environmentId);
       const release = request.resultReleaseId ? (releases.get(request.resultReleaseId) ?? null) : null;
       events.push({ type: promotionRequestEvent, workspaceId, environment: env, data: { deployment, promotion_request: promotionRequestView(request, env.name), release } });
+    }
+  }
+  if (rolloutType) {
+    for (const rollout of outcome.rollouts ?? []) {
+      const env = environment(rollout.environmentId);
+      events.push({ type: rolloutType, workspaceId, environment: env, data: { deployment, rollout: rolloutView(rollout, env.name) } });
     }
   }
   if (createsReleases) {

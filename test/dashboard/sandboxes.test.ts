@@ -241,7 +241,7 @@ describe("dashboard sandboxes", { timeout: 30_000 }, () => {
 
     const deployed = await submit(cookie, `/sandboxes/${id}`, "deploy-form", { deployment_name: "faq", release_tags: "v1.0.0", description: "First release" });
     expect(deployed.status).toBe(303);
-    expect(deployed.headers.get("location")).toBe("/deployments/faq?done=deployed");
+    expect(deployed.headers.get("location")).toMatch(/^\/deployments\/faq\?released=rel_\w+&released=rel_\w+$/);
     const deployment = await env.DB.prepare("SELECT id FROM deployments WHERE workspace_id = ? AND name = 'faq'").bind(ws.id).first<{ id: string }>();
     const releases = await env.DB.prepare("SELECT environment_id FROM releases WHERE deployment_id = ?").bind(deployment?.id).all<{ environment_id: string }>();
     expect(releases.results.map((r) => r.environment_id).sort()).toEqual([ws.environments.development?.id, ws.environments.staging?.id].sort());

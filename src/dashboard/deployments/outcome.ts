@@ -13,6 +13,7 @@ export const REFUSALS: Record<string, string> = {
   PRECONDITION_FAILED: "The live release changed since the confirmation page was opened; look again before reverting.",
   NO_PREVIOUS_RELEASE: "There is no earlier release to revert to.",
   RELEASE_ALREADY_LIVE: "That release is already the live one.",
+  ROLLOUT_IN_PROGRESS: "A rollout is running in that environment; complete or abort it first.",
   INSUFFICIENT_SCOPE: "This key may not do that in that environment.",
   VALIDATION_FAILED: "The request was not valid.",
   CONCURRENT_MODIFICATION: "Someone changed this deployment at the same time; try again.",

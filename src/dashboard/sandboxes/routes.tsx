@@ -175,7 +175,10 @@ export function registerSandboxPages(app: Router) {
     const deployed = body.success
       ? await deploySandbox(c.get("deps"), signedIn.principal, sandbox.id, body.data)
       : { ok: false as const, error: validationFailure(body.error.issues) };
-    if (deployed.ok) return c.redirect(`/deployments/${encodeURIComponent(deployed.value.deployment.name)}?done=deployed`, 303);
+    if (deployed.ok) {
+      const released = new URLSearchParams(deployed.value.releases.map((r): [string, string] => ["released", r.id]));
+      return c.redirect(`/deployments/${encodeURIComponent(deployed.value.deployment.name)}?${released.toString()}`, 303);
+    }
     return renderEditor(c, signedIn, sandbox, { draft: draftOf(sandbox), deploy: { form: input, failure: deployed.error } }, statusOf(deployed.error));
   });
 }

@@ -32,6 +32,7 @@ export function registerRevertDeployment(router: Router) {
         c.req.valid("query").environment,
         c.req.valid("json").release_id,
         parseIfMatch(c.req.header("if-match")),
+        c.req.valid("json").abort_rollout ?? false,
       ),
     );
     c.header("ETag", `"${release.id}"`);

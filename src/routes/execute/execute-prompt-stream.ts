@@ -29,7 +29,7 @@ export function registerExecutePromptStream(router: Router) {
     const execution = unwrap(
       await executePromptStream(c.get("deps"), c.executionCtx, c.get("principal"), c.req.valid("query").environment, c.req.valid("json"), c.get("timing"), c.req.raw),
     );
-    invokeHeaders(c, execution.releaseId);
+    invokeHeaders(c, execution);
     if (execution.rateLimit) passOnRateLimit(c, execution.rateLimit);
     // The route's typings know JSON and text bodies only; an NDJSON stream is neither.
     return c.body(ndjsonStream(execution.events), 200, NDJSON_HEADERS) as never;

@@ -25,7 +25,7 @@ export function registerExecutePrompt(router: Router) {
     const execution = unwrap(
       await executePrompt(c.get("deps"), c.executionCtx, c.get("principal"), c.req.valid("query").environment, c.req.valid("json"), c.get("timing"), c.req.raw),
     );
-    invokeHeaders(c, execution.releaseId);
+    invokeHeaders(c, execution);
     if (execution.rateLimit) passOnRateLimit(c, execution.rateLimit);
     return c.json(execution.result, 200);
   });

@@ -21,8 +21,9 @@ const route = createRoute({
 
 export function registerExecuteWorkflowStream(router: Router) {
   router.openapi(route, async (c) => {
-    const execution = unwrap(await executeWorkflowStream(c.get("deps"), c.executionCtx, c.get("principal"), c.req.valid("query").environment, c.req.valid("json")));
+    const execution = unwrap(await executeWorkflowStream(c.get("deps"), c.executionCtx, c.get("principal"), c.req.valid("query").environment, c.req.valid("json"), c.req.raw));
     c.header("X-Release-Id", execution.releaseId);
+    if (execution.arm) c.header("X-Rollout-Arm", `${execution.arm.arm}; rollout=${execution.arm.rollout_id}; step=${execution.arm.step}`);
     // The route's typings know JSON and text bodies only; an NDJSON stream is neither.
     return c.body(ndjsonStream(execution.events), 200, NDJSON_HEADERS) as never;
   });

@@ -32,6 +32,10 @@ export const ExecutePromptBody = z
   })
   .openapi("ExecutePrompt");
 
+const RolloutServed = z
+  .object({ id: z.string(), arm: z.enum(["stable", "candidate"]), step: z.number().int() })
+  .openapi("RolloutServed", { description: "During a rollout: the rollout, the arm its split chose, and its step (also in the X-Rollout-Arm header)" });
+
 const Meta = z
   .object({
     model_name: z.string(),
@@ -41,11 +45,12 @@ const Meta = z
     finish_reason: z.enum(["STOP", "LENGTH", "UNKNOWN"]).optional(),
     usage: z.object({ input_token_count: z.number(), output_token_count: z.number() }).nullish(),
     cost: z.object({ value: z.number(), unit: z.literal("USD") }).nullish(),
+    rollout: RolloutServed.optional(),
   })
   .openapi("ExecutionMeta");
 
 /** Which release served the call; the `X-Release-Id` header names it too. */
-export const ReleaseServed = z.object({ id: z.string(), version: z.number().int(), environment: z.string(), deployment_id: z.string() });
+export const ReleaseServed = z.object({ id: z.string(), version: z.number().int(), environment: z.string(), deployment_id: z.string(), rollout: RolloutServed.optional() });
 
 export const ExecutePromptResponse = z
   .union([

@@ -47,11 +47,31 @@ export const PromotionRequestSchema = z
   })
   .openapi("PromotionRequest");
 
+export const ScheduledReleaseSchema = z
+  .object({
+    id: z.string(),
+    deployment_id: z.string(),
+    environment: z.string(),
+    kind: z.enum(["promotion", "rollout"]),
+    release_id: z.string(),
+    rollout: z.unknown().nullable(),
+    release_tags: z.array(z.string()),
+    description: z.string(),
+    scheduled_at: z.string(),
+    status: z.enum(["scheduled", "executed", "refused", "cancelled"]),
+    result: z.record(z.string(), z.unknown()).nullable(),
+    created_at: z.string(),
+    created_by: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("ScheduledRelease");
+
 export const PromoteBody = z
   .strictObject({
     environments: z.array(z.string().max(64)).min(1).max(20),
     release_tags: z.array(TagName).max(20).optional(),
     description: z.string().max(2000).optional(),
+    scheduled_at: Timestamp.optional().openapi({ description: "Promote at this time instead (a scheduled release per target); judged against each target's policy then" }),
   })
   .openapi("Promote");
 
@@ -61,6 +81,7 @@ export const PromotionResultsSchema = z
       z.union([
         z.object({ environment: z.string(), status: z.literal("released"), release: ReleaseSchema }),
         z.object({ environment: z.string(), status: z.literal("pending_approval"), promotion_request: PromotionRequestSchema }),
+        z.object({ environment: z.string(), status: z.literal("scheduled"), scheduled_release: ScheduledReleaseSchema }),
       ]),
     ),
   })
