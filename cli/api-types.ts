@@ -419,7 +419,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Only events of this action */
-                    action?: "workspace.created" | "environment.created" | "environment.updated" | "environment.deleted" | "secret.created" | "secret.updated" | "secret.deleted" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "sandbox.created" | "sandbox.updated" | "release.deployed" | "release.promoted" | "release.reverted" | "release_tag.moved" | "promotion.approved" | "promotion.held" | "promotion.rejected" | "promotion.expired" | "promotion.executed" | "test_suite.created" | "test_suite.updated" | "test_suite_run.completed" | "document_index.created" | "document_index.deleted" | "document.added" | "document.replaced" | "document.deleted" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.redelivery_requested" | "oidc_trust_policy.created" | "oidc_trust_policy.updated" | "oidc_trust_policy.deleted" | "oidc.token_exchanged";
+                    action?: "workspace.created" | "environment.created" | "environment.updated" | "environment.deleted" | "secret.created" | "secret.updated" | "secret.deleted" | "api_key.created" | "api_key.rotated" | "api_key.revoked" | "sandbox.created" | "sandbox.updated" | "release.deployed" | "release.promoted" | "release.reverted" | "release_tag.moved" | "promotion.approved" | "promotion.held" | "promotion.rejected" | "promotion.expired" | "promotion.executed" | "rollout.started" | "rollout.advanced" | "rollout.held" | "rollout.paused" | "rollout.resumed" | "rollout.rolled_back" | "rollout.completed" | "rollout.aborted" | "scheduled_release.created" | "scheduled_release.cancelled" | "scheduled_release.fired" | "test_suite.created" | "test_suite.updated" | "test_suite_run.completed" | "document_index.created" | "document_index.deleted" | "document.added" | "document.replaced" | "document.deleted" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.redelivery_requested" | "oidc_trust_policy.created" | "oidc_trust_policy.updated" | "oidc_trust_policy.deleted" | "oidc.token_exchanged";
                     /** @description `next_cursor` from the previous page */
                     cursor?: string;
                     /** @description The environment to act in; required for workspace keys, optional for environment keys (must be their own) */
@@ -1247,6 +1247,193 @@ export interface paths {
                 };
                 /** @description The If-Match precondition failed */
                 412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body is not application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/deployments/{id}/rollouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a deployment's rollouts
+         * @description The deployment's rollouts in the environments the key may read (or the one `environment` names), newest first. Needs `read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this environment's rollouts */
+                    environment?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The deployment's id or its name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Rollouts, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RolloutList"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this operation needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to this key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Start a rollout in one environment
+         * @description Rolls a candidate release out against the release live in the environment: a canary that steps up by percentage under a guard that rolls back by itself, an A/B test with a fixed split, or a shadow that runs the candidate on a share of requests after the answer. The candidate becomes a new release of the environment; until the rollout ends, its LATEST pointer splits traffic by subject. Needs `read` on the release and `promote` in the environment; its approvals, freeze windows and test gate apply. 201 when started, 202 when it waits for approvals or is scheduled. One rollout per deployment and environment at a time. Accepts `Idempotency-Key`.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The environment to act in; required for workspace keys, optional for environment keys (must be their own) */
+                    environment?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The deployment's id or its name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StartRollout"];
+                };
+            };
+            responses: {
+                /** @description The rollout, started */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StartRolloutResult"];
+                    };
+                };
+                /** @description Waiting for approvals (a promotion request) or scheduled */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StartRolloutResult"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this operation needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to this key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2455,6 +2642,86 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/environments/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare two environments
+         * @description Drift between two environments the key can read: each deployment's live release, variables, secret names and promotion policy. An environment the key cannot see is a 404.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The environment compared, e.g. `staging` */
+                    from: string;
+                    /** @description The environment it is compared with, e.g. `production`; not `from` */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What differs from `from` to `to` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvironmentComparison"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this operation needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to this key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4261,6 +4528,519 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rollouts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a rollout and its report
+         * @description The rollout, and `report`: per arm (stable, candidate) over the whole rollout, executions, error rate, latency percentiles, cost and quality, with the candidate's difference from the stable release and a 95% confidence interval where the data allows; for a shadow rollout, how the candidate's answers compare. Needs `read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The rollout's id (`rol_…`) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rollout and its report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RolloutWithReport"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this operation needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to this key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rollouts/{id}/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Abort a rollout
+         * @description Back to the stable release at once: a new release (source `revert`) with the stable content becomes LATEST, and the split ends. Needs `promote` in the rollout's environment. Accepts `Idempotency-Key`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The rollout's id (`rol_…`) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rollout after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Rollout"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this operation needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to this key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rollouts/{id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Advance a rollout now
+         * @description Moves to the next step at once (after the last one: completes), whatever the guard says. Needs `promote` in the rollout's environment. Accepts `Idempotency-Key`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The rollout's id (`rol_…`) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rollout after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Rollout"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this operation needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to this key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rollouts/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a rollout
+         * @description The candidate takes all traffic at once; it already is the newest release, so LATEST stays on it and the split ends. Needs `promote` in the rollout's environment. Accepts `Idempotency-Key`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The rollout's id (`rol_…`) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rollout after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Rollout"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this operation needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to this key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rollouts/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a rollout
+         * @description The split holds its percentage and the guard stops advancing it until resumed. Needs `promote` in the rollout's environment. Accepts `Idempotency-Key`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The rollout's id (`rol_…`) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rollout after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Rollout"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this operation needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to this key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rollouts/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused rollout
+         * @description The current step starts over: its duration and executions count from now. Needs `promote` in the rollout's environment. Accepts `Idempotency-Key`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The rollout's id (`rol_…`) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rollout after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Rollout"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this operation needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to this key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sandboxes": {
         parameters: {
             query?: never;
@@ -4822,6 +5602,252 @@ export interface paths {
                 };
                 /** @description Well-formed but cannot be processed */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scheduled-releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List scheduled releases
+         * @description Promotions and rollout starts scheduled with `scheduled_at`, into the environments the key may read, newest first. Needs `read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A deployment's id or name */
+                    deployment?: string;
+                    environment?: string;
+                    limit?: number;
+                    status?: "scheduled" | "executed" | "refused" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Scheduled releases */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScheduledReleaseList"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this operation needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to this key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scheduled-releases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a scheduled release
+         * @description Once fired, `status` says whether it executed (and `result` what it made) or was refused by the policy at that time (and why). Needs `read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The scheduled release's id (`sch_…`) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The scheduled release */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScheduledRelease"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this operation needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to this key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scheduled-releases/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a scheduled release
+         * @description Only one that has not fired. Needs `promote` in its environment. Accepts `Idempotency-Key`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The scheduled release's id (`sch_…`) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The cancelled scheduled release */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScheduledRelease"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each offending field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, unknown, expired or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key lacks the scope this operation needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to this key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6878,6 +7904,15 @@ export interface components {
             /** @description A template */
             url: string;
         };
+        ArmFigures: {
+            cost_per_execution: number | null;
+            error_rate: number | null;
+            errors: number;
+            executions: number;
+            p95_latency_ms: number | null;
+            quality: number | null;
+            quality_count: number;
+        };
         Assertion: components["schemas"]["ExactMatchAssertion"] | components["schemas"]["ContainsAssertion"] | components["schemas"]["RegexAssertion"] | components["schemas"]["ValidJsonAssertion"] | components["schemas"]["JsonSchemaAssertion"] | components["schemas"]["EvaluatorAssertion"];
         AssertionResult: {
             message: string;
@@ -7092,7 +8127,7 @@ export interface components {
              *       "release.reverted"
              *     ]
              */
-            events?: ("release.created" | "release.promoted" | "release.reverted" | "promotion.requested" | "promotion.approved" | "promotion.rejected" | "test_suite_run.completed" | "*")[];
+            events?: ("release.created" | "release.promoted" | "release.reverted" | "promotion.requested" | "promotion.approved" | "promotion.rejected" | "test_suite_run.completed" | "rollout.started" | "rollout.advanced" | "rollout.held" | "rollout.paused" | "rollout.resumed" | "rollout.rolled_back" | "rollout.completed" | "rollout.aborted" | "*")[];
             /**
              * Format: uri
              * @example https://example.com/hooks/stagecraft
@@ -7130,6 +8165,36 @@ export interface components {
             };
             releases: components["schemas"]["Release"][];
         };
+        DeploymentDrift: {
+            deployment: {
+                id: string;
+                /** @enum {string} */
+                kind: "prompt" | "workflow";
+                name: string;
+            };
+            /** @description `references_drifted` is not empty: the workflow runs prompts newer than its release, even where `status` is `same` */
+            drifted: boolean;
+            from: components["schemas"]["ReleaseSummary"];
+            /** @description Workflows, in either environment; empty for prompts */
+            references_drifted: components["schemas"]["DriftedReference"][];
+            /** @description Releases of `from` newer than the newest `from` release with the content `to` serves (0: `from` serves it); null when `from` never had that content or either side is not live */
+            releases_ahead: number | null;
+            same_content: boolean;
+            /** @description From `from`'s live spec to `to`'s, as release compare shows it; null unless both are live with different content */
+            spec_differences: {
+                changes: {
+                    [key: string]: unknown;
+                };
+                /** @description Unified diff of the templates (of the nodes, for workflows) */
+                diff: string;
+            } | null;
+            /**
+             * @description By content hash of the live releases
+             * @enum {string}
+             */
+            status: "same" | "different" | "only_in_from" | "only_in_to";
+            to: components["schemas"]["ReleaseSummary"];
+        };
         Document: {
             /** @description Passages the text was cut into for search */
             chunks: number;
@@ -7158,6 +8223,26 @@ export interface components {
             environment: string;
             id: string;
             name: string;
+        };
+        /** @description A prompt node whose tag, in the workflow's own environment, now names a release created after the workflow's live release */
+        DriftedReference: {
+            /** @description The prompt deployment the node runs, by name */
+            deployment: string;
+            environment: string;
+            node_id: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T12:00:00.000Z
+             */
+            referenced_release_created_at: string;
+            referenced_release_id: string;
+            /** @description The tag it runs (LATEST when the node names none) */
+            release_tag: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T12:00:00.000Z
+             */
+            workflow_release_created_at: string;
         };
         Environment: {
             /**
@@ -7205,6 +8290,43 @@ export interface components {
             updated_at: string;
             variables: {
                 [key: string]: string;
+            };
+        };
+        EnvironmentComparison: {
+            /** @description Every deployment live in either environment, by name */
+            deployments: components["schemas"]["DeploymentDrift"][];
+            from: {
+                name: string;
+            };
+            /** @description The promotion policy settings that differ */
+            policy: {
+                /** @enum {string} */
+                field: "protected" | "required_approvals" | "test_gate" | "freeze_windows";
+                from?: unknown;
+                to?: unknown;
+            }[];
+            /** @description Names only; null unless the key holds `admin` in both environments */
+            secrets: {
+                only_in_from: string[];
+                only_in_to: string[];
+            } | null;
+            to: {
+                name: string;
+            };
+            variables: {
+                different: {
+                    from: string;
+                    name: string;
+                    to: string;
+                }[];
+                only_in_from: {
+                    name: string;
+                    value: string;
+                }[];
+                only_in_to: {
+                    name: string;
+                    value: string;
+                }[];
             };
         };
         /** @description Runs an evaluator prompt deployment on the output. Of `output` (the text under test), `expected` (the case's, JSON-encoded when not a string) and the case's inputs, it receives those it declares as input variables. The first number in its answer is the score. */
@@ -7265,6 +8387,7 @@ export interface components {
                 deployment_id: string;
                 environment: string;
                 id: string;
+                rollout?: components["schemas"]["RolloutServed"];
                 version: number;
             };
             /** @enum {string} */
@@ -7280,6 +8403,7 @@ export interface components {
                 deployment_id: string;
                 environment: string;
                 id: string;
+                rollout?: components["schemas"]["RolloutServed"];
                 version: number;
             };
             /** @enum {string} */
@@ -7339,6 +8463,7 @@ export interface components {
                 deployment_id: string;
                 environment: string;
                 id: string;
+                rollout?: components["schemas"]["RolloutServed"];
                 version: number;
             };
         };
@@ -7395,6 +8520,7 @@ export interface components {
             latency: number;
             model_name: string;
             prompt_version_id: string;
+            rollout?: components["schemas"]["RolloutServed"];
             usage?: {
                 input_token_count: number;
                 output_token_count: number;
@@ -7698,7 +8824,7 @@ export interface components {
         /** @description An RFC 9457 problem document */
         Problem: {
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OIDC_TOKEN_REJECTED" | "INSUFFICIENT_SCOPE" | "SELF_APPROVAL" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DOCUMENT_INDEX_NAME_TAKEN" | "ENVIRONMENT_NAME_TAKEN" | "ENVIRONMENT_HAS_RELEASES" | "SANDBOX_NAME_TAKEN" | "TEST_SUITE_NAME_TAKEN" | "DEPLOYMENT_NAME_TAKEN" | "DEPLOYMENT_NAME_MISMATCH" | "ENVIRONMENT_PROTECTED" | "TAG_IS_IMMUTABLE" | "TAG_IS_SYSTEM" | "NO_PREVIOUS_RELEASE" | "RELEASE_ALREADY_LIVE" | "PROMOTION_REQUEST_CLOSED" | "PROMOTION_ALREADY_REQUESTED" | "DELIVERY_PENDING" | "WEBHOOK_INACTIVE" | "ALREADY_APPROVED" | "CHANGE_FREEZE" | "TEST_GATE_FAILED" | "IDEMPOTENT_REQUEST_IN_PROGRESS" | "API_KEY_INACTIVE" | "CONCURRENT_MODIFICATION" | "PRECONDITION_FAILED" | "STALE_REVISION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "SPEC_INVALID" | "UNPROCESSABLE" | "UPSTREAM_RATE_LIMITED" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OIDC_TOKEN_REJECTED" | "INSUFFICIENT_SCOPE" | "SELF_APPROVAL" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DOCUMENT_INDEX_NAME_TAKEN" | "ENVIRONMENT_NAME_TAKEN" | "ENVIRONMENT_HAS_RELEASES" | "SANDBOX_NAME_TAKEN" | "TEST_SUITE_NAME_TAKEN" | "DEPLOYMENT_NAME_TAKEN" | "DEPLOYMENT_NAME_MISMATCH" | "ENVIRONMENT_PROTECTED" | "TAG_IS_IMMUTABLE" | "TAG_IS_SYSTEM" | "NO_PREVIOUS_RELEASE" | "RELEASE_ALREADY_LIVE" | "ROLLOUT_IN_PROGRESS" | "NO_STABLE_RELEASE" | "ROLLOUT_ENDED" | "ROLLOUT_PAUSED" | "ROLLOUT_RUNNING" | "ROLLOUT_UNCHANGED" | "SCHEDULED_RELEASE_CLOSED" | "PROMOTION_REQUEST_CLOSED" | "PROMOTION_ALREADY_REQUESTED" | "DELIVERY_PENDING" | "WEBHOOK_INACTIVE" | "ALREADY_APPROVED" | "CHANGE_FREEZE" | "TEST_GATE_FAILED" | "IDEMPOTENT_REQUEST_IN_PROGRESS" | "API_KEY_INACTIVE" | "CONCURRENT_MODIFICATION" | "PRECONDITION_FAILED" | "STALE_REVISION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "SPEC_INVALID" | "UNPROCESSABLE" | "UPSTREAM_RATE_LIMITED" | "INTERNAL_ERROR";
             detail: string;
             errors?: {
                 message: string;
@@ -7715,6 +8841,12 @@ export interface components {
             description?: string;
             environments: string[];
             release_tags?: string[];
+            /**
+             * Format: date-time
+             * @description Promote at this time instead (a scheduled release per target); judged against each target's policy then
+             * @example 2026-11-26T12:00:00.000Z
+             */
+            scheduled_at?: string;
         };
         PromotionDecision: {
             comment?: string;
@@ -7772,6 +8904,11 @@ export interface components {
                 promotion_request: components["schemas"]["PromotionRequest"];
                 /** @enum {string} */
                 status: "pending_approval";
+            } | {
+                environment: string;
+                scheduled_release: components["schemas"]["ScheduledRelease"];
+                /** @enum {string} */
+                status: "scheduled";
             })[];
         };
         /**
@@ -7908,12 +9045,100 @@ export interface components {
             identical: boolean;
             to: components["schemas"]["Release"];
         };
+        /** @description The release an environment serves live: the one its LATEST tag names */
+        ReleaseSummary: {
+            content_hash: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-26T12:00:00.000Z
+             */
+            created_at: string;
+            /** @description The id of the key that created it */
+            created_by: string;
+            id: string;
+            /**
+             * @example [
+             *       "LATEST",
+             *       "v1.2.0"
+             *     ]
+             */
+            tags: string[];
+            version: number;
+        } | null;
         Revert: {
+            /** @description A rollout running in the environment refuses a revert (409) unless this is true: then the rollout is aborted and the release restored in the same change */
+            abort_rollout?: boolean;
             /** @description The release to restore; default: the one live before the current one */
             release_id?: string;
         };
         Reverted: {
             release: components["schemas"]["Release"];
+        };
+        Rollout: {
+            candidate_release_id: string;
+            created_at: string;
+            created_by: string;
+            deployment_id: string;
+            end_reason: string | null;
+            ended_at: string | null;
+            environment: string;
+            guard?: unknown;
+            id: string;
+            /** @description The guard's latest judgement of a step: the decision, the threshold crossed, both arms' figures and the window */
+            last_judgement: {
+                at: string;
+                candidate: components["schemas"]["ArmFigures"];
+                /** @enum {string} */
+                decision: "advance" | "hold" | "roll_back" | "complete";
+                reason: string;
+                stable: components["schemas"]["ArmFigures"];
+                step: number;
+                threshold: string | null;
+                window: {
+                    from: string;
+                    to: string;
+                };
+            } | null;
+            /** @enum {string} */
+            mode: "canary" | "ab" | "shadow";
+            percent: number;
+            /** @description After a rollback or abort: the release (source `revert`) that brought the stable content back */
+            restored_release_id: string | null;
+            stable_release_id: string;
+            /** @enum {string} */
+            status: "running" | "paused" | "completed" | "rolled_back" | "aborted";
+            step: number;
+            step_started_at: string;
+            steps: {
+                min_duration_seconds: number;
+                min_executions: number;
+                percent: number;
+            }[];
+            sticky_by?: unknown;
+            updated_at: string;
+        };
+        RolloutList: {
+            data: components["schemas"]["Rollout"][];
+        };
+        /** @description During a rollout: the rollout, the arm its split chose, and its step (also in the X-Rollout-Arm header) */
+        RolloutServed: {
+            /** @enum {string} */
+            arm: "stable" | "candidate";
+            id: string;
+            step: number;
+        };
+        RolloutStep: {
+            /** @description Default 300 */
+            min_duration_seconds?: number;
+            /** @description Candidate executions the step needs before it passes; default 50 */
+            min_executions?: number;
+            /** @description The candidate's share of traffic in this step */
+            percent: number;
+        };
+        RolloutWithReport: components["schemas"]["Rollout"] & {
+            report: {
+                [key: string]: unknown;
+            };
         };
         RotateApiKey: {
             /** @description How long the old key keeps working; default 86400 (24 h), 0 stops it at once */
@@ -8024,6 +9249,29 @@ export interface components {
             };
             name: string;
         };
+        ScheduledRelease: {
+            created_at: string;
+            created_by: string;
+            deployment_id: string;
+            description: string;
+            environment: string;
+            id: string;
+            /** @enum {string} */
+            kind: "promotion" | "rollout";
+            release_id: string;
+            release_tags: string[];
+            result: {
+                [key: string]: unknown;
+            } | null;
+            rollout?: unknown;
+            scheduled_at: string;
+            /** @enum {string} */
+            status: "scheduled" | "executed" | "refused" | "cancelled";
+            updated_at: string;
+        };
+        ScheduledReleaseList: {
+            data: components["schemas"]["ScheduledRelease"][];
+        };
         Search: {
             document_index?: string | null;
             index_id?: string | null;
@@ -8097,6 +9345,74 @@ export interface components {
         SetSecret: {
             value: string;
         };
+        StartRollout: {
+            description?: string;
+            /** @description Thresholds for automatic rollback. Canary default: 50 executions, +5 points of errors, 1.5× p95 latency; `null` for none */
+            guard?: {
+                /** @description Candidate cost per execution ÷ stable's */
+                max_cost_ratio?: number;
+                /** @description The candidate's error rate may not exceed this (0–1) */
+                max_error_rate?: number;
+                /** @description …nor the stable release's by more than this (0–1) */
+                max_error_rate_increase?: number;
+                /** @description Candidate p95 latency ÷ stable p95 latency */
+                max_p95_latency_ratio?: number;
+                /** @description …nor below the stable release's by more than this */
+                max_quality_drop?: number;
+                /**
+                 * @description No judgement before each arm has this many executions in the step
+                 * @default 50
+                 */
+                min_executions: number;
+                /** @description The candidate's mean quality (actuals' scores) may not fall below this */
+                min_quality?: number;
+            } | null;
+            /**
+             * @description `canary` (default): steps up through `steps`, guarded. `ab`: a fixed split at `percent` until stopped. `shadow`: every request gets the stable release, and `percent` of them also run the candidate after the answer, for comparison
+             * @enum {string}
+             */
+            mode?: "canary" | "ab" | "shadow";
+            /** @description A/B and shadow only: the candidate's share (default 50 for A/B, 10 for shadow) */
+            percent?: number;
+            /** @description The candidate: a release of this deployment in another environment (promoted), or an earlier one of this environment */
+            release_id: string;
+            release_tags?: string[];
+            /**
+             * Format: date-time
+             * @description Start it at this time instead; judged against the policy then
+             * @example 2026-11-26T12:00:00.000Z
+             */
+            scheduled_at?: string;
+            /** @description Canary only. Default 5 → 25 → 50 → 100 */
+            steps?: components["schemas"]["RolloutStep"][];
+            sticky_by?: components["schemas"]["StickyBy"];
+        };
+        StartRolloutResult: {
+            rollout: components["schemas"]["Rollout"];
+            /** @enum {string} */
+            status: "started";
+        } | {
+            promotion_request: components["schemas"]["PromotionRequest"];
+            /** @enum {string} */
+            status: "pending_approval";
+        } | {
+            scheduled_release: components["schemas"]["ScheduledRelease"];
+            /** @enum {string} */
+            status: "scheduled";
+        };
+        /** @description Whose requests always meet the same arm; random per request when a request carries no subject. Default: Vellum's `external_id` */
+        StickyBy: {
+            /** @enum {string} */
+            type: "external_id";
+        } | {
+            key: string;
+            /** @enum {string} */
+            type: "metadata";
+        } | {
+            name: string;
+            /** @enum {string} */
+            type: "header";
+        } | null;
         SubmitCompletionActuals: {
             actuals: {
                 external_id?: string | null;
@@ -8390,7 +9706,7 @@ export interface components {
              *       "release.reverted"
              *     ]
              */
-            events?: ("release.created" | "release.promoted" | "release.reverted" | "promotion.requested" | "promotion.approved" | "promotion.rejected" | "test_suite_run.completed" | "*")[];
+            events?: ("release.created" | "release.promoted" | "release.reverted" | "promotion.requested" | "promotion.approved" | "promotion.rejected" | "test_suite_run.completed" | "rollout.started" | "rollout.advanced" | "rollout.held" | "rollout.paused" | "rollout.resumed" | "rollout.rolled_back" | "rollout.completed" | "rollout.aborted" | "*")[];
             /**
              * Format: uri
              * @example https://example.com/hooks/stagecraft

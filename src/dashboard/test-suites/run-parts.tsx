@@ -30,7 +30,8 @@ export function SubjectLabel(props: { subject: RunSubject }) {
   if (subject.type === "release") {
     return (
       <span>
-        {subject.version === null ? "Release" : <span class="version">v{subject.version}</span>} in {subject.environment ?? "an environment"}
+        <a href={`/releases/${encodeURIComponent(subject.releaseId)}`}>{subject.version === null ? "Release" : <span class="version">v{subject.version}</span>}</a> in{" "}
+        {subject.environment ?? "an environment"}
         <span class="meta">{subject.releaseId}</span>
       </span>
     );
