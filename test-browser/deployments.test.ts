@@ -93,7 +93,7 @@ describe("deployment pages in a browser", () => {
 
     await page.getByRole("link", { name: "Compare with staging live (v1)" }).click();
     await page.waitForURL(/\/compare\?to=/);
-    expect(await page.locator(".change-list").innerText()).toContain("Block 2 changed");
+    expect(await page.locator(".change-list").innerText()).toContain("Message 2 changed");
     expect(await page.locator("pre.diff .added").first().innerText()).toContain("Question: {{ question }}");
     expect(await page.locator("pre.diff .removed").first().innerText()).toContain("{{ question }}");
     await inspect(page, "compare");

@@ -164,7 +164,7 @@ describe("dashboard deployment pages", () => {
     const cookie = await signIn(ws.adminKey);
     const changed = await call(`/releases/${staging[0]!.id}/compare?to=${development[0]!.id}`, { headers: { cookie } });
     expect(changed.status).toBe(200);
-    expect(changed.body).toContain("Block 2 changed");
+    expect(changed.body).toContain("Message 2 changed");
     expect(changed.body).toMatch(
       /<span class="line removed"><span class="visually-hidden">removed: <\/span><span class="mark" aria-hidden="true">−<\/span> {7}&quot;template&quot;: &quot;{{ question }}&quot;/,
     );

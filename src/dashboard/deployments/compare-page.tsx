@@ -51,8 +51,8 @@ export function ComparePage(props: { comparison: Comparison; signedIn: SignedIn;
             </ul>
             {comparison.templateDiffs.map((d) => (
               <>
-                <h3>Template of block {d.block}</h3>
-                <DiffView lines={d.lines} label={`Changes to the template of block ${d.block}`} />
+                <h3>Template of message {d.block}</h3>
+                <DiffView lines={d.lines} label={`Changes to the template of message ${d.block}`} />
               </>
             ))}
             <h3>Whole spec</h3>

@@ -19,7 +19,7 @@ function keyedLines(label: string, entries: unknown): string[] {
   });
 }
 
-/** What compareSpecs found, as short sentences: "Model name: echo → gpt-4o", "Block 2 changed", "Edge a -> b added". */
+/** What compareSpecs found, as short sentences: "Model name: echo → gpt-4o", "Message 2 changed", "Edge a -> b added". */
 export function changeSentences(changes: Record<string, unknown>): string[] {
   const lines: string[] = [];
   const kind = changes.kind as { from: string; to: string } | undefined;
@@ -30,7 +30,7 @@ export function changeSentences(changes: Record<string, unknown>): string[] {
     if (p.change === "changed") lines.push(`Parameter ${p.key}: ${show(p.from)} → ${show(p.to)}`);
     else lines.push(`Parameter ${p.key} ${p.change}`);
   }
-  lines.push(...keyedLines("Input variable", changes.input_variables), ...keyedLines("Block", changes.blocks), ...keyedLines("Node", changes.nodes));
+  lines.push(...keyedLines("Input variable", changes.input_variables), ...keyedLines("Message", changes.blocks), ...keyedLines("Node", changes.nodes));
   const edges = changes.edges as { added: string[]; removed: string[] } | undefined;
   for (const e of edges?.added ?? []) lines.push(`Edge ${e} added`);
   for (const e of edges?.removed ?? []) lines.push(`Edge ${e} removed`);

@@ -40,18 +40,22 @@ function Outcome(props: { lines: OutcomeLine[] }) {
   return (
     <>
       {done.length ? (
-        <ul class="notice outcome" role="status">
-          {done.map((line) => (
-            <OutcomeMessage line={line} />
-          ))}
-        </ul>
+        <div role="status">
+          <ul class="notice outcome">
+            {done.map((line) => (
+              <OutcomeMessage line={line} />
+            ))}
+          </ul>
+        </div>
       ) : null}
       {refused.length ? (
-        <ul class="error outcome" role="alert">
-          {refused.map((line) => (
-            <OutcomeMessage line={line} />
-          ))}
-        </ul>
+        <div role="alert">
+          <ul class="error outcome">
+            {refused.map((line) => (
+              <OutcomeMessage line={line} />
+            ))}
+          </ul>
+        </div>
       ) : null}
     </>
   );
