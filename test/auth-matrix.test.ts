@@ -1,4 +1,9 @@
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { openDatabase } from "../src/db/client";
+import { newId } from "../src/lib/ids";
+import { insertRollout } from "../src/rollouts/rollout-repository";
+import { insertScheduledRelease } from "../src/rollouts/scheduled-release-repository";
 import { BOOTSTRAP_TOKEN, call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "./harness";
 import { createSandbox, deploy } from "./lifecycle/fixtures";
 import { deliveriesSettled, mockReceiver } from "./webhooks/receiver";
@@ -50,6 +55,8 @@ interface Ids {
   testSuiteId: string;
   qaTestRunId: string;
   qaTrustPolicyId: string;
+  qaRolloutId: string;
+  qaScheduledReleaseId: string;
 }
 
 const routes: RouteCase[] = [
@@ -64,6 +71,7 @@ const routes: RouteCase[] = [
     otherWorkspace: "hidden",
   },
   { operation: "GET /v1/environments/{name}", path: () => "/v1/environments/qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/environments/compare", path: () => "/v1/environments/compare?from=qa&to=qa-two", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
   {
     operation: "PATCH /v1/environments/{name}",
     path: () => "/v1/environments/qa",
@@ -172,6 +180,40 @@ const routes: RouteCase[] = [
     operation: "POST /v1/releases/{id}/promote",
     path: (ids) => `/v1/releases/${ids.qaReleaseId}/promote`,
     body: { environments: ["qa-two"] },
+    scope: "promote",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "POST /v1/deployments/{id}/rollouts",
+    path: (ids) => `/v1/deployments/${ids.deploymentId}/rollouts?environment=qa`,
+    body: { release_id: "placeholder" },
+    scope: "promote",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  {
+    operation: "GET /v1/deployments/{id}/rollouts",
+    path: (ids) => `/v1/deployments/${ids.deploymentId}/rollouts?environment=qa`,
+    scope: "read",
+    otherEnvironment: 404,
+    otherWorkspace: 404,
+  },
+  { operation: "GET /v1/rollouts/{id}", path: (ids) => `/v1/rollouts/${ids.qaRolloutId}`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  ...(["pause", "resume", "advance", "abort", "complete"] as const).map(
+    (action): RouteCase => ({
+      operation: `POST /v1/rollouts/{id}/${action}`,
+      path: (ids) => `/v1/rollouts/${ids.qaRolloutId}/${action}`,
+      scope: "promote",
+      otherEnvironment: 404,
+      otherWorkspace: 404,
+    }),
+  ),
+  { operation: "GET /v1/scheduled-releases", path: () => "/v1/scheduled-releases?environment=qa", scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  { operation: "GET /v1/scheduled-releases/{id}", path: (ids) => `/v1/scheduled-releases/${ids.qaScheduledReleaseId}`, scope: "read", otherEnvironment: 404, otherWorkspace: 404 },
+  {
+    operation: "POST /v1/scheduled-releases/{id}/cancel",
+    path: (ids) => `/v1/scheduled-releases/${ids.qaScheduledReleaseId}/cancel`,
     scope: "promote",
     otherEnvironment: 404,
     otherWorkspace: 404,
@@ -440,7 +482,54 @@ beforeAll(async () => {
     },
   });
   expect(trustPolicy.status).toBe(201);
+  // A rollout and a scheduled release in qa, both written as ended so that no alarm judges or fires them during the matrix.
+  const now = new Date().toISOString();
+  const qaRolloutId = newId("rollout");
+  await insertRollout(openDatabase(env.DB), {
+    id: qaRolloutId,
+    workspaceId: a.id,
+    deploymentId: sandbox.deployment_id,
+    environmentId: qa.body.id,
+    mode: "canary",
+    status: "aborted",
+    stableReleaseId: first.body.releases[0].id,
+    candidateReleaseId: second.body.releases[0].id,
+    restoredReleaseId: null,
+    steps: [{ percent: 10, min_duration_seconds: 0, min_executions: 0 }],
+    stepIndex: 0,
+    stepStartedAt: now,
+    percent: 0,
+    salt: "salt",
+    stickyBy: null,
+    guard: null,
+    lastJudgement: null,
+    endReason: "Aborted in the test's setup",
+    createdAt: now,
+    createdBy: "test",
+    updatedAt: now,
+    endedAt: now,
+  });
+  const qaScheduledReleaseId = newId("scheduledRelease");
+  await insertScheduledRelease(openDatabase(env.DB), {
+    id: qaScheduledReleaseId,
+    workspaceId: a.id,
+    deploymentId: sandbox.deployment_id,
+    environmentId: qa.body.id,
+    kind: "promotion",
+    releaseId: inStaging.body.releases[0].id,
+    rolloutPlan: null,
+    releaseTags: [],
+    description: "",
+    scheduledAt: now,
+    status: "cancelled",
+    result: { cancelled_by: "test" },
+    createdAt: now,
+    createdBy: "test",
+    updatedAt: now,
+  });
   ids = {
+    qaRolloutId,
+    qaScheduledReleaseId,
     testSuiteId: suite.body.id,
     qaTestRunId: testRun.body.id,
     qaKeyId: qaKey.id,

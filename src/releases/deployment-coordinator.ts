@@ -209,8 +209,10 @@ export class DeploymentCoordinator extends DurableObject<Env> {
     const { outcome } = committed.value;
     // Isolates serve pointers from memory for up to the edge cache's bound (see edge/cache.ts).
     // Waiting it out before answering and announcing means that the caller's next request, and a
-    // receiver reacting to the event, find the new release.
-    if (context.edgeCacheMs > 0 && (outcome.releases.length > 0 || outcome.tags.length > 0)) await new Promise((resolve) => setTimeout(resolve, context.edgeCacheMs + 1));
+    // receiver reacting to the event, find the new release. A rollout's change of its split (advance,
+    // complete, pause, resume) moves no tag but rewrites the pointer all the same.
+    if (context.edgeCacheMs > 0 && (outcome.releases.length > 0 || outcome.tags.length > 0 || committed.value.environmentIds.length > 0))
+      await new Promise((resolve) => setTimeout(resolve, context.edgeCacheMs + 1));
     // Outside the serialized section, so that announcing one change does not hold up the next.
     // Best effort: an event is lost if this object dies first (the change itself is not).
     await emitCommandEvents({ ...deps, events: this.env.EVENTS }, context.workspaceId, committed.value.audit.action, outcome);
