@@ -120,7 +120,7 @@ async function seedDemoDeployment(adminKey) {
   const staging = deployed.releases.find((r) => r.environment === "staging");
   const suite = await api("/v1/test-suites", adminKey, {
     name: "faq smoke",
-    description: "What production's test gate requires of every faq release promoted into it",
+    description: "Checks that every faq release answers the roll-back question before it may be promoted",
     deployment: "faq",
     cases: [{ name: "roll back", inputs: { question: "How do I roll back?" }, assertions: [{ type: "contains", value: "roll back" }] }],
   });

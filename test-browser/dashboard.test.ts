@@ -51,6 +51,8 @@ describe("dashboard in a browser", () => {
     expect(text).toContain("staging reader");
     expect(text).toContain("staging");
     expect(text).not.toMatch(/production|development/i);
+    // A read-only key would be refused the API keys and audit pages: the navigation does not offer them.
+    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link").allInnerTexts()).toEqual(["Overview", "Sandboxes", "Test suites", "Approvals", "Monitoring", "Environments"]);
     await page.context().close();
   });
 

@@ -178,4 +178,28 @@ describe("deployment pages in a browser", () => {
     expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Not found");
     await page.context().close();
   });
+  it("starts an A/B rollout from a release, shows where it stands, and aborts it back to stable", async () => {
+    const page = await signIn(adminKey, { bypassCSP: true });
+    await page.goto(`${server.url}/deployments/faq`);
+    await page.getByRole("region", { name: "Release history in development" }).getByRole("link", { name: "Start a rollout of development v2…" }).click();
+    await page.waitForURL(/\/rollout$/);
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toContain("Start a rollout of faq");
+    await page.getByLabel("Environment").selectOption("staging");
+    await page.getByLabel("A/B test").check();
+    await page.getByLabel("A/B or shadow percent").fill("30");
+    await inspect(page, "rollout-start");
+    await page.getByRole("button", { name: "Start the rollout" }).click();
+    await page.waitForURL(/\/deployments\/faq\?rollout=started$/);
+    expect(await page.getByRole("status").innerText()).toContain("The rollout started");
+    const panel = page.getByRole("region", { name: "A/B test in staging: running" });
+    expect(await panel.innerText()).toMatch(/Candidate's share\s+30% of traffic/);
+    expect(await page.getByRole("region", { name: "Release history in staging" }).locator("tr.live").innerText()).toContain("rolling out: 30%");
+    await inspect(page, "deployment-rollout");
+    await panel.getByRole("button", { name: "Abort (back to stable)" }).click();
+    await page.waitForURL(/\/deployments\/faq\?rollout=aborted$/);
+    expect(await page.getByRole("status").innerText()).toContain("the stable release serves all traffic again");
+    expect(await page.locator(".rollout-panel").count()).toBe(0);
+    expect(await page.getByRole("region", { name: "Ended rollouts in staging" }).innerText()).toMatch(/A\/B test\s+aborted\s*Aborted by Initial admin key/);
+    await page.context().close();
+  });
 });

@@ -84,9 +84,10 @@ export function ApprovalsPage(props: { items: ApprovalItem[]; signedIn: SignedIn
                     <span class="meta">{request.release_id}</span>
                   </td>
                   <td>{request.environment}</td>
-                  <td>{request.requested_by}</td>
+                  <td>{item.requestedBy}</td>
                   <td>
                     {request.approvals.length} of {request.required_approvals}
+                    {item.approvedBy.length ? <span class="meta">by {item.approvedBy.join(", ")}</span> : null}
                     {request.status === "approved" ? <span class="pending waiting">approved, waiting: {request.blocked_reason ?? "blocked"}</span> : null}
                   </td>
                   <td>

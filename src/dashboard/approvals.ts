@@ -5,6 +5,7 @@ import { findDeployment } from "../releases/deployment-repository";
 import { listPromotionRequestsFor } from "../releases/promotion-requests";
 import { findReadableRelease } from "../releases/read-releases";
 import type { PromotionRequestView } from "../releases/views";
+import { keyName, keyNames } from "./key-names";
 
 /** How many open requests the page reads at most; far more than any queue of approvals. */
 const LIMIT = 100;
@@ -15,6 +16,9 @@ export interface ApprovalItem {
   deploymentName: string;
   /** The promoted release's version, or null when the key may not read that release. */
   releaseVersion: number | null;
+  /** The names of the key that asked and of the keys that approved so far. */
+  requestedBy: string;
+  approvedBy: string[];
   /** Whether to offer Approve and Reject: the key holds `approve` in the target and did not request it. */
   canDecide: boolean;
 }
@@ -28,6 +32,11 @@ export async function readApprovals(deps: Deps, principal: Principal): Promise<R
   if (!pending.ok) return pending;
   if (!approved.ok) return approved;
   const requests = [...pending.value.data, ...approved.value.data].sort((a, b) => b.created_at.localeCompare(a.created_at));
+  const names = await keyNames(
+    deps,
+    principal,
+    requests.flatMap((r) => [r.requested_by, ...r.approvals.map((a) => a.approver)]),
+  );
   const items = await Promise.all(
     requests.map(async (request): Promise<ApprovalItem> => {
       const [deployment, release] = await Promise.all([
@@ -40,6 +49,8 @@ export async function readApprovals(deps: Deps, principal: Principal): Promise<R
         request,
         deploymentName: deployment?.name ?? request.deployment_id,
         releaseVersion: release.ok ? release.value.version : null,
+        requestedBy: keyName(names, request.requested_by),
+        approvedBy: request.approvals.map((a) => keyName(names, a.approver)),
         canDecide: request.status === "pending" && mayApprove && request.requested_by !== principal.keyId,
       };
     }),

@@ -1,17 +1,21 @@
 import type { Child } from "hono/jsx";
-import type { Principal } from "../context";
+import { hasScope } from "../access/permissions";
+import type { Principal, Scope } from "../context";
 
-/** The pages that exist, in the order the navigation shows them. */
-const NAVIGATION = [
+/** The pages that exist, in the order the navigation shows them, with the scope a page needs when it refuses keys without it. */
+const NAVIGATION: { href: string; label: string; needs?: Scope }[] = [
   { href: "/", label: "Overview" },
   { href: "/sandboxes", label: "Sandboxes" },
   { href: "/test-suites", label: "Test suites" },
   { href: "/approvals", label: "Approvals" },
   { href: "/monitoring", label: "Monitoring" },
   { href: "/environments", label: "Environments" },
-  { href: "/api-keys", label: "API keys" },
-  { href: "/audit", label: "Audit log" },
-] as const;
+  { href: "/api-keys", label: "API keys", needs: "admin" },
+  { href: "/audit", label: "Audit log", needs: "admin" },
+];
+
+/** The same rule as the lists behind those pages (resolveListScope): the scope in the key's own environment, or the workspace's. */
+const mayOpen = (principal: Principal, needs: Scope | undefined) => needs === undefined || hasScope(principal, needs, principal.environment?.id ?? null);
 
 export interface SignedIn {
   principal: Principal;
@@ -46,7 +50,7 @@ export function Layout(props: { title: string; current: string; signedIn: Signed
         </a>
         <nav aria-label="Main">
           <ul>
-            {NAVIGATION.map((item) => (
+            {NAVIGATION.filter((item) => mayOpen(principal, item.needs)).map((item) => (
               <li>
                 <a href={item.href} aria-current={item.href === props.current ? "page" : undefined}>
                   {item.label}

@@ -98,7 +98,6 @@ button.danger { background: #a40e26; border-color: #a40e26; }
 .ts-scroll table, .keys-scroll table { min-width: 44rem; }
 .ts-scroll caption, .keys-scroll caption { text-align: left; }
 .ts-scroll th .meta, .keys-scroll th .meta { font-weight: 400; }
-.ts-crumbs { margin: 0 0 0.25rem; color: var(--muted); }
 .ts-rate { font-weight: 600; }
 .ts-verdict { font-weight: 600; white-space: nowrap; }
 .ts-passed { color: #1a6b2f; }
@@ -262,4 +261,25 @@ td .env-links { display: grid; gap: 0.2rem; margin: 0; }
 .sbx dl.figures div, .sbx dl.figures dt { font-weight: 600; }
 .sbx dl.figures dd { margin: 0 0 0 -1rem; }
 .sbx ol.messages { padding-left: 1.25rem; }
+
+/* deployments: rollouts */
+.rollout-panel { border: 2px solid var(--warn); border-radius: 0.25rem; background: var(--warn-bg); padding: 0.5rem 1rem 0.75rem; margin: 0 0 1rem; }
+.rollout-panel[data-status="paused"] { border-style: dashed; }
+.rollout-panel h3 { margin: 0.25rem 0 0.5rem; }
+.rollout-panel .table-scroll { margin-bottom: 0.5rem; }
+.rollout-panel table { background: #fff; }
+.rollout-actions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+.rollout-actions form { margin: 0; }
+button.secondary { background: #fff; color: var(--accent); }
+.rollout-badge { display: inline-block; margin-left: 0.4rem; padding: 0 0.4rem; border-radius: 0.25rem; background: var(--warn); color: #fff; font-size: 0.75rem; font-weight: 600; vertical-align: middle; }
+.rollout-badge.stable { background: var(--muted); }
+table.ended-rollouts { margin-top: 0.5rem; }
+form.rollout-start { display: grid; gap: 0.35rem; max-width: 40rem; }
+form.rollout-start fieldset { border: 1px solid var(--line); border-radius: 0.25rem; padding: 0.5rem 1rem 0.75rem; margin: 0.5rem 0; display: grid; gap: 0.35rem; }
+form.rollout-start legend { font-weight: 600; padding: 0 0.25rem; }
+form.rollout-start .choice .hint { display: block; margin-left: 1.6rem; font-size: 0.9rem; }
+form.rollout-start .rollout-guard div { display: grid; gap: 0.15rem; }
+form.rollout-start .rollout-guard .hint { font-size: 0.9rem; }
+form.rollout-start select { font: inherit; padding: 0.3rem 0.5rem; border: 1px solid var(--muted); border-radius: 0.25rem; }
+form.rollout-start select, form.rollout-start input[type="text"] { max-width: 100%; }
 `;

@@ -306,7 +306,7 @@ export interface JudgeRolloutCommand {
 export async function planJudgeRollout(deps: CommandDeps, cmd: JudgeRolloutCommand): Promise<Result<Plan>> {
   const ctx = cmd.context;
   const rollout = await findRollout(deps.db, ctx.workspaceId, cmd.rolloutId);
-  if (!rollout || rollout.status !== "running") return fail("ROLLOUT_ENDED", "Nothing to judge");
+  if (rollout?.status !== "running") return fail("ROLLOUT_ENDED", "Nothing to judge");
   const step = rollout.steps[rollout.stepIndex]!;
   const sums = await armSums(deps.db, ctx.workspaceId, rollout.id, rollout.stepIndex);
   const [candidateP95, stableP95] = await Promise.all([

@@ -338,3 +338,180 @@ describe("dashboard deployment pages", () => {
     expect(page.body).toContain("Refused (OTHER): The change could not be made.");
   });
 });
+
+/** An A/B rollout in staging of development's second revision, started through the API. */
+async function abRollout(ws: TestWorkspace, key = ws.adminKey) {
+  const { development, staging } = await twoRevisions(ws);
+  const started = await call("/v1/deployments/faq/rollouts?environment=staging", { key, body: { release_id: development[0]!.id, mode: "ab", percent: 50 } });
+  expect(started.status).toBe(201);
+  return { development, staging, rollout: started.body.rollout as { id: string; candidate_release_id: string; stable_release_id: string } };
+}
+
+const rolloutStatus = async (id: string) => (await env.DB.prepare("SELECT status FROM rollouts WHERE id = ?").bind(id).first<{ status: string }>())?.status;
+const rolloutCount = async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM rollouts").first<{ n: number }>())!.n;
+
+describe("dashboard rollouts", () => {
+  it("shows a running rollout above its environment's history: share, versions and the candidate marked", async () => {
+    const ws = await createWorkspace();
+    const { staging, rollout } = await abRollout(ws);
+    const cookie = await signIn(ws.adminKey);
+    const page = await call("/deployments/faq", { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const staged = page.body.slice(page.body.indexOf('data-environment="staging"'), page.body.indexOf('data-environment="production"'));
+    expect(staged).toContain(`<section class="rollout-panel" aria-labelledby="rollout-staging" data-rollout="${rollout.id}" data-status="running">`);
+    expect(staged).toContain("A/B test in staging: running");
+    expect(staged).toContain('<dd data-percent="50">50% of traffic</dd>');
+    expect(staged).toContain(`<a href="/releases/${staging[0]!.id}">v1</a>`);
+    expect(staged).toContain(`<a href="/releases/${rollout.candidate_release_id}">v2</a>`);
+    expect(staged).toMatch(new RegExp(`data-release="${rollout.candidate_release_id}"[\\s\\S]*?rolling out: 50%`));
+    expect(staged).toMatch(/Started<\/dt><dd><time[^>]+>just now<\/time> by Initial admin key/);
+    for (const verb of ["pause", "abort", "complete"]) expect(staged).toContain(`action="/rollouts/${rollout.id}/${verb}"`);
+    // An A/B test holds one share: nothing to advance to; it is not paused: nothing to resume.
+    expect(staged).not.toContain(`/rollouts/${rollout.id}/advance`);
+    expect(staged).not.toContain(`/rollouts/${rollout.id}/resume`);
+    // No other environment has a panel.
+    expect(page.body.match(/class="rollout-panel"/g)).toHaveLength(1);
+  });
+
+  it("pauses through the panel's form, refuses a post without the CSRF token, and offers a read-only key no controls", async () => {
+    const ws = await createWorkspace();
+    const { rollout } = await abRollout(ws);
+    const cookie = await signIn(ws.adminKey);
+
+    const snapshot = await storageSnapshot();
+    const forged = await call(`/rollouts/${rollout.id}/pause`, { method: "POST", rawBody: "", headers: { ...FORM, cookie } });
+    expect(forged.status).toBe(403);
+    expect(await storageSnapshot()).toEqual(snapshot);
+
+    const paused = await postThroughPage(cookie, "/deployments/faq", `/rollouts/${rollout.id}/pause`, []);
+    expect(paused.status).toBe(303);
+    expect(paused.headers.get("location")).toBe("/deployments/faq?rollout=paused");
+    expect(await rolloutStatus(rollout.id)).toBe("paused");
+    const shown = await call("/deployments/faq?rollout=paused", { headers: { cookie } });
+    expect(shown.body).toContain("The rollout is paused: the split holds its share");
+    expect(shown.body).toContain(`action="/rollouts/${rollout.id}/resume"`);
+    expect(shown.body).not.toContain(`action="/rollouts/${rollout.id}/pause"`);
+
+    // Pausing again: the domain's refusal, by its fixed message.
+    const again = await postThroughPage(cookie, "/deployments/faq", `/rollouts/${rollout.id}/pause`, []);
+    expect(again.headers.get("location")).toBe("/deployments/faq?refused=ROLLOUT_PAUSED");
+
+    const reader = await ws.key({ scopes: ["read"], name: "reader" });
+    const readerCookie = await signIn(reader.key);
+    const readerPage = await call("/deployments/faq", { headers: { cookie: readerCookie } });
+    expect(readerPage.body).toContain(`data-rollout="${rollout.id}"`);
+    expect(readerPage.body).not.toContain("/rollouts/");
+    expect(readerPage.body).not.toContain("Start a rollout");
+    const before = await storageSnapshot();
+    const body = new URLSearchParams([["csrf", csrfOf(readerPage.body)]]).toString();
+    const refused = await call(`/rollouts/${rollout.id}/resume`, { method: "POST", rawBody: body, headers: { ...FORM, cookie: readerCookie } });
+    expect(refused.headers.get("location")).toBe("/deployments/faq?refused=INSUFFICIENT_SCOPE");
+    expect(await rolloutStatus(rollout.id)).toBe("paused");
+    expect(await storageSnapshot()).toEqual(before);
+
+    // Another environment's key does not see the rollout at all.
+    const devKey = await ws.key({ environment: "development", scopes: ["read", "promote"], name: "dev" });
+    const devCookie = await signIn(devKey.key);
+    const devPost = await postThroughPage(devCookie, "/deployments/faq", `/rollouts/${rollout.id}/resume`, []);
+    expect(devPost.status).toBe(404);
+    expect(await rolloutStatus(rollout.id)).toBe("paused");
+  });
+
+  it("aborts back to stable and lists the ended rollout with who ended it", async () => {
+    const ws = await createWorkspace();
+    const { rollout } = await abRollout(ws);
+    const cookie = await signIn(ws.adminKey);
+    const aborted = await postThroughPage(cookie, "/deployments/faq", `/rollouts/${rollout.id}/abort`, []);
+    expect(aborted.headers.get("location")).toBe("/deployments/faq?rollout=aborted");
+    expect(await rolloutStatus(rollout.id)).toBe("aborted");
+    const page = await call("/deployments/faq", { headers: { cookie } });
+    expect(page.body).not.toContain('class="rollout-panel"');
+    expect(page.body).toMatch(
+      new RegExp(`<tr data-rollout="${rollout.id}" data-status="aborted">[\\s\\S]*?A/B test</td><td>aborted<span class="meta">Aborted by Initial admin key`),
+    );
+  });
+
+  it("starts a rollout through its form, and shows the domain's refusal when one already runs", async () => {
+    const ws = await createWorkspace();
+    const { development } = await twoRevisions(ws);
+    const cookie = await signIn(ws.adminKey);
+    const deploymentPage = await call("/deployments/faq", { headers: { cookie } });
+    expect(deploymentPage.body).toContain(`href="/releases/${development[0]!.id}/rollout"`);
+
+    const form = await call(`/releases/${development[0]!.id}/rollout`, { headers: { cookie } });
+    expect(form.status).toBe(200);
+    const targets = [...form.body.matchAll(/<option value="([^"]+)"[^>]*>\1 \(/g)].map((m) => m[1]);
+    // Not development, where this release is live already.
+    expect(targets).toEqual(["staging", "production"]);
+    expect(form.body).toContain('name="steps" value="5, 25, 50, 100"');
+
+    // Steps that do not increase: the API's own validation, on the form again.
+    const count = await rolloutCount();
+    const invalid = await postThroughPage(cookie, `/releases/${development[0]!.id}/rollout`, `/releases/${development[0]!.id}/rollout`, [
+      ["environment", "staging"],
+      ["mode", "canary"],
+      ["steps", "25, 5"],
+    ]);
+    expect(invalid.status).toBe(422);
+    expect(invalid.body).toContain("must be above the one before");
+    expect(invalid.body).toContain('value="25, 5"');
+    expect(await rolloutCount()).toBe(count);
+
+    const started = await postThroughPage(cookie, `/releases/${development[0]!.id}/rollout`, `/releases/${development[0]!.id}/rollout`, [
+      ["environment", "staging"],
+      ["mode", "canary"],
+      ["steps", "10, 50, 100"],
+      ["sticky_by", "header"],
+      ["sticky_key", "X-User"],
+      ["guard_min_executions", "20"],
+    ]);
+    expect(started.status).toBe(303);
+    expect(started.headers.get("location")).toBe("/deployments/faq?rollout=started");
+    const row = await env.DB.prepare("SELECT mode, status, percent, steps, sticky_by, guard FROM rollouts WHERE workspace_id = ?")
+      .bind(ws.id)
+      .first<{ mode: string; status: string; percent: number; steps: string; sticky_by: string; guard: string }>();
+    expect(row).toMatchObject({ mode: "canary", status: "running", percent: 10 });
+    expect(JSON.parse(row!.steps).map((s: { percent: number }) => s.percent)).toEqual([10, 50, 100]);
+    expect(JSON.parse(row!.sticky_by)).toEqual({ type: "header", name: "X-User" });
+    expect(JSON.parse(row!.guard)).toEqual({ min_executions: 20 });
+    const shown = await call("/deployments/faq?rollout=started", { headers: { cookie } });
+    expect(shown.body).toContain("10% (step 1 of 3)");
+    expect(shown.body).toContain(`action="/rollouts/`);
+
+    // A second one in staging: 409 with the domain's detail, nothing started.
+    const second = await postThroughPage(cookie, `/releases/${development[0]!.id}/rollout`, `/releases/${development[0]!.id}/rollout`, [
+      ["environment", "staging"],
+      ["mode", "ab"],
+      ["percent", "30"],
+    ]);
+    expect(second.status).toBe(409);
+    expect(second.body).toMatch(/Not started: [^<]*rollout/i);
+    expect(await rolloutCount()).toBe(count + 1);
+  });
+
+  it("shows key names, not ids, on the audit log and the sandbox pages, and links audit targets to their pages", async () => {
+    const ws = await createWorkspace();
+    const casey = await ws.key({ scopes: ["admin"], name: "Casey deploy key" });
+    const sandbox = await createSandbox({ ...ws, adminKey: casey.key });
+    const cookie = await signIn(ws.adminKey);
+
+    const editor = await call(`/sandboxes/${sandbox.id}`, { headers: { cookie } });
+    expect(editor.status).toBe(200);
+    expect(editor.body).toMatch(/saved <time[^>]+>[^<]+<\/time> by Casey deploy key\./);
+    expect(editor.body).not.toContain(casey.id);
+    const list = await call("/sandboxes", { headers: { cookie } });
+    expect(list.body).toContain('<span class="meta">by Casey deploy key</span>');
+    expect(list.body).not.toContain(casey.id);
+
+    const deployed = await deploy(ws, sandbox.id, ["development", "staging"], {}, casey.key);
+    expect(deployed.status).toBe(201);
+    const audit = await call("/audit", { headers: { cookie } });
+    expect(audit.status).toBe(200);
+    expect(audit.body).toContain(`<span data-actor="${casey.id}">Casey deploy key</span>`);
+    expect(audit.body).not.toContain(`<span data-actor="${casey.id}"><code>`);
+    expect(audit.body).toContain(`<a href="/sandboxes/${sandbox.id}">sandbox</a>`);
+    expect(audit.body).toContain(`<a href="/deployments/${deployed.body.deployment.id}">deployment</a>`);
+    // A deploy into two environments names both, not "workspace".
+    expect(audit.body).toMatch(/data-action="release.deployed">[\s\S]*?<td>development, staging<\/td>/);
+  });
+});

@@ -3,7 +3,9 @@ import { listAuditEventsFor, verifyWorkspaceAudit } from "../../audit/read-audit
 import type { Deps, Principal } from "../../context";
 import type { EnvironmentView } from "../../environments/environments";
 import { fail, ok, type Result } from "../../lib/result";
+import { findReadableRollout } from "../../rollouts/rollouts";
 import { readableEnvironments } from "../environments/environment-list";
+import { type KeyNames, keyNames } from "../key-names";
 
 /** Events per page of the log. */
 export const PAGE_SIZE = 50;
@@ -24,6 +26,17 @@ export interface AuditLog {
   verdict: ChainVerdict | null;
   /** The environments the key may filter by, in pipeline order. */
   environments: EnvironmentView[];
+  /** The names of the keys that acted. */
+  actors: KeyNames;
+  /** The deployment of each rollout the events name, for a link to its page. */
+  rolloutDeployments: ReadonlyMap<string, string>;
+}
+
+/** The deployment of each rollout among the events' targets that the key may read. */
+async function rolloutDeployments(deps: Deps, principal: Principal, events: AuditEventItem[]): Promise<Map<string, string>> {
+  const ids = [...new Set(events.filter((e) => e.target.type === "rollout").map((e) => e.target.id))];
+  const found = await Promise.all(ids.map((id) => findReadableRollout(deps, principal, id)));
+  return new Map(found.flatMap((r) => (r.ok ? [[r.value.row.id, r.value.row.deploymentId] as const] : [])));
 }
 
 /**
@@ -43,11 +56,23 @@ export async function readAuditLog(deps: Deps, principal: Principal, filters: Au
     limit: PAGE_SIZE,
   });
   if (!page.ok) return page;
-  const [verdict, environments] = await Promise.all([verifyWorkspaceAudit(deps, principal), readableEnvironments(deps, principal)]);
+  const events = page.value.data;
+  const [verdict, environments, actors, deployments] = await Promise.all([
+    verifyWorkspaceAudit(deps, principal),
+    readableEnvironments(deps, principal),
+    keyNames(
+      deps,
+      principal,
+      events.flatMap((e) => (e.actor.type === "api_key" && e.actor.id ? [e.actor.id] : [])),
+    ),
+    rolloutDeployments(deps, principal, events),
+  ]);
   return ok({
-    events: page.value.data,
+    events,
     nextCursor: page.value.next_cursor,
     verdict: verdict.ok ? verdict.value : null,
     environments: environments.ok ? environments.value : [],
+    actors,
+    rolloutDeployments: deployments,
   });
 }

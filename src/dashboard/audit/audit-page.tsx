@@ -2,6 +2,7 @@ import { AUDIT_ACTIONS, type ChainVerdict } from "../../audit/audit-log";
 import type { Router } from "../../http/router";
 import { problemCatalog } from "../../lib/problem";
 import { TableScroll } from "../environments/table-scroll";
+import { type KeyNames, keyName } from "../key-names";
 import { Layout, type SignedIn } from "../layout";
 import { age } from "../overview-page";
 import { notFound, page } from "../pages";
@@ -79,15 +80,72 @@ function Changes(props: { event: AuditEventItem }) {
   );
 }
 
-function Actor(props: { actor: AuditEventItem["actor"] }) {
+function Actor(props: { actor: AuditEventItem["actor"]; names: KeyNames }) {
   const { actor } = props;
-  if (actor.type !== "api_key") return <span>{actor.type}</span>;
+  if (actor.type !== "api_key" || !actor.id) return <span>{actor.type}</span>;
+  const name = keyName(props.names, actor.id);
   return (
-    <span>
-      <code>{actor.id}</code>
+    <span data-actor={actor.id}>
+      {name === actor.id ? <code>{actor.id}</code> : name}
       {actor.identity ? <span class="meta">CI: {actor.identity.subject}</span> : null}
     </span>
   );
+}
+
+/** The dashboard page of an event's target, where one exists. */
+function targetHref(target: AuditEventItem["target"], log: AuditLog): string | null {
+  const id = encodeURIComponent(target.id);
+  switch (target.type) {
+    case "release":
+      return `/releases/${id}`;
+    case "deployment":
+      return `/deployments/${id}`;
+    case "promotion_request":
+      return "/approvals";
+    case "sandbox":
+      return `/sandboxes/${id}`;
+    case "test_suite":
+      return `/test-suites/${id}`;
+    case "test_suite_run":
+      return `/test-suite-runs/${id}`;
+    case "webhook":
+      return `/webhooks/${id}`;
+    case "rollout": {
+      const deployment = log.rolloutDeployments.get(target.id);
+      return deployment ? `/deployments/${encodeURIComponent(deployment)}` : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function Target(props: { target: AuditEventItem["target"]; log: AuditLog }) {
+  const { target } = props;
+  const href = targetHref(target, props.log);
+  return (
+    <>
+      {href ? <a href={href}>{target.type}</a> : target.type}
+      <span class="meta">
+        <code>{target.id}</code>
+      </span>
+    </>
+  );
+}
+
+/** The `environment_id`s an event's before/after names, at the top or in the lists it carries (a promotion into several environments). */
+function namedEnvironmentIds(event: AuditEventItem): string[] {
+  const ids = new Set<string>();
+  const collect = (value: unknown) => {
+    if (typeof value !== "object" || value === null) return;
+    const id = (value as { environment_id?: unknown }).environment_id;
+    if (typeof id === "string") ids.add(id);
+  };
+  for (const side of [event.after, event.before]) {
+    if (typeof side !== "object" || side === null) continue;
+    for (const value of Object.values(side)) if (Array.isArray(value)) value.forEach(collect);
+  }
+  if (ids.size === 0) collect(event.after);
+  return [...ids];
 }
 
 /** The query of the next page: the same filters, the cursor after this page. */
@@ -101,7 +159,13 @@ function olderHref(filters: AuditFilters, cursor: string) {
 /** The audit log the key may see, newest first, filtered as GET /v1/audit-events filters, with the chain's verdict on top. */
 export function AuditPage(props: { log: AuditLog | null; filters: AuditFilters; signedIn: SignedIn; now: Date; error?: string | undefined }) {
   const { log } = props;
-  const environmentName = (id: string | null) => (id === null ? "workspace" : (log?.environments.find((e) => e.id === id)?.name ?? id));
+  const nameOf = (id: string) => log?.environments.find((e) => e.id === id)?.name;
+  // A workspace-wide event (a promotion into several environments) names its environments in its details.
+  const environmentText = (event: AuditEventItem) => {
+    if (event.environment_id !== null) return nameOf(event.environment_id) ?? event.environment_id;
+    const named = namedEnvironmentIds(event).flatMap((id) => nameOf(id) ?? []);
+    return named.length ? named.join(", ") : "workspace";
+  };
   return (
     <Layout title="Audit log" current="/audit" signedIn={props.signedIn}>
       <h1>Audit log</h1>
@@ -140,15 +204,12 @@ export function AuditPage(props: { log: AuditLog | null; filters: AuditFilters; 
                     <code>{event.action}</code>
                   </th>
                   <td>
-                    <Actor actor={event.actor} />
+                    <Actor actor={event.actor} names={log.actors} />
                   </td>
                   <td>
-                    {event.target.type}
-                    <span class="meta">
-                      <code>{event.target.id}</code>
-                    </span>
+                    <Target target={event.target} log={log} />
                   </td>
-                  <td>{environmentName(event.environment_id)}</td>
+                  <td>{environmentText(event)}</td>
                   <td>
                     <Changes event={event} />
                   </td>

@@ -2,7 +2,8 @@ import type { Deps, Principal } from "../../context";
 import { findDeployment } from "../../releases/deployment-repository";
 import { compareReleases, getRelease } from "../../releases/read-releases";
 import type { ReleaseView } from "../../releases/views";
-import { authorNames, type ReleaseSource, readableEnvironments, releaseSources } from "./history";
+import { keyName, keyNames } from "../key-names";
+import { type ReleaseSource, readableEnvironments, releaseSources } from "./history";
 import { canonicalText, type DiffLine, lineDiff } from "./spec-diff";
 
 type Change = { change: "added" | "removed" | "changed"; from?: unknown; to?: unknown };
@@ -76,9 +77,9 @@ export async function readComparison(deps: Deps, principal: Principal, fromId: s
   const [environments, deployment] = await Promise.all([readableEnvironments(deps, principal), findDeployment(deps.db, principal.workspaceId, from.value.deployment_id)]);
   const [sources, authors] = await Promise.all([
     releaseSources(deps, principal, [from.value, to.value], environments),
-    authorNames(deps, principal, [from.value.created_by, to.value.created_by]),
+    keyNames(deps, principal, [from.value.created_by, to.value.created_by]),
   ]);
-  const side = (release: ReleaseView): ComparedRelease => ({ release, source: sources.get(release.id), author: authors.get(release.created_by) ?? release.created_by });
+  const side = (release: ReleaseView): ComparedRelease => ({ release, source: sources.get(release.id), author: keyName(authors, release.created_by) });
   return {
     deploymentName: deployment?.name ?? from.value.deployment_id,
     from: side(from.value),

@@ -1,8 +1,14 @@
+import type { Principal } from "../../context";
 import type { ReleaseView } from "../../releases/views";
+import type { RolloutView } from "../../rollouts/views";
+import { keyName } from "../key-names";
 import { Layout, type SignedIn } from "../layout";
 import { type DeploymentHistory, type EnvironmentHistory, liveRelease } from "./history";
-import { type OutcomeLine, REFUSALS } from "./outcome";
-import { compareHref, deploymentHref, releaseHref, SourceText, Tags, When } from "./release-parts";
+import { type OutcomeLine, REFUSALS, ROLLOUT_DONE } from "./outcome";
+import { compareHref, deploymentHref, releaseHref, rolloutStartHref, SourceText, Tags, When } from "./release-parts";
+import { EndedRollouts, percentText, RolloutPanel } from "./rollout-panel";
+import { mayRollOutInto } from "./rollout-start";
+import type { DeploymentRollouts } from "./rollouts";
 
 function OutcomeMessage(props: { line: OutcomeLine }) {
   const { line } = props;
@@ -25,6 +31,8 @@ function OutcomeMessage(props: { line: OutcomeLine }) {
           Waiting for approval to enter {line.environment} ({line.approvals} of {line.required} approvals): see <a href="/approvals">Approvals</a>.
         </li>
       );
+    case "rollout":
+      return <li>{ROLLOUT_DONE[line.code]}</li>;
     case "refused":
       return (
         <li>
@@ -84,9 +92,30 @@ function CompareLinks(props: { release: ReleaseView; previous: ReleaseView | und
   );
 }
 
-function EnvironmentSection(props: { history: DeploymentHistory; env: EnvironmentHistory; mayPromoteFrom: (env: EnvironmentHistory) => boolean; now: Date }) {
+/** "rolling out: 25%" on a rollout's candidate, "stable: 75%" on the release it is measured against. */
+function RolloutBadge(props: { release: ReleaseView; rollout: RolloutView | null }) {
+  const { rollout, release } = props;
+  if (!rollout) return null;
+  if (release.id === rollout.candidate_release_id) {
+    return <span class="rollout-badge">{rollout.mode === "shadow" ? `shadowing ${percentText(rollout.percent)}` : `rolling out: ${percentText(rollout.percent)}`}</span>;
+  }
+  if (release.id === rollout.stable_release_id && rollout.mode !== "shadow") return <span class="rollout-badge stable">stable: {percentText(100 - rollout.percent)}</span>;
+  return null;
+}
+
+function EnvironmentSection(props: {
+  history: DeploymentHistory;
+  env: EnvironmentHistory;
+  rollouts: DeploymentRollouts;
+  mayPromoteFrom: (env: EnvironmentHistory) => boolean;
+  principal: Principal;
+  csrf: string;
+  now: Date;
+}) {
   const { history, env } = props;
   const name = env.environment.name;
+  const { active, ended } = props.rollouts.byEnvironment.get(name) ?? { active: null, ended: [] };
+  const mayRollOut = (release: ReleaseView) => history.environments.some((other) => mayRollOutInto(props.principal, release, other.environment));
   const deploymentName = history.deployment.name;
   const live = liveRelease(env);
   const others = history.environments.flatMap((o) => {
@@ -104,6 +133,7 @@ function EnvironmentSection(props: { history: DeploymentHistory; env: Environmen
           </a>
         ) : null}
       </div>
+      {active ? <RolloutPanel rollout={active} rollouts={props.rollouts} mayAct={env.mayPromote} csrf={props.csrf} now={props.now} /> : null}
       {env.releases.length === 0 ? (
         <p class="none">Not deployed in {name} yet.</p>
       ) : (
@@ -130,13 +160,14 @@ function EnvironmentSection(props: { history: DeploymentHistory; env: Environmen
                       v{release.version}
                     </a>
                     {release === live ? <span class="live-badge">live</span> : null}
+                    <RolloutBadge release={release} rollout={active} />
                   </th>
                   <td>
                     <SourceText source={history.sources.get(release.id)} />
                   </td>
                   <td>
                     <When iso={release.created_at} now={props.now} />
-                    <span class="meta">by {history.authors.get(release.created_by) ?? release.created_by}</span>
+                    <span class="meta">by {keyName(history.authors, release.created_by)}</span>
                   </td>
                   <td>
                     <Tags release={release} />
@@ -149,6 +180,11 @@ function EnvironmentSection(props: { history: DeploymentHistory; env: Environmen
                           Promote…
                         </a>
                       ) : null}
+                      {mayRollOut(release) ? (
+                        <a class="button-link secondary" href={rolloutStartHref(release.id)} aria-label={`Start a rollout of ${name} v${release.version}…`}>
+                          Start a rollout…
+                        </a>
+                      ) : null}
                     </div>
                   </td>
                 </tr>
@@ -157,12 +193,13 @@ function EnvironmentSection(props: { history: DeploymentHistory; env: Environmen
           </table>
         </section>
       )}
+      <EndedRollouts environment={name} ended={ended} rollouts={props.rollouts} now={props.now} />
     </section>
   );
 }
 
 /** A deployment's release history in every environment the key may read, with compare, promote and revert where it may. */
-export function DeploymentPage(props: { history: DeploymentHistory; outcome: OutcomeLine[]; signedIn: SignedIn; now: Date }) {
+export function DeploymentPage(props: { history: DeploymentHistory; rollouts: DeploymentRollouts; outcome: OutcomeLine[]; signedIn: SignedIn; now: Date }) {
   const { history } = props;
   const { deployment } = history;
   // Promoting needs `promote` in some environment other than the release's own.
@@ -178,10 +215,18 @@ export function DeploymentPage(props: { history: DeploymentHistory; outcome: Out
       <Outcome lines={props.outcome} />
       <p class="hint">
         Each environment keeps its own numbered releases. Open a release to read its spec, compare two releases to see what changed, promote a tested release into the next
-        environment, or revert an environment to the release before its live one.
+        environment (at once, or gradually with a rollout that watches error rates), or revert an environment to the release before its live one.
       </p>
       {history.environments.map((env) => (
-        <EnvironmentSection history={history} env={env} mayPromoteFrom={mayPromoteFrom} now={props.now} />
+        <EnvironmentSection
+          history={history}
+          env={env}
+          rollouts={props.rollouts}
+          mayPromoteFrom={mayPromoteFrom}
+          principal={props.signedIn.principal}
+          csrf={props.signedIn.csrf}
+          now={props.now}
+        />
       ))}
     </Layout>
   );

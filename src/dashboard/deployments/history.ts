@@ -1,5 +1,4 @@
 import { hasScope } from "../../access/permissions";
-import { findApiKeyById } from "../../access/repository";
 import type { Deps, Principal } from "../../context";
 import { type EnvironmentRow, listEnvironments } from "../../environments/repository";
 import { type DeploymentRow, findDeploymentByIdOrName } from "../../releases/deployment-repository";
@@ -7,6 +6,7 @@ import { pipelineOrder } from "../../releases/overview";
 import { deploymentHistory, findReadableRelease } from "../../releases/read-releases";
 import { LATEST } from "../../releases/release-repository";
 import type { ReleaseView } from "../../releases/views";
+import { type KeyNames, keyNames } from "../key-names";
 
 /** How many releases per environment the deployment page lists. */
 export const HISTORY_LIMIT = 50;
@@ -41,13 +41,6 @@ export async function releaseSources(deps: Deps, principal: Principal, releases:
   );
 }
 
-/** The names of the keys that created releases (the id when the key is gone, "system" stays as it is). */
-export async function authorNames(deps: Pick<Deps, "db">, principal: Principal, ids: string[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)];
-  const rows = await Promise.all(unique.map((id) => findApiKeyById(deps.db, principal.workspaceId, id)));
-  return new Map(unique.map((id, i) => [id, rows[i]?.name ?? id]));
-}
-
 export interface EnvironmentHistory {
   environment: EnvironmentRow;
   /** Newest first; the first one is live (LATEST names it). */
@@ -62,7 +55,7 @@ export interface DeploymentHistory {
   deployment: DeploymentRow;
   environments: EnvironmentHistory[];
   sources: Map<string, ReleaseSource>;
-  authors: Map<string, string>;
+  authors: KeyNames;
 }
 
 /** The release LATEST names in an environment's history, if any. */
@@ -94,7 +87,7 @@ export async function readDeploymentHistory(deps: Deps, principal: Principal, id
   if (releases.length === 0) return null;
   const [sources, authors] = await Promise.all([
     releaseSources(deps, principal, releases, environments),
-    authorNames(
+    keyNames(
       deps,
       principal,
       releases.map((r) => r.created_by),

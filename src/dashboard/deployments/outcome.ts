@@ -14,6 +14,10 @@ export const REFUSALS: Record<string, string> = {
   NO_PREVIOUS_RELEASE: "There is no earlier release to revert to.",
   RELEASE_ALREADY_LIVE: "That release is already the live one.",
   ROLLOUT_IN_PROGRESS: "A rollout is running in that environment; complete or abort it first.",
+  ROLLOUT_ENDED: "That rollout has already ended.",
+  ROLLOUT_PAUSED: "That rollout is already paused.",
+  ROLLOUT_RUNNING: "That rollout is not paused, so there is nothing to resume.",
+  NO_STABLE_RELEASE: "Nothing is live in that environment yet to measure a candidate against: promote a first release instead.",
   INSUFFICIENT_SCOPE: "This key may not do that in that environment.",
   VALIDATION_FAILED: "The request was not valid.",
   CONCURRENT_MODIFICATION: "Someone changed this deployment at the same time; try again.",
@@ -22,11 +26,24 @@ export const REFUSALS: Record<string, string> = {
 
 export const refusalCode = (code: string) => (code in REFUSALS ? code : "OTHER");
 
+/** Fixed messages after a rollout was started or acted on, by the code the redirect carries. */
+export const ROLLOUT_DONE = {
+  started: "The rollout started: its panel below shows where it stands.",
+  paused: "The rollout is paused: the split holds its share and the guard stops advancing it.",
+  resumed: "The rollout resumed: its current step starts over from now.",
+  advanced: "The rollout moved on to its next step.",
+  aborted: "The rollout was aborted: the stable release serves all traffic again.",
+  completed: "The rollout completed: the candidate serves all traffic.",
+} as const;
+
+export type RolloutDone = keyof typeof ROLLOUT_DONE;
+
 /** One line of what a promote or revert did, read back from storage, never from the query's text. */
 export type OutcomeLine =
   | { kind: "released"; environment: string; version: number; releaseId: string }
   | { kind: "reverted"; environment: string; version: number; releaseId: string; restoredId: string | null }
   | { kind: "requested"; environment: string; approvals: number; required: number }
+  | { kind: "rollout"; code: RolloutDone }
   | { kind: "refused"; code: string };
 
 /** The query a redirect after a promote or revert carries: ids of what it made, or the code that refused it. */
@@ -34,6 +51,7 @@ export interface OutcomeQuery {
   released: string[];
   requested: string[];
   reverted: string[];
+  rollout: string | undefined;
   refused: string | undefined;
 }
 
@@ -55,6 +73,7 @@ export async function readOutcome(deps: Deps, principal: Principal, query: Outco
   }
   for (const p of requested)
     if (p.ok) lines.push({ kind: "requested", environment: p.value.environment, approvals: p.value.approvals.length, required: p.value.required_approvals });
+  if (query.rollout !== undefined && query.rollout in ROLLOUT_DONE) lines.push({ kind: "rollout", code: query.rollout as RolloutDone });
   if (query.refused !== undefined) lines.push({ kind: "refused", code: refusalCode(query.refused) });
   return lines;
 }

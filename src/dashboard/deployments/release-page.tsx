@@ -2,7 +2,8 @@ import { hasScope } from "../../access/permissions";
 import { LATEST } from "../../releases/release-repository";
 import { Layout, type SignedIn } from "../layout";
 import type { ReleaseDetails } from "./release";
-import { compareHref, deploymentHref, releaseHref, SourceText, Tags, When } from "./release-parts";
+import { compareHref, deploymentHref, releaseHref, rolloutStartHref, SourceText, Tags, When } from "./release-parts";
+import { mayRollOutInto } from "./rollout-start";
 import { SpecView } from "./spec-view";
 
 /** The facts of a release, shared by the release, compare, promote and revert pages. */
@@ -47,6 +48,7 @@ export function ReleasePage(props: { details: ReleaseDetails; signedIn: SignedIn
   const { release, deployment, othersLive } = props.details;
   const principal = props.signedIn.principal;
   const mayPromote = props.details.environments.some((e) => e.name !== release.environment && hasScope(principal, "promote", e.id));
+  const mayRollOut = props.details.environments.some((e) => mayRollOutInto(principal, release, e));
   const title = `${deployment.name} ${release.environment} v${release.version}`;
   return (
     <Layout title={title} current="/" signedIn={props.signedIn}>
@@ -72,6 +74,13 @@ export function ReleasePage(props: { details: ReleaseDetails; signedIn: SignedIn
           <li>
             <a class="button-link" href={`${releaseHref(release.id)}/promote`}>
               Promote…
+            </a>
+          </li>
+        ) : null}
+        {mayRollOut ? (
+          <li>
+            <a class="button-link secondary" href={rolloutStartHref(release.id)}>
+              Start a rollout…
             </a>
           </li>
         ) : null}

@@ -4,6 +4,7 @@ import type { ReleaseSource } from "./history";
 
 export const releaseHref = (id: string) => `/releases/${encodeURIComponent(id)}`;
 export const deploymentHref = (name: string) => `/deployments/${encodeURIComponent(name)}`;
+export const rolloutStartHref = (id: string) => `${releaseHref(id)}/rollout`;
 export const compareHref = (from: string, to: string) => `${releaseHref(from)}/compare?to=${encodeURIComponent(to)}`;
 
 /** "sandbox revision 3", "promoted from staging v2", "revert to v1", with a link to the origin release the key may read. */

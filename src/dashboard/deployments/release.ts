@@ -4,7 +4,8 @@ import { type DeploymentRow, findDeployment } from "../../releases/deployment-re
 import { deploymentHistory, getRelease } from "../../releases/read-releases";
 import type { ReleaseView } from "../../releases/views";
 import type { Spec } from "../../specs/validate-spec";
-import { authorNames, type ReleaseSource, readableEnvironments, releaseSources } from "./history";
+import { keyName, keyNames } from "../key-names";
+import { type ReleaseSource, readableEnvironments, releaseSources } from "./history";
 
 /** The live release of a deployment in each of these environments that has one, read as the API's history route reads it. */
 export async function liveReleasesIn(deps: Deps, principal: Principal, deploymentId: string, environments: EnvironmentRow[]) {
@@ -40,7 +41,7 @@ export async function readReleaseDetails(deps: Deps, principal: Principal, id: s
   const environments = await readableEnvironments(deps, principal);
   const [sources, authors, live] = await Promise.all([
     releaseSources(deps, principal, [release], environments),
-    authorNames(deps, principal, [release.created_by]),
+    keyNames(deps, principal, [release.created_by]),
     liveReleasesIn(
       deps,
       principal,
@@ -53,7 +54,7 @@ export async function readReleaseDetails(deps: Deps, principal: Principal, id: s
     spec: { kind: deployment.kind, spec: release.spec } as Spec,
     deployment,
     source: sources.get(release.id),
-    author: authors.get(release.created_by) ?? release.created_by,
+    author: keyName(authors, release.created_by),
     othersLive: live,
     environments,
   };

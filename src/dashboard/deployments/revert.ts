@@ -4,7 +4,8 @@ import type { EnvironmentRow } from "../../environments/repository";
 import { type DeploymentRow, findDeploymentByIdOrName } from "../../releases/deployment-repository";
 import { deploymentHistory } from "../../releases/read-releases";
 import type { ReleaseView } from "../../releases/views";
-import { authorNames, type ReleaseSource, readableEnvironments, releaseSources } from "./history";
+import { keyName, keyNames } from "../key-names";
+import { type ReleaseSource, readableEnvironments, releaseSources } from "./history";
 
 export interface RevertSide {
   release: ReleaseView;
@@ -38,13 +39,13 @@ export async function readRevertPlan(deps: Deps, principal: Principal, deploymen
   const releases = previous ? [current, previous] : [current];
   const [sources, authors] = await Promise.all([
     releaseSources(deps, principal, releases, await readableEnvironments(deps, principal)),
-    authorNames(
+    keyNames(
       deps,
       principal,
       releases.map((r) => r.created_by),
     ),
   ]);
-  const side = (release: ReleaseView): RevertSide => ({ release, source: sources.get(release.id), author: authors.get(release.created_by) ?? release.created_by });
+  const side = (release: ReleaseView): RevertSide => ({ release, source: sources.get(release.id), author: keyName(authors, release.created_by) });
   return {
     deployment,
     environment: environment.value,

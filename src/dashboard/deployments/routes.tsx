@@ -16,11 +16,14 @@ import { ReleasePage } from "./release-page";
 import { deploymentHref } from "./release-parts";
 import { readRevertPlan } from "./revert";
 import { RevertPage } from "./revert-page";
+import { registerRolloutPages } from "./rollout-routes";
+import { readDeploymentRollouts } from "./rollouts";
 
 const withQuery = (path: string, query: [string, string][]) => (query.length ? `${path}?${new URLSearchParams(query).toString()}` : path);
 
-/** The deployment, release, compare, promote and revert pages. */
+/** The deployment, release, compare, promote, revert and rollout pages. */
 export function registerDeploymentPages(app: Router) {
+  registerRolloutPages(app);
   page(app, "/deployments/:name", async (c, signedIn) => {
     const deps = c.get("deps");
     const history = await readDeploymentHistory(deps, signedIn.principal, param(c, "name"));
@@ -29,9 +32,11 @@ export function registerDeploymentPages(app: Router) {
       released: c.req.queries("released") ?? [],
       requested: c.req.queries("requested") ?? [],
       reverted: c.req.queries("reverted") ?? [],
+      rollout: c.req.query("rollout"),
       refused: c.req.query("refused"),
     });
-    return c.html(<DeploymentPage history={history} outcome={outcome} signedIn={signedIn} now={deps.now()} />);
+    const rollouts = await readDeploymentRollouts(deps, signedIn.principal, history.deployment.id);
+    return c.html(<DeploymentPage history={history} rollouts={rollouts} outcome={outcome} signedIn={signedIn} now={deps.now()} />);
   });
 
   page(app, "/releases/:id", async (c, signedIn) => {

@@ -4,6 +4,7 @@ import { type EnvironmentView, getEnvironment } from "../../environments/environ
 import { listSecretNames, type SecretView } from "../../environments/secrets";
 import { ok, type Result } from "../../lib/result";
 import { listWebhooksFor, type WebhookView } from "../../webhooks/webhooks";
+import { type KeyNames, keyNames } from "../key-names";
 
 /** Webhooks shown on an environment's page; far more than an environment has. */
 const WEBHOOK_LIMIT = 100;
@@ -17,6 +18,8 @@ export interface EnvironmentPageData {
   secrets: SecretView[] | null;
   /** Webhooks, or null when the key is not an admin of the environment. */
   webhooks: WebhookView[] | null;
+  /** The names of the keys that last set each secret. */
+  keyNames: KeyNames;
 }
 
 export async function readEnvironmentPage(deps: Deps, principal: Principal, name: string): Promise<Result<EnvironmentPageData>> {
@@ -26,10 +29,16 @@ export async function readEnvironmentPage(deps: Deps, principal: Principal, name
   const [secrets, webhooks] = administers
     ? await Promise.all([listSecretNames(deps, principal, name), listWebhooksFor(deps, principal, { environment: name, limit: WEBHOOK_LIMIT })])
     : [null, null];
+  const secretList = secrets?.ok ? secrets.value.data : null;
   return ok({
     environment: environment.value,
     mayChangeSettings: hasScope(principal, "admin", null),
-    secrets: secrets?.ok ? secrets.value.data : null,
+    secrets: secretList,
     webhooks: webhooks?.ok ? webhooks.value.data : null,
+    keyNames: await keyNames(
+      deps,
+      principal,
+      (secretList ?? []).map((secret) => secret.updated_by),
+    ),
   });
 }

@@ -52,7 +52,7 @@ export function EnvironmentPage(props: {
       <PolicySection environment={env} csrf={csrf} editable={mayChangeSettings} />
       <FreezeSection environment={env} csrf={csrf} editable={mayChangeSettings} now={props.now} />
       <VariablesSection environment={env} csrf={csrf} editable={mayChangeSettings} />
-      <SecretsSection environment={env} secrets={props.data.secrets} csrf={csrf} now={props.now} />
+      <SecretsSection environment={env} secrets={props.data.secrets} keyNames={props.data.keyNames} csrf={csrf} now={props.now} />
       <WebhooksSection environment={env} webhooks={props.data.webhooks} csrf={csrf} now={props.now} />
     </Layout>
   );

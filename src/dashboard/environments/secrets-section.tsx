@@ -1,10 +1,11 @@
 import type { EnvironmentView } from "../../environments/environments";
 import type { SecretView } from "../../environments/secrets";
+import { type KeyNames, keyName } from "../key-names";
 import { age } from "../overview-page";
 import { TableScroll } from "./table-scroll";
 
 /** Secret names only (values never leave the server), with a write-only form to set one and Delete. */
-export function SecretsSection(props: { environment: EnvironmentView; secrets: SecretView[] | null; csrf: string; now: Date }) {
+export function SecretsSection(props: { environment: EnvironmentView; secrets: SecretView[] | null; keyNames: KeyNames; csrf: string; now: Date }) {
   const env = props.environment;
   const base = `/environments/${encodeURIComponent(env.name)}/secrets`;
   return (
@@ -38,7 +39,7 @@ export function SecretsSection(props: { environment: EnvironmentView; secrets: S
                       </th>
                       <td>
                         <time datetime={secret.updated_at}>{age(secret.updated_at, props.now)}</time>
-                        <span class="meta">by {secret.updated_by}</span>
+                        <span class="meta">by {keyName(props.keyNames, secret.updated_by)}</span>
                       </td>
                       <td>
                         <form method="post" action={`${base}/${encodeURIComponent(secret.name)}/delete`}>

@@ -1,5 +1,6 @@
 import type { Router } from "../../http/router";
 import { type DeliveryView, getWebhook, listDeliveriesFor, type WebhookView } from "../../webhooks/webhooks";
+import { keyName, keyNames } from "../key-names";
 import { Layout, type SignedIn } from "../layout";
 import { age } from "../overview-page";
 import { notFound, page, param } from "../pages";
@@ -38,6 +39,8 @@ export function WebhookPage(props: {
   webhook: WebhookView;
   deliveries: DeliveryView[];
   nextCursor: string | null;
+  /** The name of the key that created the webhook (its id when unknown). */
+  createdBy: string;
   signedIn: SignedIn;
   now: Date;
   done?: string | undefined;
@@ -69,7 +72,7 @@ export function WebhookPage(props: {
         ) : null}
         <dt>Created</dt>
         <dd>
-          <time datetime={webhook.created_at}>{age(webhook.created_at, props.now)}</time> by {webhook.created_by}
+          <time datetime={webhook.created_at}>{age(webhook.created_at, props.now)}</time> by {props.createdBy}
         </dd>
       </dl>
       <form method="post" action={webhookPath(webhook.id, "/delete")}>
@@ -139,13 +142,17 @@ export function registerWebhookPage(app: Router) {
     const id = param(c, "id");
     const webhook = await getWebhook(deps, signedIn.principal, id);
     if (!webhook.ok) return webhook.error.code === "NOT_FOUND" ? notFound(c, signedIn) : c.html(<RefusedPage signedIn={signedIn} detail={webhook.error.detail} />, 403);
-    const deliveries = await listDeliveriesFor(deps, signedIn.principal, id, { cursor: c.req.query("cursor"), limit: PAGE_SIZE });
+    const [deliveries, names] = await Promise.all([
+      listDeliveriesFor(deps, signedIn.principal, id, { cursor: c.req.query("cursor"), limit: PAGE_SIZE }),
+      keyNames(deps, signedIn.principal, [webhook.value.created_by]),
+    ]);
     const notice = noticeOf({ done: c.req.query("done"), refused: c.req.query("refused") });
     return c.html(
       <WebhookPage
         webhook={webhook.value}
         deliveries={deliveries.ok ? deliveries.value.data : []}
         nextCursor={deliveries.ok ? deliveries.value.next_cursor : null}
+        createdBy={keyName(names, webhook.value.created_by)}
         signedIn={signedIn}
         now={deps.now()}
         done={notice.done}

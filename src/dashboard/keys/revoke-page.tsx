@@ -8,9 +8,9 @@ export function RevokePage(props: { apiKey: ApiKeyView; signedIn: SignedIn; now:
   const own = apiKey.id === props.signedIn.principal.keyId;
   return (
     <Layout title={`Revoke ${apiKey.name}`} current="/api-keys" signedIn={props.signedIn}>
-      <p class="ts-crumbs">
-        <a href="/api-keys">API keys</a> /
-      </p>
+      <nav aria-label="Breadcrumb" class="breadcrumb">
+        <a href="/api-keys">API keys</a> › <span aria-current="page">Revoke {apiKey.name}</span>
+      </nav>
       <h1>Revoke the key “{apiKey.name}”?</h1>
       <dl class="keys-facts">
         <div>

@@ -10,9 +10,9 @@ export function RotatePage(props: { apiKey: ApiKeyView; signedIn: SignedIn; grac
   const { apiKey } = props;
   return (
     <Layout title={`Rotate ${apiKey.name}`} current="/api-keys" signedIn={props.signedIn}>
-      <p class="ts-crumbs">
-        <a href="/api-keys">API keys</a> /
-      </p>
+      <nav aria-label="Breadcrumb" class="breadcrumb">
+        <a href="/api-keys">API keys</a> › <span aria-current="page">Rotate {apiKey.name}</span>
+      </nav>
       <h1>Rotate the key “{apiKey.name}”?</h1>
       <p>
         A new key replaces <code>{apiKey.display_prefix}…</code>, with the same name, environment ({whereText(apiKey)}), scopes ({apiKey.scopes.join(", ")}) and expiry. The new key

@@ -34,6 +34,8 @@ export interface EditorContext {
   sandbox: SandboxView;
   /** The name of the deployment this sandbox feeds, once deployed. */
   deploymentName: string | null;
+  /** The name of the key that saved the sandbox last (its id when unknown). */
+  savedBy: string;
   canEdit: boolean;
   /** Environments the key may run the draft in; null when it may run nowhere. */
   runEnvironments: string[] | null;
@@ -277,7 +279,7 @@ function DeploySection(props: { context: EditorContext; state: EditorState; csrf
 
 /** The sandbox editor: edit and save a revision, run it, deploy it. */
 export function EditorPage(props: { context: EditorContext; state: EditorState; signedIn: SignedIn; now: Date }) {
-  const { sandbox, deploymentName, styleNonce } = props.context;
+  const { sandbox, deploymentName, savedBy, styleNonce } = props.context;
   const { done } = props.state;
   const csrf = props.signedIn.csrf;
   return (
@@ -289,7 +291,7 @@ export function EditorPage(props: { context: EditorContext; state: EditorState; 
         <h1>{sandbox.name}</h1>
         <p class="meta" data-revision={sandbox.revision}>
           {sandbox.kind === "prompt" ? "Prompt" : "Workflow"} sandbox, revision {sandbox.revision}, saved{" "}
-          <time datetime={sandbox.updated_at}>{age(sandbox.updated_at, props.now)}</time> by {sandbox.updated_by}.{" "}
+          <time datetime={sandbox.updated_at}>{age(sandbox.updated_at, props.now)}</time> by {savedBy}.{" "}
           {deploymentName ? (
             <>
               Feeds the deployment <a href={`/deployments/${encodeURIComponent(deploymentName)}`}>{deploymentName}</a>.

@@ -9,6 +9,7 @@ import { deploySandbox } from "../../releases/deploy";
 import { CreateSandboxBody, DeployBody } from "../../routes/sandboxes/schemas";
 import { runSandbox } from "../../testing/run-sandbox";
 import { createSandbox, getSandbox, listSandboxesFor, type SandboxView, updateSandbox } from "../../testing/sandboxes";
+import { keyName, keyNames } from "../key-names";
 import { Layout, type SignedIn } from "../layout";
 import { action, allowStyleNonce, type CurrentSession, type FormFields, field, fields, notFound, page, param } from "../pages";
 import { draftChanges, draftOf, readDraft } from "./draft-form";
@@ -50,7 +51,15 @@ async function renderList(c: Context<AppEnv>, signedIn: CurrentSession, form: Ne
   const deps = c.get("deps");
   const { principal } = signedIn;
   const listed = await listSandboxesFor(deps, principal, c.req.query("cursor"), PAGE_SIZE);
-  const items = listed.ok ? await Promise.all(listed.value.data.map(async (sandbox) => ({ sandbox, deploymentName: await deploymentNameOf(deps, principal, sandbox) }))) : [];
+  const sandboxes = listed.ok ? listed.value.data : [];
+  const savers = await keyNames(
+    deps,
+    principal,
+    sandboxes.map((sandbox) => sandbox.updated_by),
+  );
+  const items = await Promise.all(
+    sandboxes.map(async (sandbox) => ({ sandbox, deploymentName: await deploymentNameOf(deps, principal, sandbox), savedBy: keyName(savers, sandbox.updated_by) })),
+  );
   const status = failure ? statusOf(failure) : listed.ok ? 200 : statusOf(listed.error);
   return c.html(
     <SandboxesPage

@@ -3,10 +3,11 @@ import type { SandboxView } from "../../testing/sandboxes";
 import { Layout, type SignedIn } from "../layout";
 import { age } from "../overview-page";
 
-/** One row of the list: the sandbox and the name of the deployment it feeds, once deployed. */
+/** One row of the list: the sandbox, the name of the deployment it feeds (once deployed) and of the key that saved it last. */
 export interface SandboxItem {
   sandbox: SandboxView;
   deploymentName: string | null;
+  savedBy: string;
 }
 
 export interface NewSandboxForm {
@@ -102,7 +103,7 @@ export function SandboxesPage(props: {
                 </tr>
               </thead>
               <tbody>
-                {props.items.map(({ sandbox, deploymentName }) => (
+                {props.items.map(({ sandbox, deploymentName, savedBy }) => (
                   <tr data-sandbox={sandbox.id}>
                     <th scope="row">
                       <a href={`/sandboxes/${encodeURIComponent(sandbox.id)}`}>{sandbox.name}</a>
@@ -111,7 +112,7 @@ export function SandboxesPage(props: {
                     <td>{sandbox.revision}</td>
                     <td>
                       <time datetime={sandbox.updated_at}>{age(sandbox.updated_at, props.now)}</time>
-                      <span class="meta">by {sandbox.updated_by}</span>
+                      <span class="meta">by {savedBy}</span>
                     </td>
                     <td>{deploymentName ? <a href={`/deployments/${encodeURIComponent(deploymentName)}`}>{deploymentName}</a> : <span class="none">not deployed yet</span>}</td>
                   </tr>

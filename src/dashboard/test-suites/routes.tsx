@@ -8,6 +8,7 @@ import { RunTestSuiteBody } from "../../routes/test-suites/schemas";
 import { getTestSuiteRun, listRunsOfSuite } from "../../testing/read-test-runs";
 import { runTestSuite } from "../../testing/run-test-suite";
 import { getTestSuite } from "../../testing/test-suites";
+import { keyName, keyNames } from "../key-names";
 import { action, type CurrentSession, field, notFound, page, param } from "../pages";
 import { RunPage } from "./run-page";
 import { readRunSubjects } from "./run-subjects";
@@ -28,12 +29,16 @@ async function renderSuite(c: Context<AppEnv>, signedIn: CurrentSession, id: str
   if (!suite.ok) return notFound(c, signedIn);
   const [targets, runs] = await Promise.all([readRunTargets(deps, signedIn.principal, suite.value), listRunsOfSuite(deps, signedIn.principal, id, { limit: RECENT_RUNS })]);
   const summaries = runs.ok ? runs.value.data : [];
-  const subjects = await readRunSubjects(deps, signedIn.principal, summaries);
+  const [subjects, names] = await Promise.all([
+    readRunSubjects(deps, signedIn.principal, summaries),
+    keyNames(deps, signedIn.principal, [suite.value.updated_by, ...summaries.map((run) => run.created_by)]),
+  ]);
   return c.html(
     <SuitePage
       suite={suite.value}
       targets={targets}
       runs={summaries.map((run, i) => ({ run, subject: subjects[i]! }))}
+      names={names}
       signedIn={signedIn}
       now={deps.now()}
       error={error?.detail}
@@ -80,9 +85,21 @@ export function registerTestSuitePages(app: Router) {
     if (!mayRead(signedIn.principal)) return notFound(c, signedIn);
     const run = await getTestSuiteRun(deps, signedIn.principal, param(c, "id"));
     if (!run.ok) return notFound(c, signedIn);
-    const [suite, [subject]] = await Promise.all([getTestSuite(deps, signedIn.principal, run.value.test_suite_id), readRunSubjects(deps, signedIn.principal, [run.value])]);
+    const [suite, [subject], names] = await Promise.all([
+      getTestSuite(deps, signedIn.principal, run.value.test_suite_id),
+      readRunSubjects(deps, signedIn.principal, [run.value]),
+      keyNames(deps, signedIn.principal, [run.value.created_by]),
+    ]);
     return c.html(
-      <RunPage run={run.value} suiteName={suite.ok ? suite.value.name : null} subject={subject!} signedIn={signedIn} now={deps.now()} justRan={c.req.query("done") === "ran"} />,
+      <RunPage
+        run={run.value}
+        suiteName={suite.ok ? suite.value.name : null}
+        subject={subject!}
+        startedBy={keyName(names, run.value.created_by)}
+        signedIn={signedIn}
+        now={deps.now()}
+        justRan={c.req.query("done") === "ran"}
+      />,
     );
   });
 }

@@ -47,15 +47,15 @@ function CaseResultRow(props: { result: CaseResult; index: number }) {
 }
 
 /** One run: what it tested, the overall pass rate, and every case's verdict, assertions, output and latency. */
-export function RunPage(props: { run: TestSuiteRunView; suiteName: string | null; subject: RunSubject; signedIn: SignedIn; now: Date; justRan: boolean }) {
+export function RunPage(props: { run: TestSuiteRunView; suiteName: string | null; subject: RunSubject; startedBy: string; signedIn: SignedIn; now: Date; justRan: boolean }) {
   const { run } = props;
   const suiteLink = `/test-suites/${encodeURIComponent(run.test_suite_id)}`;
   const failed = run.results.filter((r) => !r.passed).length;
   return (
     <Layout title={`Run of ${props.suiteName ?? "a test suite"}`} current="/test-suites" signedIn={props.signedIn}>
-      <p class="ts-crumbs">
-        <a href="/test-suites">Test suites</a> / <a href={suiteLink}>{props.suiteName ?? run.test_suite_id}</a> /
-      </p>
+      <nav aria-label="Breadcrumb" class="breadcrumb">
+        <a href="/test-suites">Test suites</a> › <a href={suiteLink}>{props.suiteName ?? run.test_suite_id}</a> › <span aria-current="page">Run</span>
+      </nav>
       <h1>Run of {props.suiteName ?? run.test_suite_id}</h1>
       {props.justRan ? (
         <p class="notice" role="status">
@@ -91,7 +91,7 @@ export function RunPage(props: { run: TestSuiteRunView; suiteName: string | null
         <div>
           <dt>Started</dt>
           <dd>
-            <time datetime={run.created_at}>{age(run.created_at, props.now)}</time> by {run.created_by}
+            <time datetime={run.created_at}>{age(run.created_at, props.now)}</time> by {props.startedBy}
           </dd>
         </div>
         <div>

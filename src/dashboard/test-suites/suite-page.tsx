@@ -1,5 +1,6 @@
 import type { TestCase } from "../../specs/test-case-spec";
 import type { TestSuiteView } from "../../testing/test-suites";
+import { type KeyNames, keyName } from "../key-names";
 import { Layout, type SignedIn } from "../layout";
 import { age } from "../overview-page";
 import { assertionText, PassRate, SubjectLabel, valueText } from "./run-parts";
@@ -110,6 +111,8 @@ export function SuitePage(props: {
   suite: TestSuiteView;
   targets: RunTargets;
   runs: { run: RunSummary; subject: RunSubject }[];
+  /** The names of the keys that updated the suite and started its runs. */
+  names: KeyNames;
   signedIn: SignedIn;
   now: Date;
   error?: string | undefined;
@@ -117,14 +120,14 @@ export function SuitePage(props: {
   const { suite } = props;
   return (
     <Layout title={`Test suite ${suite.name}`} current="/test-suites" signedIn={props.signedIn}>
-      <p class="ts-crumbs">
-        <a href="/test-suites">Test suites</a> /
-      </p>
+      <nav aria-label="Breadcrumb" class="breadcrumb">
+        <a href="/test-suites">Test suites</a> › <span aria-current="page">{suite.name}</span>
+      </nav>
       <h1>{suite.name}</h1>
       {suite.description ? <p>{suite.description}</p> : null}
       <p class="meta">
         {suite.deployment ? `Tests the deployment ${suite.deployment}` : "Tests sandbox drafts (no deployment)"} · revision {suite.revision} · updated{" "}
-        <time datetime={suite.updated_at}>{age(suite.updated_at, props.now)}</time> by {suite.updated_by}
+        <time datetime={suite.updated_at}>{age(suite.updated_at, props.now)}</time> by {keyName(props.names, suite.updated_by)}
       </p>
 
       <section aria-labelledby="run-heading">
@@ -186,7 +189,7 @@ export function SuitePage(props: {
                       <a href={`/test-suite-runs/${encodeURIComponent(run.id)}`}>
                         <time datetime={run.created_at}>{age(run.created_at, props.now)}</time>
                       </a>
-                      <span class="meta">by {run.created_by}</span>
+                      <span class="meta">by {keyName(props.names, run.created_by)}</span>
                     </th>
                     <td>
                       <SubjectLabel subject={subject} />

@@ -11,12 +11,9 @@ export const DeploymentParams = z.object({
 export const RevertBody = z
   .strictObject({
     release_id: z.string().max(64).optional().openapi({ description: "The release to restore; default: the one live before the current one" }),
-    abort_rollout: z
-      .boolean()
-      .optional()
-      .openapi({
-        description: "A rollout running in the environment refuses a revert (409) unless this is true: then the rollout is aborted and the release restored in the same change",
-      }),
+    abort_rollout: z.boolean().optional().openapi({
+      description: "A rollout running in the environment refuses a revert (409) unless this is true: then the rollout is aborted and the release restored in the same change",
+    }),
   })
   .openapi("Revert");
 
