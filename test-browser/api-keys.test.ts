@@ -31,7 +31,7 @@ async function apiStatus(key: string) {
 describe("API keys in a browser", () => {
   it("creates a key, copies it with the copy button, uses it against the API, and revokes it", async () => {
     const page = await signIn(browser, server, adminKey, { bypassCSP: true, permissions: ["clipboard-read", "clipboard-write"] });
-    await page.getByRole("navigation").getByRole("link", { name: "API keys" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API keys" }).click();
     await page.waitForURL(`${server.url}/api-keys`);
     expect(await page.locator("tbody tr[data-key]").count()).toBe(1);
     await accessible(page, "api-keys");

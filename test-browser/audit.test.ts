@@ -22,7 +22,7 @@ afterAll(async () => {
 describe("audit log in a browser", () => {
   it("shows the chain verified, filters by action, and opens an event's before and after", { timeout: 60_000 }, async () => {
     const page = await signIn(browser, server, adminKey, { bypassCSP: true });
-    await page.getByRole("navigation").getByRole("link", { name: "Audit log" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" }).click();
     await page.waitForURL(`${server.url}/audit`);
     expect(await page.getByRole("status").innerText()).toMatch(/Chain verified: \d+ events/);
     expect(await page.locator("tr[data-action]").count()).toBeGreaterThan(2);

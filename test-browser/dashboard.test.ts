@@ -39,7 +39,7 @@ describe("dashboard in a browser", () => {
     expect(await row.locator("td").nth(1).innerText()).toContain("v1");
     // Production is protected: nothing reaches it but a promotion.
     expect(await row.locator("td").nth(2).innerText()).toContain("not deployed");
-    expect(await page.getByRole("navigation").getByRole("link").allInnerTexts()).toEqual(["Overview", "Sandboxes", "Test suites", "Approvals", "Monitoring", "Environments", "API keys", "Audit log"]);
+    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link").allInnerTexts()).toEqual(["Overview", "Sandboxes", "Test suites", "Approvals", "Monitoring", "Environments", "API keys", "Audit log"]);
     await screenshot(page, "overview");
     await page.context().close();
   });
@@ -111,11 +111,11 @@ describe("dashboard in a browser", () => {
     );
     const [one, two] = await Promise.all(keys.map((k) => signIn(k.key, { bypassCSP: true })));
     for (const page of [one!, two!]) {
-      await page.getByRole("navigation").getByRole("link", { name: /Approvals/ }).click();
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Approvals/ }).click();
       await page.waitForURL(`${server.url}/approvals`);
       await expect.poll(() => page.locator(`tr[data-request="${id}"]`).innerText()).toContain("0 of 2");
     }
-    expect(await one!.getByRole("navigation").getByRole("link", { name: /Approvals/ }).innerText()).toBe("Approvals (1 pending)");
+    expect(await one!.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Approvals/ }).innerText()).toBe("Approvals (1 pending)");
     expect(await seriousViolations(one!)).toEqual([]);
     await screenshot(one!, "approvals");
 

@@ -43,7 +43,7 @@ async function expectAccessible(page: Page) {
 describe("environments in a browser", () => {
   it("changes production's policy, adds a variable and sets a secret whose value never comes back", { timeout: 60_000 }, async () => {
     const page = await signIn(browser, server, adminKey, { bypassCSP: true });
-    await page.getByRole("navigation").getByRole("link", { name: "Environments" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Environments" }).click();
     await page.waitForURL(`${server.url}/environments`);
     expect(await page.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-environment")))).toEqual(["development", "staging", "production"]);
     await expectAccessible(page);

@@ -74,7 +74,7 @@ async function typeInto(page: Page, name: string, text: string) {
 describe("sandboxes in a browser", () => {
   it("lists sandboxes and creates a prompt from the New sandbox form", async () => {
     const page = await signIn({ bypassCSP: true });
-    await page.getByRole("navigation").getByRole("link", { name: "Sandboxes" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sandboxes" }).click();
     await page.waitForURL(`${server.url}/sandboxes`);
     expect(await page.locator(`tr[data-sandbox="${promptId}"]`).innerText()).toContain("faq");
     expect(await seriousViolations(page)).toEqual([]);

@@ -48,7 +48,7 @@ async function accessible(page: Page, name: string) {
 describe("test suites in a browser", () => {
   it("runs a suite against staging's live release from its page and shows each case's result", async () => {
     const page = await signIn(browser, server, adminKey, { bypassCSP: true });
-    await page.getByRole("navigation").getByRole("link", { name: "Test suites" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Test suites" }).click();
     await page.waitForURL(`${server.url}/test-suites`);
     const row = page.locator(`tr[data-suite="${suiteId}"]`);
     expect(await row.innerText()).toContain("Never run");
@@ -77,7 +77,7 @@ describe("test suites in a browser", () => {
 
     await page.getByRole("link", { name: /Back to the suite/ }).click();
     expect(await page.locator("tr[data-run]").count()).toBe(1);
-    await page.getByRole("navigation").getByRole("link", { name: "Test suites" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Test suites" }).click();
     expect(await page.locator(`tr[data-suite="${suiteId}"]`).innerText()).toContain("67 %");
     await page.context().close();
   });

@@ -33,6 +33,7 @@ function Document(props: { title: string; children: Child }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · Stagecraft`}</title>
         <link rel="stylesheet" href="/dashboard.css" />
+        <link rel="icon" href="data:," />
       </head>
       <body>{props.children}</body>
     </html>

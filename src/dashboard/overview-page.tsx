@@ -47,6 +47,7 @@ export function OverviewPage(props: { overview: Overview; signedIn: SignedIn; no
   return (
     <Layout title="Overview" current="/" signedIn={props.signedIn}>
       <h1>Overview</h1>
+      <p class="hint">Open a deployment to see each environment's release history, compare releases, promote, roll out or revert.</p>
       {overview.environments.length === 0 ? (
         <p>This key may read no environment.</p>
       ) : overview.deployments.length === 0 ? (

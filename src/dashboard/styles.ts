@@ -15,6 +15,7 @@ nav a[aria-current="page"] { font-weight: 600; text-decoration: underline; }
 main { padding: 1.5rem; max-width: 80rem; }
 h1 { font-size: 1.4rem; margin: 0 0 1rem; }
 table { border-collapse: collapse; width: 100%; }
+caption { text-align: left; padding-bottom: 0.25rem; }
 th, td { border: 1px solid var(--line); padding: 0.5rem 0.75rem; text-align: left; vertical-align: top; }
 thead th { background: var(--bg); }
 .pending { display: block; font-weight: 400; font-size: 0.85rem; color: var(--muted); }
