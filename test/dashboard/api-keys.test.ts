@@ -1,38 +1,10 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
-import { type CallOptions, call as callApi, createWorkspace, storageSnapshot } from "../harness";
+import { call as callApi, createWorkspace, storageSnapshot } from "../harness";
+import { call, csrfOf, FORM, post, signIn } from "./browser-session";
 
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
-
-/** Calls the Worker as a browser's first hop would: redirects are answers to check, not to follow. */
-async function call(path: string, options: CallOptions = {}) {
-  if (options.key) return callApi(path, options);
-  const res = await exports.default.fetch(`https://stagecraft.test${path}`, {
-    method: options.method ?? "GET",
-    headers: options.headers ?? {},
-    body: options.rawBody,
-    redirect: "manual",
-  });
-  return { status: res.status, headers: res.headers, body: await res.text() };
-}
-
-async function signIn(key: string) {
-  const res = await call("/sign-in", { method: "POST", rawBody: new URLSearchParams({ key }).toString(), headers: FORM });
-  expect(res.status).toBe(303);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
-}
-
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] as string;
 const shownKey = (html: string) => /<code id="new-key">([^<]+)<\/code>/.exec(html)?.[1] as string;
-
-/** Posts a form from `page` (read first, for its CSRF token), as the browser would. */
-async function post(cookie: string, page: string, path: string, fields: [string, string][]) {
-  const shown = await call(page, { headers: { cookie } });
-  expect(shown.status).toBe(200);
-  const body = new URLSearchParams([["csrf", csrfOf(shown.body)], ...fields]).toString();
-  return call(path, { method: "POST", rawBody: body, headers: { ...FORM, cookie } });
-}
 
 async function keyRow(id: string) {
   return env.DB.prepare("SELECT * FROM api_keys WHERE id = ?").bind(id).first<Record<string, unknown>>();

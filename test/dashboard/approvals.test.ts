@@ -1,29 +1,8 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type CallOptions, call as callApi, createWorkspace } from "../harness";
+import { createWorkspace } from "../harness";
 import { deployedWorkspace } from "../lifecycle/fixtures";
-
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
-
-/** Calls the Worker as a browser's first hop would: redirects are answers to check, not to follow. */
-async function call(path: string, options: CallOptions = {}) {
-  if (options.key) return callApi(path, options);
-  const res = await exports.default.fetch(`https://stagecraft.test${path}`, {
-    method: options.method ?? "GET",
-    headers: options.headers ?? {},
-    body: options.rawBody,
-    redirect: "manual",
-  });
-  return { status: res.status, headers: res.headers, body: await res.text() };
-}
-
-async function signIn(key: string) {
-  const res = await call("/sign-in", { method: "POST", rawBody: new URLSearchParams({ key }).toString(), headers: FORM });
-  expect(res.status).toBe(303);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
-}
-
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+import { call, FORM, post, signIn } from "./browser-session";
 
 async function promotionRow(id: string) {
   return env.DB.prepare("SELECT status, approvals, result_release_id FROM promotion_requests WHERE id = ?")
@@ -32,12 +11,7 @@ async function promotionRow(id: string) {
 }
 
 /** Posts a decision form the way the page's form does, with the session's CSRF token read from the page. */
-async function decideThroughPage(cookie: string, id: string, decision: "approve" | "reject", comment: string) {
-  const page = await call("/approvals", { headers: { cookie } });
-  expect(page.status).toBe(200);
-  const csrf = csrfOf(page.body) as string;
-  return call(`/approvals/${id}/${decision}`, { method: "POST", rawBody: new URLSearchParams({ csrf, comment }).toString(), headers: { ...FORM, cookie } });
-}
+const decideThroughPage = (cookie: string, id: string, decision: "approve" | "reject", comment: string) => post(cookie, "/approvals", `/approvals/${id}/${decision}`, { comment });
 
 describe("dashboard approvals", () => {
   it("offers decisions only to approvers who did not request, refuses forged posts, and releases once after two approvals", async () => {

@@ -1,10 +1,9 @@
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type CallOptions, call as callApi, createWorkspace, storageSnapshot } from "../harness";
+import { createWorkspace, storageSnapshot } from "../harness";
 import { deploy, deployedWorkspace, promptSpec, saveSandbox } from "../lifecycle/fixtures";
+import { call, csrfOf, FORM, signInResponse } from "./browser-session";
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
 function expectSecurityHeaders(headers: Headers) {
   expect(headers.get("content-security-policy")).toBe(CSP);
@@ -15,26 +14,11 @@ function expectSecurityHeaders(headers: Headers) {
 
 /** Signs in with `key`; the session cookie's `name=value` and the whole Set-Cookie header. */
 async function signIn(key: string) {
-  const res = await call("/sign-in", { method: "POST", rawBody: new URLSearchParams({ key }).toString(), headers: FORM });
-  expect(res.status).toBe(303);
+  const res = await signInResponse(key);
   expect(res.headers.get("location")).toBe("/");
   const setCookie = res.headers.get("set-cookie") ?? "";
   return { cookie: setCookie.split(";")[0] as string, setCookie };
 }
-
-/** Calls the Worker as a browser's first hop would: redirects are answers to check, not to follow. */
-async function call(path: string, options: CallOptions = {}) {
-  if (options.key) return callApi(path, options);
-  const res = await exports.default.fetch(`https://stagecraft.test${path}`, {
-    method: options.method ?? "GET",
-    headers: options.headers ?? {},
-    body: options.rawBody,
-    redirect: "manual",
-  });
-  return { status: res.status, headers: res.headers, body: await res.text() };
-}
-
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1];
 
 describe("dashboard", () => {
   it("answers the sign-in page and the stylesheet with the security headers, and pages are not cached", async () => {

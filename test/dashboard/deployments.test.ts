@@ -1,37 +1,8 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type CallOptions, call as callApi, createWorkspace, storageSnapshot, type TestWorkspace } from "../harness";
+import { createWorkspace, storageSnapshot, type TestWorkspace } from "../harness";
 import { createSandbox, deploy, deployedWorkspace, promptSpec, saveSandbox } from "../lifecycle/fixtures";
-
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
-
-/** Calls the Worker as a browser's first hop would: redirects are answers to check, not to follow. */
-async function call(path: string, options: CallOptions = {}) {
-  if (options.key) return callApi(path, options);
-  const res = await exports.default.fetch(`https://stagecraft.test${path}`, {
-    method: options.method ?? "GET",
-    headers: options.headers ?? {},
-    body: options.rawBody,
-    redirect: "manual",
-  });
-  return { status: res.status, headers: res.headers, body: await res.text() };
-}
-
-async function signIn(key: string) {
-  const res = await call("/sign-in", { method: "POST", rawBody: new URLSearchParams({ key }).toString(), headers: FORM });
-  expect(res.status).toBe(303);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
-}
-
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] as string;
-
-/** Opens `page`, then posts `fields` to `action` with the CSRF token the page carries, as its form would. */
-async function postThroughPage(cookie: string, page: string, action: string, fields: [string, string][]) {
-  const opened = await call(page, { headers: { cookie } });
-  expect(opened.status).toBe(200);
-  const body = new URLSearchParams([["csrf", csrfOf(opened.body)], ...fields]).toString();
-  return call(action, { method: "POST", rawBody: body, headers: { ...FORM, cookie } });
-}
+import { call, csrfOf, FORM, post, signIn } from "./browser-session";
 
 async function history(ws: TestWorkspace, environment: string) {
   const res = await call(`/v1/deployments/faq/releases?environment=${environment}`, { key: ws.adminKey });
@@ -207,7 +178,7 @@ describe("dashboard deployment pages", () => {
 
     // Nothing chosen: the form again, with the reason, and nothing written.
     const releasesBefore = await releaseCount();
-    const none = await postThroughPage(cookie, `/releases/${development[0]!.id}/promote`, `/releases/${development[0]!.id}/promote`, []);
+    const none = await post(cookie, `/releases/${development[0]!.id}/promote`, `/releases/${development[0]!.id}/promote`, []);
     expect(none.status).toBe(422);
     expect(none.body).toContain("Choose at least one environment to promote into.");
     expect(await releaseCount()).toBe(releasesBefore);
@@ -218,7 +189,7 @@ describe("dashboard deployment pages", () => {
     expect(forged.status).toBe(403);
     expect(await storageSnapshot()).toEqual(snapshot);
 
-    const promoted = await postThroughPage(cookie, `/releases/${development[0]!.id}/promote`, `/releases/${development[0]!.id}/promote`, [
+    const promoted = await post(cookie, `/releases/${development[0]!.id}/promote`, `/releases/${development[0]!.id}/promote`, [
       ["environments", "staging"],
       ["environments", "production"],
     ]);
@@ -235,7 +206,7 @@ describe("dashboard deployment pages", () => {
 
     // Approvals needed: the promotion waits, and the page says so with a link to the approvals.
     expect((await call("/v1/environments/production", { method: "PATCH", key: ws.adminKey, body: { required_approvals: 1 } })).status).toBe(200);
-    const waiting = await postThroughPage(cookie, `/releases/${development[1]!.id}/promote`, `/releases/${development[1]!.id}/promote`, [["environments", "production"]]);
+    const waiting = await post(cookie, `/releases/${development[1]!.id}/promote`, `/releases/${development[1]!.id}/promote`, [["environments", "production"]]);
     expect(waiting.headers.get("location")).toMatch(/^\/deployments\/faq\?requested=pr/);
     expect((await history(ws, "production")).length).toBe(1);
     const told = await call(waiting.headers.get("location")!, { headers: { cookie } });
@@ -254,7 +225,7 @@ describe("dashboard deployment pages", () => {
     const frozenForm = await call(`/releases/${development[1]!.id}/promote`, { headers: { cookie } });
     expect(frozenForm.body).toMatch(/Frozen until <time datetime="[^"]+">[^<]+<\/time> \(launch\)/);
     const count = await releaseCount();
-    const frozen = await postThroughPage(cookie, `/releases/${development[1]!.id}/promote`, `/releases/${development[1]!.id}/promote`, [["environments", "staging"]]);
+    const frozen = await post(cookie, `/releases/${development[1]!.id}/promote`, `/releases/${development[1]!.id}/promote`, [["environments", "staging"]]);
     expect(frozen.headers.get("location")).toBe("/deployments/faq?refused=CHANGE_FREEZE");
     expect(await releaseCount()).toBe(count);
     const refusal = await call(frozen.headers.get("location")!, { headers: { cookie } });
@@ -302,7 +273,7 @@ describe("dashboard deployment pages", () => {
     expect(forged.status).toBe(403);
     expect(await storageSnapshot()).toEqual(snapshot);
 
-    const reverted = await postThroughPage(cookie, "/deployments/faq/environments/development/revert", "/deployments/faq/environments/development/revert", [
+    const reverted = await post(cookie, "/deployments/faq/environments/development/revert", "/deployments/faq/environments/development/revert", [
       ["release_id", development[1]!.id],
       ["live_release_id", development[0]!.id],
     ]);
@@ -318,7 +289,7 @@ describe("dashboard deployment pages", () => {
 
     // The same confirmation posted again names a live release that is no longer live: refused, nothing changed.
     const count = await releaseCount();
-    const stale = await postThroughPage(cookie, "/deployments/faq", "/deployments/faq/environments/development/revert", [
+    const stale = await post(cookie, "/deployments/faq", "/deployments/faq/environments/development/revert", [
       ["release_id", development[1]!.id],
       ["live_release_id", development[0]!.id],
     ]);
@@ -383,7 +354,7 @@ describe("dashboard rollouts", () => {
     expect(forged.status).toBe(403);
     expect(await storageSnapshot()).toEqual(snapshot);
 
-    const paused = await postThroughPage(cookie, "/deployments/faq", `/rollouts/${rollout.id}/pause`, []);
+    const paused = await post(cookie, "/deployments/faq", `/rollouts/${rollout.id}/pause`, []);
     expect(paused.status).toBe(303);
     expect(paused.headers.get("location")).toBe("/deployments/faq?rollout=paused");
     expect(await rolloutStatus(rollout.id)).toBe("paused");
@@ -393,7 +364,7 @@ describe("dashboard rollouts", () => {
     expect(shown.body).not.toContain(`action="/rollouts/${rollout.id}/pause"`);
 
     // Pausing again: the domain's refusal, by its fixed message.
-    const again = await postThroughPage(cookie, "/deployments/faq", `/rollouts/${rollout.id}/pause`, []);
+    const again = await post(cookie, "/deployments/faq", `/rollouts/${rollout.id}/pause`, []);
     expect(again.headers.get("location")).toBe("/deployments/faq?refused=ROLLOUT_PAUSED");
 
     const reader = await ws.key({ scopes: ["read"], name: "reader" });
@@ -412,7 +383,7 @@ describe("dashboard rollouts", () => {
     // Another environment's key does not see the rollout at all.
     const devKey = await ws.key({ environment: "development", scopes: ["read", "promote"], name: "dev" });
     const devCookie = await signIn(devKey.key);
-    const devPost = await postThroughPage(devCookie, "/deployments/faq", `/rollouts/${rollout.id}/resume`, []);
+    const devPost = await post(devCookie, "/deployments/faq", `/rollouts/${rollout.id}/resume`, []);
     expect(devPost.status).toBe(404);
     expect(await rolloutStatus(rollout.id)).toBe("paused");
   });
@@ -421,7 +392,7 @@ describe("dashboard rollouts", () => {
     const ws = await createWorkspace();
     const { rollout } = await abRollout(ws);
     const cookie = await signIn(ws.adminKey);
-    const aborted = await postThroughPage(cookie, "/deployments/faq", `/rollouts/${rollout.id}/abort`, []);
+    const aborted = await post(cookie, "/deployments/faq", `/rollouts/${rollout.id}/abort`, []);
     expect(aborted.headers.get("location")).toBe("/deployments/faq?rollout=aborted");
     expect(await rolloutStatus(rollout.id)).toBe("aborted");
     const page = await call("/deployments/faq", { headers: { cookie } });
@@ -447,7 +418,7 @@ describe("dashboard rollouts", () => {
 
     // Steps that do not increase: the API's own validation, on the form again.
     const count = await rolloutCount();
-    const invalid = await postThroughPage(cookie, `/releases/${development[0]!.id}/rollout`, `/releases/${development[0]!.id}/rollout`, [
+    const invalid = await post(cookie, `/releases/${development[0]!.id}/rollout`, `/releases/${development[0]!.id}/rollout`, [
       ["environment", "staging"],
       ["mode", "canary"],
       ["steps", "25, 5"],
@@ -457,7 +428,7 @@ describe("dashboard rollouts", () => {
     expect(invalid.body).toContain('value="25, 5"');
     expect(await rolloutCount()).toBe(count);
 
-    const started = await postThroughPage(cookie, `/releases/${development[0]!.id}/rollout`, `/releases/${development[0]!.id}/rollout`, [
+    const started = await post(cookie, `/releases/${development[0]!.id}/rollout`, `/releases/${development[0]!.id}/rollout`, [
       ["environment", "staging"],
       ["mode", "canary"],
       ["steps", "10, 50, 100"],
@@ -479,7 +450,7 @@ describe("dashboard rollouts", () => {
     expect(shown.body).toContain(`action="/rollouts/`);
 
     // A second one in staging: 409 with the domain's detail, nothing started.
-    const second = await postThroughPage(cookie, `/releases/${development[0]!.id}/rollout`, `/releases/${development[0]!.id}/rollout`, [
+    const second = await post(cookie, `/releases/${development[0]!.id}/rollout`, `/releases/${development[0]!.id}/rollout`, [
       ["environment", "staging"],
       ["mode", "ab"],
       ["percent", "30"],

@@ -1,42 +1,13 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { newId } from "../../src/lib/ids";
-import { type CallOptions, call as callApi, createWorkspace, storageSnapshot, type TestWorkspace } from "../harness";
+import { call as callApi, createWorkspace, storageSnapshot, type TestWorkspace } from "../harness";
 import { createWebhook, deliveriesWhere, mockReceiver } from "../webhooks/receiver";
-
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
+import { call, FORM, post, signIn } from "./browser-session";
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** Calls the Worker as a browser's first hop would: redirects are answers to check, not to follow. */
-async function call(path: string, options: CallOptions = {}) {
-  if (options.key) return callApi(path, options);
-  const res = await exports.default.fetch(`https://stagecraft.test${path}`, {
-    method: options.method ?? "GET",
-    headers: options.headers ?? {},
-    body: options.rawBody,
-    redirect: "manual",
-  });
-  return { status: res.status, headers: res.headers, body: await res.text() };
-}
-
-async function signIn(key: string) {
-  const res = await call("/sign-in", { method: "POST", rawBody: new URLSearchParams({ key }).toString(), headers: FORM });
-  expect(res.status).toBe(303);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
-}
-
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] as string;
-
-/** Posts a form the way the page's own form does: the CSRF token read from `page`, then `fields` (repeated names as arrays). */
-async function post(cookie: string, page: string, path: string, fields: Record<string, string | string[]>) {
-  const csrf = csrfOf((await call(page, { headers: { cookie } })).body);
-  const body = new URLSearchParams({ csrf });
-  for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
-  return call(path, { method: "POST", rawBody: body.toString(), headers: { ...FORM, cookie } });
-}
 
 async function environmentRow(ws: TestWorkspace, name: string) {
   return env.DB.prepare("SELECT protected, required_approvals, test_gate, freeze_windows, variables FROM environments WHERE workspace_id = ? AND name = ?")

@@ -1,29 +1,9 @@
-import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatLatency, formatPercent } from "../../src/dashboard/monitoring/format";
 import { executionsRecorded } from "../execute/upstream";
-import { type CallOptions, call as callApi, createWorkspace, type TestWorkspace } from "../harness";
+import { call as callApi, createWorkspace, type TestWorkspace } from "../harness";
 import { createSandbox, deploy, deployedWorkspace, promptSpec, saveSandbox } from "../lifecycle/fixtures";
-
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
-
-/** Calls the Worker as a browser's first hop would: redirects are answers to check, not to follow. */
-async function call(path: string, options: CallOptions = {}) {
-  if (options.key) return callApi(path, options);
-  const res = await exports.default.fetch(`https://stagecraft.test${path}`, {
-    method: options.method ?? "GET",
-    headers: options.headers ?? {},
-    body: options.rawBody,
-    redirect: "manual",
-  });
-  return { status: res.status, headers: res.headers, body: await res.text() };
-}
-
-async function signIn(key: string) {
-  const res = await call("/sign-in", { method: "POST", rawBody: new URLSearchParams({ key }).toString(), headers: FORM });
-  expect(res.status).toBe(303);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
-}
+import { call, signIn } from "./browser-session";
 
 /** The text of every element of `html` matching `pattern`'s first group. */
 const all = (html: string, pattern: RegExp) => [...html.matchAll(pattern)].map((m) => m[1]!);

@@ -1,27 +1,8 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type CallOptions, call as callApi, createWorkspace, storageSnapshot, type TestWorkspace } from "../harness";
+import { createWorkspace, storageSnapshot, type TestWorkspace } from "../harness";
 import { createSandbox, promptSpec } from "../lifecycle/fixtures";
-
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
-
-/** Calls the Worker as a browser's first hop would: redirects are answers to check, not to follow. */
-async function call(path: string, options: CallOptions = {}) {
-  if (options.key) return callApi(path, options);
-  const res = await exports.default.fetch(`https://stagecraft.test${path}`, {
-    method: options.method ?? "GET",
-    headers: options.headers ?? {},
-    body: options.rawBody,
-    redirect: "manual",
-  });
-  return { status: res.status, headers: res.headers, body: await res.text() };
-}
-
-async function signIn(key: string) {
-  const res = await call("/sign-in", { method: "POST", rawBody: new URLSearchParams({ key }).toString(), headers: FORM });
-  expect(res.status).toBe(303);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
-}
+import { call, FORM, signIn } from "./browser-session";
 
 const decode = (text: string) =>
   text

@@ -1,29 +1,8 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type CallOptions, call as callApi, createWorkspace, storageSnapshot, type TestWorkspace } from "../harness";
+import { call as callApi, createWorkspace, storageSnapshot, type TestWorkspace } from "../harness";
 import { capitalsSpec, createSuite, deployPrompt } from "../test-suites/fixtures";
-
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
-
-/** Calls the Worker as a browser's first hop would: redirects are answers to check, not to follow. */
-async function call(path: string, options: CallOptions = {}) {
-  if (options.key) return callApi(path, options);
-  const res = await exports.default.fetch(`https://stagecraft.test${path}`, {
-    method: options.method ?? "GET",
-    headers: options.headers ?? {},
-    body: options.rawBody,
-    redirect: "manual",
-  });
-  return { status: res.status, headers: res.headers, body: await res.text() };
-}
-
-async function signIn(key: string) {
-  const res = await call("/sign-in", { method: "POST", rawBody: new URLSearchParams({ key }).toString(), headers: FORM });
-  expect(res.status).toBe(303);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
-}
-
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] as string;
+import { call, csrfOf, FORM, post, signIn } from "./browser-session";
 
 const CASES = [
   { name: "France", inputs: { country: "France" }, assertions: [{ type: "exact_match", value: "Paris" }] },
@@ -44,11 +23,7 @@ async function runRows(ws: TestWorkspace) {
 }
 
 /** Posts the suite page's Run form with the session's CSRF token, as the browser would. */
-async function runThroughPage(cookie: string, suiteId: string, fields: Record<string, string>) {
-  const page = await call(`/test-suites/${suiteId}`, { headers: { cookie } });
-  expect(page.status).toBe(200);
-  return call(`/test-suites/${suiteId}/runs`, { method: "POST", rawBody: new URLSearchParams({ csrf: csrfOf(page.body), ...fields }).toString(), headers: { ...FORM, cookie } });
-}
+const runThroughPage = (cookie: string, suiteId: string, fields: Record<string, string>) => post(cookie, `/test-suites/${suiteId}`, `/test-suites/${suiteId}/runs`, fields);
 
 describe("dashboard test suites", () => {
   it("lists suites, shows a suite's cases, runs it against staging's release from the form and shows each case's result", async () => {

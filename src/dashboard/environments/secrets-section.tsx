@@ -2,6 +2,7 @@ import type { EnvironmentView } from "../../environments/environments";
 import type { SecretView } from "../../environments/secrets";
 import { type KeyNames, keyName } from "../key-names";
 import { age } from "../overview-page";
+import { PostButton } from "./post-button";
 import { TableScroll } from "./table-scroll";
 
 /** Secret names only (values never leave the server), with a write-only form to set one and Delete. */
@@ -42,12 +43,9 @@ export function SecretsSection(props: { environment: EnvironmentView; secrets: S
                         <span class="meta">by {keyName(props.keyNames, secret.updated_by)}</span>
                       </td>
                       <td>
-                        <form method="post" action={`${base}/${encodeURIComponent(secret.name)}/delete`}>
-                          <input type="hidden" name="csrf" value={props.csrf} />
-                          <button type="submit" class="reject" aria-label={`Delete secret ${secret.name}`}>
-                            Delete
-                          </button>
-                        </form>
+                        <PostButton action={`${base}/${encodeURIComponent(secret.name)}/delete`} csrf={props.csrf} class="reject" label={`Delete secret ${secret.name}`}>
+                          Delete
+                        </PostButton>
                       </td>
                     </tr>
                   ))}

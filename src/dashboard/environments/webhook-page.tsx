@@ -7,6 +7,7 @@ import { notFound, page, param } from "../pages";
 import { environmentPath, RefusedPage } from "./environment-page";
 import { noticeOf } from "./messages";
 import { Notices } from "./notices";
+import { PostButton } from "./post-button";
 import { TableScroll } from "./table-scroll";
 import { eventsText, webhookPath } from "./webhooks-section";
 
@@ -25,12 +26,13 @@ function RedeliverForm(props: { webhook: WebhookView; delivery: DeliveryView; cs
   if (props.delivery.status === "pending") return <span class="none">being attempted</span>;
   if (!props.webhook.active) return <span class="none">webhook inactive</span>;
   return (
-    <form method="post" action={webhookPath(props.webhook.id, `/deliveries/${encodeURIComponent(props.delivery.id)}/redeliver`)}>
-      <input type="hidden" name="csrf" value={props.csrf} />
-      <button type="submit" aria-label={`Redeliver ${props.delivery.event_type} event ${props.delivery.event_id}`}>
-        Redeliver
-      </button>
-    </form>
+    <PostButton
+      action={webhookPath(props.webhook.id, `/deliveries/${encodeURIComponent(props.delivery.id)}/redeliver`)}
+      csrf={props.csrf}
+      label={`Redeliver ${props.delivery.event_type} event ${props.delivery.event_id}`}
+    >
+      Redeliver
+    </PostButton>
   );
 }
 
@@ -75,12 +77,9 @@ export function WebhookPage(props: {
           <time datetime={webhook.created_at}>{age(webhook.created_at, props.now)}</time> by {props.createdBy}
         </dd>
       </dl>
-      <form method="post" action={webhookPath(webhook.id, "/delete")}>
-        <input type="hidden" name="csrf" value={csrf} />
-        <button type="submit" class="reject">
-          Delete this webhook
-        </button>
-      </form>
+      <PostButton action={webhookPath(webhook.id, "/delete")} csrf={csrf} class="reject">
+        Delete this webhook
+      </PostButton>
       <section class="env-section" aria-labelledby="deliveries">
         <h2 id="deliveries">Delivery log</h2>
         <p class="hint">Every event sent to this URL. A failed attempt is retried with growing waits; Redeliver sends an ended delivery again with the same event id.</p>

@@ -2,6 +2,7 @@ import type { EnvironmentView } from "../../environments/environments";
 import { ALL_EVENTS, webhookEventTypes } from "../../webhooks/event-types";
 import type { WebhookView } from "../../webhooks/webhooks";
 import { age } from "../overview-page";
+import { PostButton } from "./post-button";
 import { TableScroll } from "./table-scroll";
 
 export const webhookPath = (id: string, rest = "") => `/webhooks/${encodeURIComponent(id)}${rest}`;
@@ -98,12 +99,9 @@ export function WebhooksSection(props: { environment: EnvironmentView; webhooks:
                         <time datetime={hook.created_at}>{age(hook.created_at, props.now)}</time>
                       </td>
                       <td>
-                        <form method="post" action={webhookPath(hook.id, "/delete")}>
-                          <input type="hidden" name="csrf" value={props.csrf} />
-                          <button type="submit" class="reject" aria-label={`Delete webhook to ${hook.url}`}>
-                            Delete
-                          </button>
-                        </form>
+                        <PostButton action={webhookPath(hook.id, "/delete")} csrf={props.csrf} class="reject" label={`Delete webhook to ${hook.url}`}>
+                          Delete
+                        </PostButton>
                       </td>
                     </tr>
                   ))}
