@@ -15,13 +15,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { startStubModel } from "./stub-model.mjs";
-import { RUNNERS, startBareWorker, startStagecraft } from "./workers.mjs";
+import { RUNNERS, startBareWorker, startPortkeyFromSource, startPortkeyOnNode, startStagecraft } from "./workers.mjs";
 
 const RUNNER = process.env.BENCH_RUNNER ?? RUNNERS[0];
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_S = 3;
+// A checkout of Portkey's gateway source, its dependencies installed: then it is also run on Stagecraft's runner.
+const PORTKEY_SRC = process.env.BENCH_PORTKEY_SRC;
 
 async function api(base, path, key, body) {
   const res = await fetch(`${base}${path}`, {
@@ -63,7 +65,33 @@ async function seed(stagecraft, stubUrl) {
     const { releases } = await api(stagecraft.url, `/v1/sandboxes/${sandbox.id}/deploy`, api_key.key, { deployment_name: name, environments: ["development"] });
     await api(stagecraft.url, `/v1/deployments/${name}/rollouts?environment=staging`, api_key.key, { release_id: releases[0].id, mode: "ab", percent: 50 });
   }
-  return (await api(stagecraft.url, "/v1/api-keys", api_key.key, { name: "bench", environment: "staging", scopes: ["execute"] })).key;
+  const execute = (await api(stagecraft.url, "/v1/api-keys", api_key.key, { name: "bench", environment: "staging", scopes: ["execute"] })).key;
+  return { admin: api_key.key, execute };
+}
+
+/** How many executions staging has recorded (from its metrics), once the queue has written them all: the count stops moving. */
+async function recordedExecutions(stagecraft, adminKey) {
+  let last = -1;
+  for (let i = 0; i < 120; i++) {
+    const res = await fetch(`${stagecraft.url}/v1/metrics?environment=staging`, { headers: { authorization: `Bearer ${adminKey}` } });
+    const count = (await res.json()).overall.executions;
+    if (count === last) return count;
+    last = count;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return last;
+}
+
+/** The first request a fresh isolate serves (an invoke refused for its key: module start-up, routing, authentication), then the same again. */
+async function firstRequests(url) {
+  const time = async () => {
+    const started = performance.now();
+    const res = await fetch(`${url}/v1/execute-prompt`, { method: "POST", headers: { "x-api-key": "sc_env_not-a-key", "content-type": "application/json" }, body: "{}" });
+    await res.arrayBuffer();
+    return performance.now() - started;
+  };
+  const first = await time();
+  return { first, second: await time() };
 }
 
 /**
@@ -106,9 +134,11 @@ function measure(target, connections, duration) {
   return new Promise((resolve, reject) => {
     const instance = autocannon({ ...target.options, connections, duration }, (error, result) => {
       if (error) return reject(error);
-      if (result.non2xx > 0 || result.errors > 0) return reject(new Error(`${target.name}: ${result.non2xx} non-2xx responses, ${result.errors} errors`));
       latencies.sort((a, b) => a - b);
       const cpu = cpuBefore === null ? null : (descendantsCpuMs() - cpuBefore) / result.requests.total;
+      // Every request sent reached the Worker, including those still in flight when the run stopped.
+      target.sent = (target.sent ?? 0) + result.requests.sent;
+      target.failed = (target.failed ?? 0) + result.non2xx + result.errors;
       resolve({ rps: latencies.length / duration, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpu });
     });
     instance.on("response", (_client, status, _bytes, ms) => {
@@ -156,19 +186,34 @@ function printTable(title, targets, results, mode) {
   }
 }
 
+/** Portkey's chat completions, routed to the stub as an OpenAI-compatible custom host. */
+function portkeyRequest(url, stubUrl) {
+  return {
+    url: `${url}/v1/chat/completions`,
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer stub", "x-portkey-provider": "openai", "x-portkey-custom-host": `${stubUrl}/v1` },
+    body: JSON.stringify({ model: "stub", messages: [{ role: "system", content: "You answer questions about Stagecraft." }, { role: "user", content: "What is the answer?" }] }),
+  };
+}
+
 const stub = await startStubModel();
 const bare = await startBareWorker(RUNNER, stub.url, 8791);
 const stagecraft = await startStagecraft(RUNNER, 8792);
+const startup = await firstRequests(stagecraft.url);
+const portkeyNode = await startPortkeyOnNode(8793);
+const portkeySource = PORTKEY_SRC ? await startPortkeyFromSource(RUNNER, PORTKEY_SRC, 8794) : null;
 try {
-  const key = await seed(stagecraft, stub.url);
+  const { admin, execute: key } = await seed(stagecraft, stub.url);
   const bodyFor = (deployment) => JSON.stringify({ prompt_deployment_name: deployment, inputs: [{ name: "question", type: "STRING", value: "What is the answer?" }] });
   const post = { method: "POST", headers: { "content-type": "application/json" }, body: bodyFor("bench") };
   const invoke = (deployment) => ({ url: `${stagecraft.url}/v1/execute-prompt`, ...post, body: bodyFor(deployment), headers: { ...post.headers, "x-api-key": key } });
   const targets = [
     { name: "stub model, direct", options: { url: `${stub.url}/v1/chat/completions`, ...post } },
     { name: "bare pass-through Worker", options: { url: `${bare.url}/`, ...post } },
-    { name: "Stagecraft execute-prompt (hot)", options: invoke("bench") },
-    { name: "Stagecraft, 50/50 rollout split", options: invoke("bench-split") },
+    { name: "Stagecraft execute-prompt (hot)", options: invoke("bench"), records: true },
+    { name: "Stagecraft, 50/50 rollout split", options: invoke("bench-split"), records: true },
+    ...(portkeySource ? [{ name: "Portkey gateway, same runner", options: portkeyRequest(portkeySource.url, stub.url) }] : []),
+    { name: "Portkey gateway on Node (npm)", options: portkeyRequest(portkeyNode.url, stub.url) },
   ];
   for (const t of targets) await measure(t, CONNECTIONS, WARMUP_S);
 
@@ -179,7 +224,9 @@ try {
     results.push(row);
   }
 
-  const [, baseline, ours, split] = targets.map((t) => t.name);
+  const baseline = "bare pass-through Worker";
+  const ours = "Stagecraft execute-prompt (hot)";
+  const split = "Stagecraft, 50/50 rollout split";
   console.log(
     `\nStagecraft invoke benchmark, runner: ${RUNNER === "miniflare" ? "Miniflare (workerd's own socket per Worker, no proxy)" : "wrangler dev (Node proxy in front of workerd)"}; ` +
       `${ROUNDS} round(s) of ${DURATION_S} s per target and mode after ${WARMUP_S} s warm-up; median (min–max) over the rounds`,
@@ -235,6 +282,29 @@ try {
         3,
       )} ms`,
   );
+  const ratio = (peer, label) => {
+    if (!targets.some((t) => t.name === peer)) return;
+    const loaded = results.map((round) => round[ours].loaded.rps / round[peer].loaded.rps);
+    const cpu = results.map((round) => round[ours].loaded.cpu - round[peer].loaded.cpu);
+    const p50 = results.map((round) => round[ours].unloaded.p50 - round[peer].unloaded.p50);
+    const p99 = results.map((round) => round[ours].unloaded.p99 - round[peer].unloaded.p99);
+    console.log(
+      `\nStagecraft over ${label}:\n  loaded: ${range(loaded, 2)} × its requests/s` +
+        (results[0][ours].loaded.cpu === null ? "" : `; CPU ${range(cpu, 2)} ms per request`) +
+        `\n  unloaded: p50 ${range(p50, 2)} ms, p99 ${range(p99, 2)} ms`,
+    );
+  };
+  ratio("Portkey gateway, same runner", "Portkey's gateway on the same runner");
+  ratio("Portkey gateway on Node (npm)", "Portkey's gateway on Node");
+
+  console.log("\nNon-2xx responses and errors per target (all rounds and warm-up):");
+  for (const t of targets) console.log(`  ${t.name.padEnd(34)} ${t.failed ?? 0} of ${t.sent ?? 0} sent`);
+  const sent = targets.filter((t) => t.records).reduce((sum, t) => sum + (t.sent ?? 0), 0);
+  const recorded = await recordedExecutions(stagecraft, admin);
+  console.log(`\nExecutions recorded: ${recorded} for ${sent} invokes sent${recorded === sent ? "" : "  ← MISMATCH"}`);
+  const bundle = stagecraft.bundle ? `the Worker bundle is ${(stagecraft.bundle.raw / 1024).toFixed(0)} KiB (${(stagecraft.bundle.gzip / 1024).toFixed(0)} KiB gzip); ` : "";
+  console.log(`\nCold start: ${bundle}a fresh isolate's first request took ${startup.first.toFixed(1)} ms, the next ${startup.second.toFixed(1)} ms`);
+  if (recorded !== sent) process.exitCode = 1;
 } finally {
-  await Promise.allSettled([stagecraft.dispose(), bare.dispose(), stub.close()]);
+  await Promise.allSettled([stagecraft.dispose(), bare.dispose(), portkeyNode.dispose(), portkeySource?.dispose(), stub.close()]);
 }

@@ -10,9 +10,10 @@
 //   than a small Worker does, so it hides most of what separates two Workers.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { gzipSync } from "node:zlib";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 // Run wrangler's entry point with this very Node, whatever `node` the PATH finds.
@@ -88,13 +89,47 @@ async function startMiniflare(config, name, vars, persist) {
     }),
   );
   const url = String(await mf.unsafeGetDirectURL(name)).replace(/\/$/, "");
-  return { url, dispose: () => mf.dispose() };
+  return { url, bundle: bundleSize(outdir), dispose: () => mf.dispose() };
+}
+
+/** The bytes wrangler would upload (modules, not source maps), raw and gzip-compressed. */
+function bundleSize(outdir) {
+  let raw = 0;
+  let gzip = 0;
+  for (const entry of readdirSync(outdir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.name.endsWith(".map") || entry.name === "README.md") continue;
+    const content = readFileSync(path.join(entry.parentPath, entry.name));
+    raw += content.length;
+    gzip += gzipSync(content).length;
+  }
+  return { raw, gzip };
 }
 
 function start(runner, config, name, vars, port, persist = false) {
   if (runner === "wrangler-dev") return startWranglerDev(config, vars, port, persist);
   if (runner === "miniflare") return startMiniflare(config, name, vars, persist);
   throw new Error(`unknown runner "${runner}"; use one of ${RUNNERS.join(", ")}`);
+}
+
+/**
+ * Portkey's open-source gateway on Node, from its npm package (a pinned dev
+ * dependency), started as its documentation says: headless, in production mode.
+ */
+export async function startPortkeyOnNode(port) {
+  const server = path.join(ROOT, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");
+  const child = spawn(process.execPath, [server, `--port=${port}`, "--headless"], { cwd: ROOT, stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, NODE_ENV: "production" } });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForServer(url, child);
+  return { url, dispose: async () => child.kill("SIGTERM") };
+}
+
+/**
+ * The same gateway built from a checkout of its source (BENCH_PORTKEY_SRC, with
+ * its dependencies installed), bundled by wrangler from its own wrangler.toml
+ * and run exactly as Stagecraft is.
+ */
+export function startPortkeyFromSource(runner, sourceDir, port) {
+  return start(runner, path.join(path.resolve(sourceDir), "wrangler.toml"), "portkey", {}, port);
 }
 
 export function startBareWorker(runner, stubUrl, port) {

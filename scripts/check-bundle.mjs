@@ -22,9 +22,24 @@ const limitBytes = Math.floor(limitMb * 1_000_000);
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const isModule = (name) => !name.endsWith(".map") && name !== "README.md";
 
+/** What the bundle is made of: bytes in the output per npm package, and per folder of src/, largest first. */
+function printLargestParts(meta) {
+  const parts = new Map();
+  for (const output of Object.values(meta.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs ?? {})) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+      const part = pkg ?? (input.startsWith("src/") ? input.split("/").slice(0, 2).join("/") : "other");
+      parts.set(part, (parts.get(part) ?? 0) + bytesInOutput);
+    }
+  }
+  const largest = [...parts].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log(`  largest parts (raw, before gzip): ${largest.map(([part, bytes]) => `${part} ${kib(bytes)}`).join(", ")}`);
+}
+
 const outdir = mkdtempSync(path.join(tmpdir(), "stagecraft-bundle-"));
 try {
-  const build = wrangler(["deploy", "--dry-run", "--outdir", outdir], { capture: true });
+  // The build metadata is named .map so that it is not counted as a module.
+  const build = wrangler(["deploy", "--dry-run", "--outdir", outdir, "--metafile", path.join(outdir, "meta.json.map")], { capture: true });
   if (build.status !== 0) {
     process.stderr.write(build.stdout + build.stderr);
     console.error(`check:bundle: wrangler deploy --dry-run failed (exit ${build.status})`);
@@ -41,6 +56,7 @@ try {
     gzipSize += gzipSync(content).length;
     console.log(`  ${path.relative(outdir, file)}  ${kib(content.length)}`);
   }
+  printLargestParts(JSON.parse(readFileSync(path.join(outdir, "meta.json.map"), "utf8")));
   const share = ((gzipSize / limitBytes) * 100).toFixed(0);
   console.log(`check:bundle: ${modules.length} module(s), ${kib(size)}, gzip ${kib(gzipSize)}: ${share}% of the ${limitMb} MB gzip limit`);
   if (gzipSize > limitBytes) {

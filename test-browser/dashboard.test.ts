@@ -101,7 +101,8 @@ describe("dashboard in a browser", () => {
   it("lets two approvers in two browsers approve a production promotion, which lands once", async () => {
     await api(server, adminKey, "PATCH", "/v1/environments/production", { required_approvals: 2 });
     const staging = await api<{ data: { id: string }[] }>(server, adminKey, "GET", "/v1/deployments/faq/releases?environment=staging");
-    const requester = await api<{ key: string }>(server, adminKey, "POST", "/v1/api-keys", { name: "release manager", scopes: ["read", "promote"] });
+    // The requester may approve in general; being the requester is what keeps the buttons away.
+    const requester = await api<{ key: string }>(server, adminKey, "POST", "/v1/api-keys", { name: "release manager", scopes: ["read", "promote", "approve"] });
     const promoted = await api<{ results: { promotion_request: { id: string } }[] }>(server, requester.key, "POST", `/v1/releases/${staging.data[0]!.id}/promote`, {
       environments: ["production"],
     });
@@ -109,6 +110,17 @@ describe("dashboard in a browser", () => {
     const keys = await Promise.all(
       ["approver one", "approver two"].map((name) => api<{ key: string }>(server, adminKey, "POST", "/v1/api-keys", { name, scopes: ["approve", "read"] })),
     );
+    // The requester's own session: no Approve for its request, and a forged post with its valid CSRF token is refused.
+    const own = await signIn(requester.key);
+    await own.goto(`${server.url}/approvals`);
+    await expect.poll(() => own.locator(`tr[data-request="${id}"]`).innerText()).toContain("0 of 2");
+    expect(await own.locator(`tr[data-request="${id}"]`).getByRole("button", { name: /^Approve/ }).count()).toBe(0);
+    const csrf = await own.locator('input[name="csrf"]').first().inputValue();
+    const forged = await own.request.post(`${server.url}/approvals/${id}/approve`, { form: { csrf, comment: "mine" }, headers: { origin: server.url }, maxRedirects: 0 });
+    expect(forged.headers().location).toBe("/approvals?refused=SELF_APPROVAL");
+    expect((await api<{ approvals: unknown[] }>(server, adminKey, "GET", `/v1/promotion-requests/${id}`)).approvals).toEqual([]);
+    await own.context().close();
+
     const [one, two] = await Promise.all(keys.map((k) => signIn(k.key, { bypassCSP: true })));
     for (const page of [one!, two!]) {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Approvals/ }).click();
