@@ -85,7 +85,14 @@ const bodyRoutes: BodyRoute[] = [
     path: () => `/v1/releases/${releaseId}/promote`,
     auth: () => ws.adminKey,
     valid: { environments: ["development"] },
-    wrongTypes: { environments: "development", release_tags: [1], description: false },
+    wrongTypes: { environments: "development", release_tags: [1], description: false, scheduled_at: "tomorrow" },
+  },
+  {
+    method: "POST",
+    path: () => "/v1/deployments/faq/rollouts?environment=staging",
+    auth: () => ws.adminKey,
+    valid: { release_id: "rel_00000000000000000000000000", mode: "ab", percent: 50 },
+    wrongTypes: { release_id: 7, mode: "big-bang", percent: "half", sticky_by: { type: "cookie" }, guard: { max_error_rate: 2 }, scheduled_at: 1 },
   },
   {
     method: "POST",
