@@ -192,7 +192,13 @@ function portkeyRequest(url, stubUrl) {
     url: `${url}/v1/chat/completions`,
     method: "POST",
     headers: { "content-type": "application/json", authorization: "Bearer stub", "x-portkey-provider": "openai", "x-portkey-custom-host": `${stubUrl}/v1` },
-    body: JSON.stringify({ model: "stub", messages: [{ role: "system", content: "You answer questions about Stagecraft." }, { role: "user", content: "What is the answer?" }] }),
+    body: JSON.stringify({
+      model: "stub",
+      messages: [
+        { role: "system", content: "You answer questions about Stagecraft." },
+        { role: "user", content: "What is the answer?" },
+      ],
+    }),
   };
 }
 

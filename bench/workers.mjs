@@ -117,7 +117,11 @@ function start(runner, config, name, vars, port, persist = false) {
  */
 export async function startPortkeyOnNode(port) {
   const server = path.join(ROOT, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");
-  const child = spawn(process.execPath, [server, `--port=${port}`, "--headless"], { cwd: ROOT, stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, NODE_ENV: "production" } });
+  const child = spawn(process.execPath, [server, `--port=${port}`, "--headless"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "ignore"],
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitForServer(url, child);
   return { url, dispose: async () => child.kill("SIGTERM") };
