@@ -1285,8 +1285,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description `next_cursor` from the previous page */
+                    cursor?: string;
                     /** @description Only this environment's rollouts */
                     environment?: string;
+                    /** @description Page size, 1–100 */
                     limit?: number;
                 };
                 header?: never;
@@ -5631,9 +5634,12 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description `next_cursor` from the previous page */
+                    cursor?: string;
                     /** @description A deployment's id or name */
                     deployment?: string;
                     environment?: string;
+                    /** @description Page size, 1–100 */
                     limit?: number;
                     status?: "scheduled" | "executed" | "refused" | "cancelled";
                 };
@@ -5643,7 +5649,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Scheduled releases */
+                /** @description Scheduled releases, newest first */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9119,6 +9125,7 @@ export interface components {
         };
         RolloutList: {
             data: components["schemas"]["Rollout"][];
+            next_cursor: string | null;
         };
         /** @description During a rollout: the rollout, the arm its split chose, and its step (also in the X-Rollout-Arm header) */
         RolloutServed: {
@@ -9271,6 +9278,7 @@ export interface components {
         };
         ScheduledReleaseList: {
             data: components["schemas"]["ScheduledRelease"][];
+            next_cursor: string | null;
         };
         Search: {
             document_index?: string | null;

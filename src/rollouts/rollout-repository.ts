@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type ArmFigures, executions, rollouts } from "../db/schema";
 
@@ -43,7 +43,8 @@ export interface RolloutListFilter {
   workspaceId: string;
   deploymentId: string;
   environmentIds: string[];
-  before?: { createdAt: string; id: string } | undefined;
+  /** Keyset: rollouts before this id (ids grow with time). */
+  beforeId?: string | undefined;
   limit: number;
 }
 
@@ -58,10 +59,10 @@ export function listRollouts(db: Database, f: RolloutListFilter) {
         eq(rollouts.workspaceId, f.workspaceId),
         eq(rollouts.deploymentId, f.deploymentId),
         inArray(rollouts.environmentId, f.environmentIds),
-        f.before ? or(lt(rollouts.createdAt, f.before.createdAt), and(eq(rollouts.createdAt, f.before.createdAt), lt(rollouts.id, f.before.id))) : undefined,
+        f.beforeId ? lt(rollouts.id, f.beforeId) : undefined,
       ),
     )
-    .orderBy(desc(rollouts.createdAt), desc(rollouts.id))
+    .orderBy(desc(rollouts.id))
     .limit(f.limit);
 }
 

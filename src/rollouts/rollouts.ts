@@ -2,6 +2,7 @@ import { resolveEnvironment } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import type { RolloutGuard, RolloutPlan, RolloutStep, StickyBy } from "../db/schema";
 import { findEnvironmentById } from "../environments/repository";
+import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
 import { commandContext, coordinatorFor } from "../releases/coordinator-client";
 import { findDeploymentByIdOrName } from "../releases/deployment-repository";
@@ -130,8 +131,14 @@ export async function actOnRollout(deps: Deps, principal: Principal, id: string,
   return ok(rolloutView(outcome.value.rollouts![0]!, environmentName));
 }
 
-/** A deployment's rollouts in the environments the key may read (or the one it names), newest first. */
-export async function listDeploymentRollouts(deps: Deps, principal: Principal, deploymentIdOrName: string, environmentName: string | undefined, limit: number) {
+/** A deployment's rollouts in the environments the key may read (or the one it names), newest first, a page at a time. */
+export async function listDeploymentRollouts(
+  deps: Deps,
+  principal: Principal,
+  deploymentIdOrName: string,
+  query: { environment?: string | undefined; cursor?: string | undefined; limit: number },
+) {
+  const environmentName = query.environment;
   const deployment = await findDeploymentByIdOrName(deps.db, principal.workspaceId, deploymentIdOrName);
   if (!deployment) return fail("NOT_FOUND", `No deployment "${deploymentIdOrName}"`);
   let environmentIds: string[];
@@ -142,11 +149,22 @@ export async function listDeploymentRollouts(deps: Deps, principal: Principal, d
   } else {
     environmentIds = [...(await environmentNames(deps.db, principal.workspaceId)).keys()];
   }
+  const list = { name: "rollouts", filters: { deployment: deployment.id, environment: environmentName } };
+  const before = decodeCursor<string>(query.cursor, "string", list);
+  if (!before.ok) return before;
   const [rows, names] = await Promise.all([
-    listRollouts(deps.db, { workspaceId: principal.workspaceId, deploymentId: deployment.id, environmentIds, limit }),
+    listRollouts(deps.db, { workspaceId: principal.workspaceId, deploymentId: deployment.id, environmentIds, beforeId: before.value, limit: query.limit + 1 }),
     environmentNames(deps.db, principal.workspaceId),
   ]);
-  return ok(rows.map((r) => rolloutView(r, names.get(r.environmentId) ?? "")));
+  return ok(
+    toPage(
+      rows,
+      query.limit,
+      (r) => r.id,
+      (r) => rolloutView(r, names.get(r.environmentId) ?? ""),
+      list,
+    ),
+  );
 }
 
 /** A rollout and its report (see report.ts): needs `read` in its environment. */

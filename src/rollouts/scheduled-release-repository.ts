@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { scheduledReleases } from "../db/schema";
 
@@ -26,7 +26,8 @@ export interface ScheduledReleaseFilter {
   environmentIds: string[];
   deploymentId?: string | undefined;
   status?: ScheduledReleaseRow["status"] | undefined;
-  before?: { createdAt: string; id: string } | undefined;
+  /** Keyset: scheduled releases before this id (ids grow with time). */
+  beforeId?: string | undefined;
   limit: number;
 }
 
@@ -42,12 +43,10 @@ export function listScheduledReleases(db: Database, f: ScheduledReleaseFilter) {
         inArray(scheduledReleases.environmentId, f.environmentIds),
         f.deploymentId ? eq(scheduledReleases.deploymentId, f.deploymentId) : undefined,
         f.status ? eq(scheduledReleases.status, f.status) : undefined,
-        f.before
-          ? or(lt(scheduledReleases.createdAt, f.before.createdAt), and(eq(scheduledReleases.createdAt, f.before.createdAt), lt(scheduledReleases.id, f.before.id)))
-          : undefined,
+        f.beforeId ? lt(scheduledReleases.id, f.beforeId) : undefined,
       ),
     )
-    .orderBy(desc(scheduledReleases.createdAt), desc(scheduledReleases.id))
+    .orderBy(desc(scheduledReleases.id))
     .limit(f.limit);
 }
 

@@ -1,6 +1,7 @@
 import { resolveEnvironment } from "../access/permissions";
 import type { Deps, Principal } from "../context";
 import { findEnvironmentById } from "../environments/repository";
+import { decodeCursor, toPage } from "../lib/pagination";
 import { fail, ok, type Result } from "../lib/result";
 import { commandContext, coordinatorFor } from "../releases/coordinator-client";
 import { findDeploymentByIdOrName } from "../releases/deployment-repository";
@@ -44,11 +45,12 @@ export interface ScheduledReleaseQuery {
   environment?: string | undefined;
   deployment?: string | undefined;
   status?: ScheduledReleaseRow["status"] | undefined;
+  cursor?: string | undefined;
   limit: number;
 }
 
 /** Scheduled releases into the environments the key may read (or the one named), newest first. */
-export async function listScheduled(deps: Deps, principal: Principal, query: ScheduledReleaseQuery): Promise<Result<ScheduledReleaseView[]>> {
+export async function listScheduled(deps: Deps, principal: Principal, query: ScheduledReleaseQuery): Promise<Result<{ data: ScheduledReleaseView[]; next_cursor: string | null }>> {
   let environmentIds: string[];
   if (query.environment !== undefined || principal.environment) {
     const env = await resolveEnvironment(deps, principal, query.environment, "read");
@@ -63,9 +65,20 @@ export async function listScheduled(deps: Deps, principal: Principal, query: Sch
     if (!deployment) return fail("NOT_FOUND", `No deployment "${query.deployment}"`, [{ path: "query.deployment", message: "Unknown deployment" }]);
     deploymentId = deployment.id;
   }
+  const list = { name: "scheduled-releases", filters: { environment: query.environment, deployment: deploymentId, status: query.status } };
+  const before = decodeCursor<string>(query.cursor, "string", list);
+  if (!before.ok) return before;
   const [rows, names] = await Promise.all([
-    listScheduledReleases(deps.db, { workspaceId: principal.workspaceId, environmentIds, deploymentId, status: query.status, limit: query.limit }),
+    listScheduledReleases(deps.db, { workspaceId: principal.workspaceId, environmentIds, deploymentId, status: query.status, beforeId: before.value, limit: query.limit + 1 }),
     environmentNames(deps.db, principal.workspaceId),
   ]);
-  return ok(rows.map((r) => scheduledReleaseView(r, names.get(r.environmentId) ?? "")));
+  return ok(
+    toPage(
+      rows,
+      query.limit,
+      (r) => r.id,
+      (r) => scheduledReleaseView(r, names.get(r.environmentId) ?? ""),
+      list,
+    ),
+  );
 }

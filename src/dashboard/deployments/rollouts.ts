@@ -31,8 +31,8 @@ const KEY_ID = /key_[A-Za-z0-9]+/g;
 
 /** A deployment's rollouts in the environments the key may read, through the same call as GET /v1/deployments/{id}/rollouts. */
 export async function readDeploymentRollouts(deps: Deps, principal: Principal, deploymentId: string): Promise<DeploymentRollouts> {
-  const listed = await listDeploymentRollouts(deps, principal, deploymentId, undefined, READ_LIMIT);
-  const rollouts = listed.ok ? listed.value : [];
+  const listed = await listDeploymentRollouts(deps, principal, deploymentId, { limit: READ_LIMIT });
+  const rollouts = listed.ok ? listed.value.data : [];
   const byEnvironment = new Map<string, EnvironmentRollouts>();
   for (const rollout of rollouts) {
     const entry = byEnvironment.get(rollout.environment) ?? { active: null, ended: [] };

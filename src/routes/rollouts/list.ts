@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { jsonResponse, keySecurity, problems } from "../../http/openapi";
+import { jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
 import { unwrap } from "../../lib/result";
 import { listDeploymentRollouts } from "../../rollouts/rollouts";
@@ -17,18 +17,15 @@ const route = createRoute({
   middleware: [authenticate, requireAnyScope("read")] as const,
   request: {
     params: DeploymentParams,
-    query: z.object({
+    query: PaginationQuery.extend({
       environment: z.string().min(1).max(64).optional().openapi({ description: "Only this environment's rollouts" }),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
     }),
   },
-  responses: { 200: jsonResponse(z.object({ data: z.array(RolloutSchema) }).openapi("RolloutList"), "Rollouts, newest first"), ...problems(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(pageOf(RolloutSchema).openapi("RolloutList"), "Rollouts, newest first"), ...problems(400, 401, 403, 404) },
 });
 
 export function registerListRollouts(router: Router) {
   router.openapi(route, async (c) => {
-    const query = c.req.valid("query");
-    const data = unwrap(await listDeploymentRollouts(c.get("deps"), c.get("principal"), c.req.valid("param").id, query.environment, query.limit));
-    return c.json({ data }, 200);
+    return c.json(unwrap(await listDeploymentRollouts(c.get("deps"), c.get("principal"), c.req.valid("param").id, c.req.valid("query"))), 200);
   });
 }

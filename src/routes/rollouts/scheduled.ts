@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { authenticate, requireAnyScope } from "../../access/authenticate-request";
-import { jsonResponse, keySecurity, problems } from "../../http/openapi";
+import { jsonResponse, keySecurity, PaginationQuery, pageOf, problems } from "../../http/openapi";
 import type { Router } from "../../http/router";
 import { idempotent } from "../../idempotency/middleware";
 import { unwrap } from "../../lib/result";
@@ -17,18 +17,17 @@ const listRoute = createRoute({
   security: keySecurity,
   middleware: [authenticate, requireAnyScope("read")] as const,
   request: {
-    query: z.object({
+    query: PaginationQuery.extend({
       environment: z.string().min(1).max(64).optional(),
       deployment: z.string().min(1).max(100).optional().openapi({ description: "A deployment's id or name" }),
       status: z.enum(["scheduled", "executed", "refused", "cancelled"]).optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
     }),
   },
-  responses: { 200: jsonResponse(z.object({ data: z.array(ScheduledReleaseSchema) }).openapi("ScheduledReleaseList"), "Scheduled releases"), ...problems(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(pageOf(ScheduledReleaseSchema).openapi("ScheduledReleaseList"), "Scheduled releases, newest first"), ...problems(400, 401, 403, 404) },
 });
 
 export function registerListScheduledReleases(router: Router) {
-  router.openapi(listRoute, async (c) => c.json({ data: unwrap(await listScheduled(c.get("deps"), c.get("principal"), c.req.valid("query"))) }, 200));
+  router.openapi(listRoute, async (c) => c.json(unwrap(await listScheduled(c.get("deps"), c.get("principal"), c.req.valid("query"))), 200));
 }
 
 const getRoute = createRoute({
