@@ -5,9 +5,9 @@ import type { ServerTiming } from "../lib/server-timing";
 import { completeRendered, type PromptOutcome, streamPrompt } from "../runtime/run-prompt";
 import { enqueueExecution } from "./execution-record";
 import { type ExecutePromptRequest, type PreparedPrompt, preparePrompt, promptExecutionRecord, releaseServed, runtimeContext } from "./prepare-prompt";
-import { runShadowPrompt } from "./shadow-execution";
+import { promptAnswer, runShadow } from "./shadow-execution";
 
-type ExecuteDeps = Pick<Deps, "kv" | "edge" | "newId" | "now" | "config" | "events">;
+type ExecuteDeps = Pick<Deps, "kv" | "edge" | "db" | "newId" | "now" | "config" | "events">;
 
 /** A provider's rate limit: the HTTP edge passes it on as 429 with Retry-After, instead of a result. */
 export interface RateLimit {
@@ -56,7 +56,7 @@ export async function executePrompt(
   timing.lap("model");
   const latency = deps.now().getTime() - prepared.startedAt;
   enqueueExecution(deps, background, promptExecutionRecord(principal, prepared, request, outcome, latency));
-  runShadowPrompt(deps, background, principal, prepared, request, outcome);
+  runShadow(deps, background, principal, prepared, request, promptAnswer(outcome));
   return ok({ releaseId: prepared.release.id, arm: prepared.arm, rateLimit: rateLimitOf(prepared, outcome), result: promptResult(prepared, outcome, latency) });
 }
 
@@ -84,7 +84,10 @@ export async function executePromptStream(
   // Wait for the first event before the HTTP edge commits to a 200: a rate limit still becomes a 429.
   const first = stream ? (await stream.next()).value : (rendered as { outcome: PromptOutcome });
   const latency = () => deps.now().getTime() - prepared.startedAt;
-  const record = (outcome: PromptOutcome) => enqueueExecution(deps, background, promptExecutionRecord(principal, prepared, request, outcome, latency()));
+  const record = (outcome: PromptOutcome) => {
+    enqueueExecution(deps, background, promptExecutionRecord(principal, prepared, request, outcome, latency()));
+    runShadow(deps, background, principal, prepared, request, promptAnswer(outcome));
+  };
   let rateLimit: RateLimit | null = null;
   if (first && "outcome" in first) {
     record(first.outcome);

@@ -14,6 +14,7 @@ import {
   workflowExecutionRecord,
   workflowOutputs,
 } from "./prepare-workflow";
+import { runShadow, workflowAnswer } from "./shadow-execution";
 
 type ExecuteDeps = Pick<Deps, "kv" | "edge" | "db" | "newId" | "now" | "config" | "events">;
 
@@ -121,7 +122,7 @@ function resultEvent(prepared: PreparedWorkflow, outcome: WorkflowOutcome, ts: s
 }
 
 function record(
-  deps: Pick<Deps, "now" | "events">,
+  deps: ExecuteDeps,
   background: Pick<ExecutionContext, "waitUntil">,
   principal: Principal,
   prepared: PreparedWorkflow,
@@ -130,4 +131,5 @@ function record(
 ) {
   const latency = deps.now().getTime() - prepared.startedAt;
   enqueueExecution(deps, background, workflowExecutionRecord(principal, prepared, request, outcome, latency));
+  runShadow(deps, background, principal, prepared, request, workflowAnswer(outcome));
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call } from "../harness";
-import { promptSpec } from "../lifecycle/fixtures";
+import { call, createWorkspace } from "../harness";
+import { createSandbox, promptSpec, saveSandbox } from "../lifecycle/fixtures";
 import {
   completion,
   delay,
@@ -126,5 +126,58 @@ describe("a shadow rollout", { timeout: QUEUE_TIMEOUT_MS }, () => {
     const shadows = await shadowExecutionsRecorded(s.ws.id, 3);
     const sampled = (await executionsRecorded(s.ws.id, 3, `id IN (${shadows.map((r) => `'${r.served_execution_id}'`).join(", ")})`)).map((e) => e.external_id);
     expect(sampled.sort()).toEqual([...subjects.candidate].sort());
+  });
+});
+
+describe("a shadow rollout beyond execute-prompt", { timeout: QUEUE_TIMEOUT_MS }, () => {
+  it("shadows streamed prompts once each stream has ended, never sending the candidate's text", async () => {
+    const s = await rolloutSetup(promptSpec("{{ question }}"), promptSpec("Candidate: {{ question }}"), "Shadow streams");
+    const rollout = await startedRollout(s, { mode: "shadow", percent: 100 });
+    for (let i = 0; i < 3; i++) {
+      const res = await call("/v1/execute-prompt-stream?environment=staging", {
+        key: s.ws.adminKey,
+        body: { prompt_deployment_name: "faq", inputs: [{ type: "STRING", name: "question", value: `streamed ${i}` }] },
+      });
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(res.body)).toContain(`streamed ${i}`);
+      expect(JSON.stringify(res.body)).not.toContain("Candidate");
+    }
+    const shadows = await shadowExecutionsRecorded(s.ws.id, 3);
+    expect(shadows.map((r) => JSON.parse(r.outputs)[0].value).sort()).toEqual(["Candidate: streamed 0", "Candidate: streamed 1", "Candidate: streamed 2"]);
+    expect(shadows.every((r) => r.rollout_id === rollout.id && r.same_output === 0)).toBe(true);
+  });
+
+  it("shadows workflows, comparing their outputs", async () => {
+    const ws = await createWorkspace("Shadow workflows");
+    const flow = (greeting: string) => ({
+      input_variables: [{ key: "name", type: "STRING" }],
+      nodes: [
+        { id: "greet", type: "template", template: `${greeting}, {{ inputs.name }}` },
+        { id: "out", type: "output", name: "greeting", value: "{{ nodes.greet.text }}" },
+      ],
+      edges: [{ from: "greet", to: "out" }],
+    });
+    const sandbox = await createSandbox(ws, "flow", flow("Hello"), "workflow");
+    const stable = await call(`/v1/sandboxes/${sandbox.id}/deploy`, { key: ws.adminKey, body: { deployment_name: "flow", environments: ["staging"] } });
+    expect(stable.status, JSON.stringify(stable.body)).toBe(201);
+    await saveSandbox(ws, sandbox.id, flow("Hi"));
+    const dev = await call(`/v1/sandboxes/${sandbox.id}/deploy`, { key: ws.adminKey, body: { deployment_name: "flow", environments: ["development"] } });
+    const started = await call("/v1/deployments/flow/rollouts?environment=staging", {
+      key: ws.adminKey,
+      body: { release_id: dev.body.releases[0].id, mode: "shadow", percent: 100 },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    for (const name of ["Ada", "Grace"]) {
+      const res = await call("/v1/execute-workflow?environment=staging", {
+        key: ws.adminKey,
+        body: { workflow_deployment_name: "flow", inputs: [{ type: "STRING", name: "name", value: name }] },
+      });
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(res.body)).toContain(`Hello, ${name}`);
+      expect(JSON.stringify(res.body)).not.toContain("Hi,");
+    }
+    const shadows = await shadowExecutionsRecorded(ws.id, 2);
+    expect(shadows.map((r) => JSON.parse(r.outputs)[0].value).sort()).toEqual(["Hi, Ada", "Hi, Grace"]);
+    expect(shadows.every((r) => r.status === "FULFILLED" && r.same_output === 0 && r.similarity > 0 && r.similarity < 1)).toBe(true);
   });
 });
