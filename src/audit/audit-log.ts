@@ -5,6 +5,7 @@ import { isUniqueViolation } from "../db/d1-errors";
 import type { KeyIdentity } from "../db/schema";
 import { sha256Hex } from "../lib/crypto";
 import { redactSecrets } from "../lib/redact";
+import { ROLLOUT_TRANSITIONS } from "../webhooks/event-types";
 import { type AuditEventRow, findAuditHead, insertAuditEvent, listAuditChainPage } from "./repository";
 
 /** Who caused a change. */
@@ -38,14 +39,7 @@ export const AUDIT_ACTIONS = [
   "promotion.rejected",
   "promotion.expired",
   "promotion.executed",
-  "rollout.started",
-  "rollout.advanced",
-  "rollout.held",
-  "rollout.paused",
-  "rollout.resumed",
-  "rollout.rolled_back",
-  "rollout.completed",
-  "rollout.aborted",
+  ...ROLLOUT_TRANSITIONS,
   "scheduled_release.created",
   "scheduled_release.cancelled",
   "scheduled_release.fired",

@@ -8,6 +8,7 @@ import { commandContext, coordinatorFor } from "../releases/coordinator-client";
 import { findDeploymentByIdOrName } from "../releases/deployment-repository";
 import { findReadableRelease } from "../releases/read-releases";
 import { environmentNames, type PromotionRequestView, promotionRequestView } from "../releases/views";
+import { readableEnvironmentIds } from "./readable-environments";
 import { rolloutReport } from "./report";
 import type { RolloutAction } from "./rollout-commands";
 import { findRollout, listRollouts, type RolloutRow } from "./rollout-repository";
@@ -141,14 +142,9 @@ export async function listDeploymentRollouts(
   const environmentName = query.environment;
   const deployment = await findDeploymentByIdOrName(deps.db, principal.workspaceId, deploymentIdOrName);
   if (!deployment) return fail("NOT_FOUND", `No deployment "${deploymentIdOrName}"`);
-  let environmentIds: string[];
-  if (environmentName !== undefined || principal.environment) {
-    const env = await resolveEnvironment(deps, principal, environmentName, "read");
-    if (!env.ok) return env;
-    environmentIds = [env.value.id];
-  } else {
-    environmentIds = [...(await environmentNames(deps.db, principal.workspaceId)).keys()];
-  }
+  const readable = await readableEnvironmentIds(deps, principal, environmentName);
+  if (!readable.ok) return readable;
+  const environmentIds = readable.value;
   const list = { name: "rollouts", filters: { deployment: deployment.id, environment: environmentName } };
   const before = decodeCursor<string>(query.cursor, "string", list);
   if (!before.ok) return before;

@@ -6,6 +6,7 @@ import { fail, ok, type Result } from "../lib/result";
 import { commandContext, coordinatorFor } from "../releases/coordinator-client";
 import { findDeploymentByIdOrName } from "../releases/deployment-repository";
 import { environmentNames } from "../releases/views";
+import { readableEnvironmentIds } from "./readable-environments";
 import { findScheduledRelease, listScheduledReleases, type ScheduledReleaseRow } from "./scheduled-release-repository";
 import { type ScheduledReleaseView, scheduledReleaseView } from "./views";
 
@@ -51,14 +52,9 @@ export interface ScheduledReleaseQuery {
 
 /** Scheduled releases into the environments the key may read (or the one named), newest first. */
 export async function listScheduled(deps: Deps, principal: Principal, query: ScheduledReleaseQuery): Promise<Result<{ data: ScheduledReleaseView[]; next_cursor: string | null }>> {
-  let environmentIds: string[];
-  if (query.environment !== undefined || principal.environment) {
-    const env = await resolveEnvironment(deps, principal, query.environment, "read");
-    if (!env.ok) return env;
-    environmentIds = [env.value.id];
-  } else {
-    environmentIds = [...(await environmentNames(deps.db, principal.workspaceId)).keys()];
-  }
+  const readable = await readableEnvironmentIds(deps, principal, query.environment);
+  if (!readable.ok) return readable;
+  const environmentIds = readable.value;
   let deploymentId: string | undefined;
   if (query.deployment !== undefined) {
     const deployment = await findDeploymentByIdOrName(deps.db, principal.workspaceId, query.deployment);

@@ -1,3 +1,15 @@
+/** A rollout's transitions: each is both an audit action and a webhook event of the same name. */
+export const ROLLOUT_TRANSITIONS = [
+  "rollout.started",
+  "rollout.advanced",
+  "rollout.held",
+  "rollout.paused",
+  "rollout.resumed",
+  "rollout.rolled_back",
+  "rollout.completed",
+  "rollout.aborted",
+] as const;
+
 /** Every event a webhook can subscribe to. */
 export const webhookEventTypes = [
   "release.created",
@@ -7,14 +19,7 @@ export const webhookEventTypes = [
   "promotion.approved",
   "promotion.rejected",
   "test_suite_run.completed",
-  "rollout.started",
-  "rollout.advanced",
-  "rollout.held",
-  "rollout.paused",
-  "rollout.resumed",
-  "rollout.rolled_back",
-  "rollout.completed",
-  "rollout.aborted",
+  ...ROLLOUT_TRANSITIONS,
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
