@@ -20,7 +20,7 @@ import {
 import { findLatestRelease, findRelease, type ReleaseRow } from "../releases/release-repository";
 import { judgeStep } from "./guard";
 import { refuseDuringRollout } from "./rollout-lock";
-import { armFigures, armLatencyQuantile, armSums, findActiveRollout, findRollout, insertRollout, type RolloutRow, updateRollout } from "./rollout-repository";
+import { armFigures, armLatencyQuantile, armSums, evaluatorSamples, findActiveRollout, findRollout, insertRollout, type RolloutRow, updateRollout } from "./rollout-repository";
 
 export interface StartRolloutCommand {
   context: CommandContext;
@@ -309,12 +309,16 @@ export async function planJudgeRollout(deps: CommandDeps, cmd: JudgeRolloutComma
   if (rollout?.status !== "running") return fail("ROLLOUT_ENDED", "Nothing to judge");
   const step = rollout.steps[rollout.stepIndex]!;
   const sums = await armSums(deps.db, ctx.workspaceId, rollout.id, rollout.stepIndex);
-  const [candidateP95, stableP95] = await Promise.all([
+  // Quality counts actuals (the step's executions' scores) and evaluator scores (test-suite runs on either release since the step began).
+  const stepStart = Date.parse(rollout.stepStartedAt);
+  const [candidateP95, stableP95, candidateEvaluated, stableEvaluated] = await Promise.all([
     armLatencyQuantile(deps.db, ctx.workspaceId, rollout.id, rollout.stepIndex, "candidate", sums.candidate.executions, 0.95),
     armLatencyQuantile(deps.db, ctx.workspaceId, rollout.id, rollout.stepIndex, "stable", sums.stable.executions, 0.95),
+    evaluatorSamples(deps.db, ctx.workspaceId, rollout.environmentId, rollout.candidateReleaseId, stepStart),
+    evaluatorSamples(deps.db, ctx.workspaceId, rollout.environmentId, rollout.stableReleaseId, stepStart),
   ]);
-  const candidate = armFigures(sums.candidate, candidateP95);
-  const stable = armFigures(sums.stable, stableP95);
+  const candidate = armFigures(sums.candidate, candidateP95, candidateEvaluated);
+  const stable = armFigures(sums.stable, stableP95, stableEvaluated);
   const now = deps.now();
   const elapsed = now.getTime() - Date.parse(rollout.stepStartedAt);
   // Shadow rollouts never serve the candidate, so there is nothing user-facing to guard; A/B tests hold their split until stopped.

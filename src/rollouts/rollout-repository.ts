@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { type ArmFigures, executions, rollouts } from "../db/schema";
+import { type ArmFigures, executionRollups, executions, rollouts } from "../db/schema";
 
 export type RolloutRow = typeof rollouts.$inferSelect;
 
@@ -130,16 +130,18 @@ export async function armLatencyQuantile(db: Database, workspaceId: string, roll
   return row?.latencyMs ?? null;
 }
 
-/** The figures the guard judges, from an arm's sums and its p95 latency. */
-export function armFigures(sums: ArmSums, p95LatencyMs: number | null): ArmFigures {
+/** The figures the guard judges, from an arm's sums, its p95 latency, and the evaluator scores of its release (none by default). */
+export function armFigures(sums: ArmSums, p95LatencyMs: number | null, evaluated: EvaluatorSamples = { sum: 0, count: 0 }): ArmFigures {
+  const qualitySum = sums.qualitySum + evaluated.sum;
+  const qualityCount = sums.qualityCount + evaluated.count;
   return {
     executions: sums.executions,
     errors: sums.errors,
     error_rate: sums.executions > 0 ? sums.errors / sums.executions : null,
     p95_latency_ms: p95LatencyMs,
     cost_per_execution: sums.costCount > 0 ? sums.costSum / sums.costCount : null,
-    quality: sums.qualityCount > 0 ? sums.qualitySum / sums.qualityCount : null,
-    quality_count: sums.qualityCount,
+    quality: qualityCount > 0 ? qualitySum / qualityCount : null,
+    quality_count: qualityCount,
   };
 }
 
@@ -191,4 +193,39 @@ export async function armMoments(db: Database, workspaceId: string, rolloutId: s
   const byArm = { stable: { ...empty }, candidate: { ...empty } };
   for (const { arm, ...sums } of rows) if (arm === "stable" || arm === "candidate") byArm[arm] = sums;
   return byArm;
+}
+
+/** Quality samples that came from evaluators rather than from executions: a release's scores and how many. */
+export interface EvaluatorSamples {
+  sum: number;
+  count: number;
+}
+
+/**
+ * The evaluator scores (test-suite runs' quality samples) recorded for a
+ * release in an environment from the rollup hour of `fromMs` on: what the
+ * rollups hold for it beyond its executions' own scores. Hour-grained, as
+ * the rollups are.
+ */
+export async function evaluatorSamples(db: Database, workspaceId: string, environmentId: string, releaseId: string, fromMs: number): Promise<EvaluatorSamples> {
+  const hour = fromMs - (fromMs % 3_600_000);
+  const [rolled, executed] = await Promise.all([
+    db
+      .select({ sum: sql<number>`coalesce(sum(${executionRollups.qualitySum}), 0)`, count: sql<number>`coalesce(sum(${executionRollups.qualityCount}), 0)` })
+      .from(executionRollups)
+      .where(
+        and(
+          eq(executionRollups.workspaceId, workspaceId),
+          eq(executionRollups.environmentId, environmentId),
+          eq(executionRollups.releaseId, releaseId),
+          gte(executionRollups.bucketStart, hour),
+        ),
+      ),
+    db
+      .select({ sum: sql<number>`coalesce(sum(${executions.qualityScore}), 0)`, count: sql<number>`count(${executions.qualityScore})` })
+      .from(executions)
+      .where(and(eq(executions.workspaceId, workspaceId), eq(executions.environmentId, environmentId), eq(executions.releaseId, releaseId), gte(executions.startedAt, hour))),
+  ]);
+  const count = (rolled[0]?.count ?? 0) - (executed[0]?.count ?? 0);
+  return count > 0 ? { sum: (rolled[0]?.sum ?? 0) - (executed[0]?.sum ?? 0), count } : { sum: 0, count: 0 };
 }

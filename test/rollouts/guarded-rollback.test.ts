@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call } from "../harness";
+import { createSandbox } from "../lifecycle/fixtures";
 import { deliveriesWhere } from "../webhooks/receiver";
 import {
   alarmAt,
@@ -153,6 +154,43 @@ describe("a guarded canary rolls back by itself", { timeout: QUEUE_TIMEOUT_MS },
     expect(rollout.status).toBe("rolled_back");
     expect(rollout.last_judgement).toMatchObject({ threshold: "max_quality_drop", candidate: { quality_count: 4 }, stable: { quality_count: 4 } });
     expect(rollout.last_judgement.candidate.quality).toBeCloseTo(0.3, 10);
+    expect(rollout.last_judgement.stable.quality).toBeCloseTo(0.9, 10);
+    await expectBackOnStable(s, rollout, subjects.candidate, "q");
+  });
+
+  it("counts evaluator scores from test-suite runs on either release in the quality it judges", async () => {
+    const s = await rolloutSetup(STABLE_SPEC, CANDIDATE_SPEC, "Rollback on evaluator scores");
+    const started = await startedRollout(s, {
+      steps: [{ percent: 25, min_duration_seconds: 600, min_executions: 4 }, { percent: 100 }],
+      guard: { min_executions: 4, max_quality_drop: 0.2 },
+    });
+    const { subjects } = await serveBothArms(s, started.id, 25, 4);
+    await alarmAt(s, Date.now());
+    expect((await getRollout(s, started.id)).status).toBe("running");
+
+    // An evaluator in staging that scores the candidate's answers low, and a suite of faq that uses it.
+    const judgeSpec = {
+      input_variables: [{ key: "output", type: "STRING", required: true }],
+      model: { provider: "echo", name: "echo", parameters: {} },
+      blocks: [{ role: "user", template: "{% if 'Candidate' in output %}0.2{% else %}0.9{% endif %}" }],
+    };
+    const judge = await createSandbox(s.ws, "judge", judgeSpec);
+    expect((await call(`/v1/sandboxes/${judge.id}/deploy`, { key: s.ws.adminKey, body: { deployment_name: "judge", environments: ["staging"] } })).status).toBe(201);
+    const suite = await call("/v1/test-suites", {
+      key: s.ws.adminKey,
+      body: { name: "judged", deployment: "faq", cases: [{ name: "q", inputs: { question: "q" }, assertions: [{ type: "evaluator", deployment: "judge", min_score: 0.5 }] }] },
+    });
+    expect(suite.status, JSON.stringify(suite.body)).toBe(201);
+    for (const releaseId of [started.candidate_release_id, s.stableId]) {
+      const run = await call(`/v1/test-suites/${suite.body.id}/runs`, { key: s.ws.adminKey, body: { release_id: releaseId } });
+      expect(run.status, JSON.stringify(run.body)).toBe(201);
+    }
+    await alarmAt(s, Date.now());
+
+    const rollout = await getRollout(s, started.id);
+    expect(rollout.status).toBe("rolled_back");
+    expect(rollout.last_judgement).toMatchObject({ threshold: "max_quality_drop", candidate: { quality_count: 1 }, stable: { quality_count: 1 } });
+    expect(rollout.last_judgement.candidate.quality).toBeCloseTo(0.2, 10);
     expect(rollout.last_judgement.stable.quality).toBeCloseTo(0.9, 10);
     await expectBackOnStable(s, rollout, subjects.candidate, "q");
   });
