@@ -87,12 +87,15 @@ export async function resolveRelease(edge: EdgeReads, query: ReleaseQuery, point
     const current = pointer !== undefined ? pointer : await edge.get<TagPointer>(edgeKeys.pointer(query.environmentId, deploymentId, tag));
     const chosen = current && chooseRelease(current, subjects);
     arm = chosen?.arm ?? null;
-    [release, shadow] = chosen
-      ? await Promise.all([
-          edge.getImmutable<ReleaseSnapshot>(edgeKeys.release(chosen.releaseId)),
-          chosen.shadowId ? edge.getImmutable<ReleaseSnapshot>(edgeKeys.release(chosen.shadowId)) : null,
-        ])
-      : [null, null];
+    // The shadow candidate is read only for the requests a shadow rollout samples; every other invoke makes one read, as before rollouts.
+    if (chosen?.shadowId) {
+      [release, shadow] = await Promise.all([
+        edge.getImmutable<ReleaseSnapshot>(edgeKeys.release(chosen.releaseId)),
+        edge.getImmutable<ReleaseSnapshot>(edgeKeys.release(chosen.shadowId)),
+      ]);
+    } else {
+      release = chosen && (await edge.getImmutable<ReleaseSnapshot>(edgeKeys.release(chosen.releaseId)));
+    }
   }
   // A release of another environment, workspace or deployment is as good as absent.
   if (!release || release.environment_id !== query.environmentId || release.workspace_id !== query.workspaceId || release.deployment_id !== deploymentId) {
