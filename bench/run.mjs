@@ -14,6 +14,7 @@
 // rounds and their range.
 import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
+import { measureChanges, seedChanges } from "./changes.mjs";
 import { startStubModel } from "./stub-model.mjs";
 import { RUNNERS, startBareWorker, startPortkeyFromSource, startPortkeyOnNode, startStagecraft } from "./workers.mjs";
 
@@ -22,6 +23,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_S = 3;
+/** Changes of each kind (promote, revert, tag move) per change-latency run. */
+const CHANGE_ROUNDS = Number(process.env.BENCH_CHANGE_ROUNDS ?? 20);
 // A checkout of Portkey's gateway source, its dependencies installed: then it is also run on Stagecraft's runner.
 const PORTKEY_SRC = process.env.BENCH_PORTKEY_SRC;
 
@@ -204,7 +207,9 @@ function portkeyRequest(url, stubUrl) {
 
 const stub = await startStubModel();
 const bare = await startBareWorker(RUNNER, stub.url, 8791);
-const stagecraft = await startStagecraft(RUNNER, 8792);
+// The stub model listens on plain http on loopback, which egress control refuses in production;
+// development with loopback let through runs the same checks on every call.
+const stagecraft = await startStagecraft(RUNNER, 8792, { vars: { STAGE: "development", EGRESS_ALLOW_PRIVATE_HOSTS: "127.0.0.1" } });
 const startup = await firstRequests(stagecraft.url);
 const portkeyNode = await startPortkeyOnNode(8793);
 const portkeySource = PORTKEY_SRC ? await startPortkeyFromSource(RUNNER, PORTKEY_SRC, 8794) : null;
@@ -302,6 +307,22 @@ try {
   };
   ratio("Portkey gateway, same runner", "Portkey's gateway on the same runner");
   ratio("Portkey gateway on Node (npm)", "Portkey's gateway on Node");
+
+  const seededChanges = await seedChanges(stagecraft.url, admin, stub.url);
+  const quiet = await measureChanges(stagecraft.url, admin, seededChanges, { rounds: CHANGE_ROUNDS });
+  const loadTarget = targets.find((t) => t.name === ours);
+  const busy = await measureChanges(stagecraft.url, admin, seededChanges, { rounds: CHANGE_ROUNDS, load: { options: loadTarget.options, connections: CONNECTIONS / 2 } });
+  loadTarget.sent += busy.loadSent;
+  loadTarget.failed += busy.loadFailed;
+  console.log(`\nChanges, ${CHANGE_ROUNDS} of each kind one after another; each followed by one invoke that must serve it (target: p50 ≤ 100 ms, p99 ≤ 200 ms):`);
+  for (const [label, run] of [
+    ["quiet", quiet],
+    [`under load (${CONNECTIONS / 2} connections invoking)`, busy],
+  ]) {
+    const ops = Object.entries(run.summary).map(([op, { p50, p99 }]) => `${op} p50 ${p50.toFixed(0)} / p99 ${p99.toFixed(0)} ms`);
+    console.log(`  ${label}: ${ops.join("; ")}; the next invoke served the change ${run.fresh} of ${run.total} times${run.fresh === run.total ? "" : "  ← STALE"}`);
+    if (run.fresh !== run.total) process.exitCode = 1;
+  }
 
   console.log("\nNon-2xx responses and errors per target (all rounds and warm-up):");
   for (const t of targets) console.log(`  ${t.name.padEnd(34)} ${t.failed ?? 0} of ${t.sent ?? 0} sent`);

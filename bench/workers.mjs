@@ -42,9 +42,9 @@ async function waitForServer(url, child) {
   throw new Error(`${url} did not come up`);
 }
 
-async function startWranglerDev(config, vars, port, persist) {
+async function startWranglerDev(config, vars, port, persist, state) {
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
-  const persistArgs = persist ? ["--persist-to", STATE] : [];
+  const persistArgs = persist ? ["--persist-to", state] : [];
   const child = spawn(
     process.execPath,
     [WRANGLER, "dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--log-level", "error", ...persistArgs, ...varArgs],
@@ -58,9 +58,11 @@ async function startWranglerDev(config, vars, port, persist) {
 /**
  * The Worker as `wrangler deploy` would upload it, on workerd through
  * Miniflare, with its config's bindings (local D1, KV, Durable Objects and
- * Queues persisted under bench/.build/state, where the migrations went).
+ * Queues persisted under `state`, bench/.build/state unless told, where the
+ * migrations went). `mf` is returned too, so a caller can read the bindings
+ * themselves (`mf.getD1Database("DB")`).
  */
-async function startMiniflare(config, name, vars, persist) {
+async function startMiniflare(config, name, vars, persist, state) {
   process.env.WRANGLER_LOG ??= "error";
   const [{ Miniflare, convertV4MiniflareOptions }, { unstable_getMiniflareWorkerOptions }] = await Promise.all([import("miniflare"), import("wrangler")]);
   const outdir = path.join(BUILD, name);
@@ -74,7 +76,7 @@ async function startMiniflare(config, name, vars, persist) {
   const entry = path.join(outdir, `${path.basename(main, path.extname(main))}.js`);
   const mf = new Miniflare(
     convertV4MiniflareOptions({
-      ...(persist ? { resourcePersistencePath: path.join(STATE, "v3") } : {}),
+      ...(persist ? { resourcePersistencePath: path.join(state, "v3") } : {}),
       workers: [
         {
           ...workerOptions,
@@ -89,7 +91,7 @@ async function startMiniflare(config, name, vars, persist) {
     }),
   );
   const url = String(await mf.unsafeGetDirectURL(name)).replace(/\/$/, "");
-  return { url, bundle: bundleSize(outdir), dispose: () => mf.dispose() };
+  return { url, bundle: bundleSize(outdir), mf, dispose: () => mf.dispose() };
 }
 
 /** The bytes wrangler would upload (modules, not source maps), raw and gzip-compressed. */
@@ -105,9 +107,9 @@ function bundleSize(outdir) {
   return { raw, gzip };
 }
 
-function start(runner, config, name, vars, port, persist = false) {
-  if (runner === "wrangler-dev") return startWranglerDev(config, vars, port, persist);
-  if (runner === "miniflare") return startMiniflare(config, name, vars, persist);
+function start(runner, config, name, vars, port, persist = false, state = STATE) {
+  if (runner === "wrangler-dev") return startWranglerDev(config, vars, port, persist, state);
+  if (runner === "miniflare") return startMiniflare(config, name, vars, persist, state);
   throw new Error(`unknown runner "${runner}"; use one of ${RUNNERS.join(", ")}`);
 }
 
@@ -140,12 +142,16 @@ export function startBareWorker(runner, stubUrl, port) {
   return start(runner, path.join(ROOT, "bench", "bare-worker.toml"), "bare", { STUB_URL: stubUrl }, port);
 }
 
-/** Stagecraft on a fresh local state: migrations applied, secrets of its own. */
-export async function startStagecraft(runner, port) {
-  rmSync(STATE, { recursive: true, force: true });
-  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE]);
+/**
+ * Stagecraft on a fresh local state: migrations applied, secrets of its own.
+ * `state` names another directory for it (so the soak never wipes the
+ * bench's), and `vars` adds to or overrides its variables.
+ */
+export async function startStagecraft(runner, port, { state = STATE, vars: extraVars = {} } = {}) {
+  rmSync(state, { recursive: true, force: true });
+  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
   const bootstrapToken = randomBytes(24).toString("base64url");
-  const vars = { BOOTSTRAP_TOKEN: bootstrapToken, MASTER_KEY: randomBytes(32).toString("base64"), STAGE: "production" };
-  const server = await start(runner, path.join(ROOT, "wrangler.toml"), "stagecraft", vars, port, true);
+  const vars = { BOOTSTRAP_TOKEN: bootstrapToken, MASTER_KEY: randomBytes(32).toString("base64"), STAGE: "production", ...extraVars };
+  const server = await start(runner, path.join(ROOT, "wrangler.toml"), "stagecraft", vars, port, true, state);
   return { ...server, bootstrapToken };
 }

@@ -2497,7 +2497,7 @@ export interface paths {
         get?: never;
         /**
          * Set a secret
-         * @description Write-only: the value is encrypted at rest (AES-GCM) and never returned. Provider credentials live here: OPENAI_API_KEY, ANTHROPIC_API_KEY, CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN (Workers AI). Needs `admin` in the environment.
+         * @description Write-only: the value is encrypted at rest (AES-GCM) and never returned. Provider credentials live here: OPENAI_API_KEY, ANTHROPIC_API_KEY, CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN (Workers AI). `allowed_hosts` binds the secret to the hosts it may be sent to. Needs `admin` in the environment.
          */
         put: {
             parameters: {
@@ -2741,7 +2741,7 @@ export interface paths {
         put?: never;
         /**
          * Execute a prompt deployment
-         * @description Runs the release a tag names (default LATEST) in the key's environment. Provider failures are a REJECTED result with HTTP 200; a provider's rate limit is passed on as 429 with Retry-After. `X-Release-Id` names the release that served the call; `Server-Timing` breaks down auth, resolve, render and model time.
+         * @description Runs the release a tag names (default LATEST) in the key's environment. Provider failures are a REJECTED result with HTTP 200; a provider's rate limit is passed on as 429 with Retry-After. Transient provider failures (connection errors, 5xx, 429) are retried with backoff, then the spec's `fallback_models` are tried in order, all within UPSTREAM_TIMEOUT_MS. `X-Release-Id` names the release that served the call and `X-Model` the model that answered; `Server-Timing` breaks down auth, resolve, render and model time.
          */
         post: {
             parameters: {
@@ -2822,6 +2822,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Refused for now: RATE_LIMITED (the key's or the environment's rate limit), BUDGET_EXHAUSTED (the environment's daily budget) or UPSTREAM_RATE_LIMITED (the model provider); Retry-After says when to retry */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2841,7 +2850,7 @@ export interface paths {
         put?: never;
         /**
          * Execute a prompt deployment, streaming
-         * @description Newline-delimited JSON events, as Vellum's client reads them: INITIATED, STREAMING (one per text delta), then FULFILLED or REJECTED. A failure once streaming has begun is a REJECTED event.
+         * @description Newline-delimited JSON events, as Vellum's client reads them: INITIATED, STREAMING (one per text delta), then FULFILLED or REJECTED. Retries and `fallback_models` apply only until the first delta; a failure once streaming has begun is a REJECTED event. `X-Model` names the model whose answer is streamed.
          */
         post: {
             parameters: {
@@ -2915,6 +2924,15 @@ export interface paths {
                 };
                 /** @description Body is not application/json */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused for now: RATE_LIMITED (the key's or the environment's rate limit), BUDGET_EXHAUSTED (the environment's daily budget) or UPSTREAM_RATE_LIMITED (the model provider); Retry-After says when to retry */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3022,6 +3040,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Refused for now: RATE_LIMITED (the key's or the environment's rate limit), BUDGET_EXHAUSTED (the environment's daily budget) or UPSTREAM_RATE_LIMITED (the model provider); Retry-After says when to retry */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3115,6 +3142,15 @@ export interface paths {
                 };
                 /** @description Body is not application/json */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused for now: RATE_LIMITED (the key's or the environment's rate limit), BUDGET_EXHAUSTED (the environment's daily budget) or UPSTREAM_RATE_LIMITED (the model provider); Retry-After says when to retry */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8029,10 +8065,22 @@ export interface components {
             secret: string;
         };
         CreateEnvironment: {
+            /** @description USD the environment may spend per UTC day, summed from its executions' cost. Once reached, invokes get 429 BUDGET_EXHAUSTED until the next UTC day or until the budget is raised; the webhook events budget.warning (80%) and budget.exhausted (100%) go out once a day. Enforced within seconds of the spend. null: no budget (the default) */
+            daily_budget_usd?: number | null;
             /** @description null clears it */
             description?: string | null;
+            /**
+             * @description The only hosts model base URLs, workflow `api` nodes and webhooks of this environment may call: host names and `*.example.com` patterns (subdomains only). Empty or null: any public host. Replaces the whole list
+             * @example [
+             *       "api.openai.com",
+             *       "*.example.com"
+             *     ]
+             */
+            egress_allowlist?: string[] | null;
             /** @description While one is in force, no deploy, promotion or tag move lands here (reverts still do). Replaces the whole list; null clears it */
             freeze_windows?: components["schemas"]["FreezeWindow"][] | null;
+            /** @description Invocations a minute each API key may make in this environment, counted like rate_limit_per_minute. null: no limit (the default) */
+            key_rate_limit_per_minute?: number | null;
             label?: string;
             /**
              * @description USD per million tokens by model (`provider/name` or `name`), overriding the built-in table. Replaces the whole table; null clears it
@@ -8053,6 +8101,8 @@ export interface components {
             name: string;
             /** @description A protected environment takes releases by promotion only */
             protected?: boolean;
+            /** @description Invocations a minute the whole environment serves, counted in each Cloudflare location; past it an invoke gets 429 RATE_LIMITED with Retry-After. null: no limit (the default) */
+            rate_limit_per_minute?: number | null;
             /** @description Approvals a promotion into this environment needs; null or 0: none */
             required_approvals?: number | null;
             /** @description Days executions and their metrics are kept (a scheduled job deletes older ones); null keeps them forever. Default 90. */
@@ -8133,7 +8183,7 @@ export interface components {
              *       "release.reverted"
              *     ]
              */
-            events?: ("release.created" | "release.promoted" | "release.reverted" | "promotion.requested" | "promotion.approved" | "promotion.rejected" | "test_suite_run.completed" | "rollout.started" | "rollout.advanced" | "rollout.held" | "rollout.paused" | "rollout.resumed" | "rollout.rolled_back" | "rollout.completed" | "rollout.aborted" | "*")[];
+            events?: ("release.created" | "release.promoted" | "release.reverted" | "promotion.requested" | "promotion.approved" | "promotion.rejected" | "test_suite_run.completed" | "rollout.started" | "rollout.advanced" | "rollout.held" | "rollout.paused" | "rollout.resumed" | "rollout.rolled_back" | "rollout.completed" | "rollout.aborted" | "budget.warning" | "budget.exhausted" | "*")[];
             /**
              * Format: uri
              * @example https://example.com/hooks/stagecraft
@@ -8256,7 +8306,9 @@ export interface components {
              * @example 2026-11-26T12:00:00.000Z
              */
             created_at: string;
+            daily_budget_usd: number | null;
             description: string;
+            egress_allowlist: string[];
             freeze_windows: {
                 /**
                  * Format: date-time
@@ -8272,6 +8324,7 @@ export interface components {
             }[];
             /** @example env_01jdz8k2m3n4p5q6r7s8t9v0w1 */
             id: string;
+            key_rate_limit_per_minute: number | null;
             label: string;
             model_prices: {
                 [key: string]: {
@@ -8282,6 +8335,7 @@ export interface components {
             /** @example staging */
             name: string;
             protected: boolean;
+            rate_limit_per_minute: number | null;
             required_approvals: number;
             retention_days: number | null;
             test_gate: {
@@ -8486,6 +8540,8 @@ export interface components {
              */
             created_at: string;
             deployment_id: string | null;
+            /** @description The release pointer or key entry was served from the isolate's last known value because KV failed */
+            edge_stale: boolean;
             environment: string;
             error: {
                 code: string;
@@ -8498,7 +8554,12 @@ export interface components {
             kind: "prompt" | "workflow";
             latency_ms: number;
             metadata?: unknown;
+            /** @description The model that answered (for a rejection: the last one tried) */
             model: {
+                /** @description Provider calls the execution made, retries and fallbacks included (null for workflows) */
+                attempts: number | null;
+                /** @description Null when the prompt's own model answered; otherwise the position in `fallback_models` of the one that did */
+                fallback_index: number | null;
                 name: string | null;
                 provider: string;
             } | null;
@@ -8515,16 +8576,23 @@ export interface components {
             } | null;
         };
         ExecutionMeta: {
+            /** @description Provider calls made, retries and fallbacks included */
+            attempts?: number;
             cost?: {
                 /** @enum {string} */
                 unit: "USD";
                 value: number;
             } | null;
             deployment_release_tag: string;
+            /** @description Null when the prompt's own model answered; otherwise the position in `fallback_models` of the one that did */
+            fallback_index?: number | null;
             /** @enum {string} */
             finish_reason?: "STOP" | "LENGTH" | "UNKNOWN";
             latency: number;
+            /** @description The model that answered (or was tried last): a fallback's name when a fallback answered */
             model_name: string;
+            /** @description The provider of that model; absent when no model was called */
+            model_provider?: string;
             prompt_version_id: string;
             rollout?: components["schemas"]["RolloutServed"];
             usage?: {
@@ -8830,7 +8898,7 @@ export interface components {
         /** @description An RFC 9457 problem document */
         Problem: {
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OIDC_TOKEN_REJECTED" | "INSUFFICIENT_SCOPE" | "SELF_APPROVAL" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DOCUMENT_INDEX_NAME_TAKEN" | "ENVIRONMENT_NAME_TAKEN" | "ENVIRONMENT_HAS_RELEASES" | "SANDBOX_NAME_TAKEN" | "TEST_SUITE_NAME_TAKEN" | "DEPLOYMENT_NAME_TAKEN" | "DEPLOYMENT_NAME_MISMATCH" | "ENVIRONMENT_PROTECTED" | "TAG_IS_IMMUTABLE" | "TAG_IS_SYSTEM" | "NO_PREVIOUS_RELEASE" | "RELEASE_ALREADY_LIVE" | "ROLLOUT_IN_PROGRESS" | "NO_STABLE_RELEASE" | "ROLLOUT_ENDED" | "ROLLOUT_PAUSED" | "ROLLOUT_RUNNING" | "ROLLOUT_UNCHANGED" | "SCHEDULED_RELEASE_CLOSED" | "PROMOTION_REQUEST_CLOSED" | "PROMOTION_ALREADY_REQUESTED" | "DELIVERY_PENDING" | "WEBHOOK_INACTIVE" | "ALREADY_APPROVED" | "CHANGE_FREEZE" | "TEST_GATE_FAILED" | "IDEMPOTENT_REQUEST_IN_PROGRESS" | "API_KEY_INACTIVE" | "CONCURRENT_MODIFICATION" | "PRECONDITION_FAILED" | "STALE_REVISION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "SPEC_INVALID" | "UNPROCESSABLE" | "UPSTREAM_RATE_LIMITED" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "OIDC_TOKEN_REJECTED" | "INSUFFICIENT_SCOPE" | "SELF_APPROVAL" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DOCUMENT_INDEX_NAME_TAKEN" | "ENVIRONMENT_NAME_TAKEN" | "ENVIRONMENT_HAS_RELEASES" | "SANDBOX_NAME_TAKEN" | "TEST_SUITE_NAME_TAKEN" | "DEPLOYMENT_NAME_TAKEN" | "DEPLOYMENT_NAME_MISMATCH" | "ENVIRONMENT_PROTECTED" | "TAG_IS_IMMUTABLE" | "TAG_IS_SYSTEM" | "NO_PREVIOUS_RELEASE" | "RELEASE_ALREADY_LIVE" | "ROLLOUT_IN_PROGRESS" | "NO_STABLE_RELEASE" | "ROLLOUT_ENDED" | "ROLLOUT_PAUSED" | "ROLLOUT_RUNNING" | "ROLLOUT_UNCHANGED" | "SCHEDULED_RELEASE_CLOSED" | "PROMOTION_REQUEST_CLOSED" | "PROMOTION_ALREADY_REQUESTED" | "DELIVERY_PENDING" | "WEBHOOK_INACTIVE" | "ALREADY_APPROVED" | "CHANGE_FREEZE" | "TEST_GATE_FAILED" | "IDEMPOTENT_REQUEST_IN_PROGRESS" | "API_KEY_INACTIVE" | "CONCURRENT_MODIFICATION" | "PRECONDITION_FAILED" | "STALE_REVISION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "SPEC_INVALID" | "UNPROCESSABLE" | "UPSTREAM_RATE_LIMITED" | "RATE_LIMITED" | "BUDGET_EXHAUSTED" | "INTERNAL_ERROR";
             detail: string;
             errors?: {
                 message: string;
@@ -8989,6 +9057,16 @@ export interface components {
         PromptSpec: {
             /** @description The messages sent, in order; templates read input variables by key and `env.NAME` */
             blocks: components["schemas"]["MessageBlock"][];
+            /**
+             * @description Tried in order when `model` (then each fallback before) still fails after its retries with a 5xx, a connection error, a timeout or a 429; at most 3. The model that answered is in the response's `meta` and `X-Model` header and in the execution
+             * @example [
+             *       {
+             *         "provider": "anthropic",
+             *         "name": "claude-3-5-haiku-latest"
+             *       }
+             *     ]
+             */
+            fallback_models?: components["schemas"]["ModelSpec"][];
             /** @default [] */
             input_variables: components["schemas"]["InputVariable"][];
             model: components["schemas"]["ModelSpec"];
@@ -9040,7 +9118,7 @@ export interface components {
             version: number;
         };
         ReleaseComparison: {
-            /** @description Prompts: `model`, `parameters`, `input_variables`, `blocks`; workflows: `input_variables`, `nodes`, `edges`. Each entry says added, removed or changed, with the values. */
+            /** @description Prompts: `model`, `parameters`, `fallback_models` (by position), `input_variables`, `blocks`; workflows: `input_variables`, `nodes`, `edges`. Each entry says added, removed or changed, with the values. */
             changes: {
                 [key: string]: unknown;
             };
@@ -9337,6 +9415,8 @@ export interface components {
         };
         /** @description A secret's name and history; its value is never returned */
         Secret: {
+            /** @description The hosts the secret may be sent to; empty: any host the egress rules allow */
+            allowed_hosts: string[];
             /**
              * Format: date-time
              * @example 2026-11-26T12:00:00.000Z
@@ -9351,6 +9431,13 @@ export interface components {
             updated_by: string;
         };
         SetSecret: {
+            /**
+             * @description Binds the secret to these hosts (names and `*.example.com` patterns): a template or provider credential that would send it elsewhere is refused when deployed and when run. Left out: the binding stays as it was (none for a new secret); `[]` removes it, so it may go to any host
+             * @example [
+             *       "api.openai.com"
+             *     ]
+             */
+            allowed_hosts?: string[];
             value: string;
         };
         StartRollout: {
@@ -9612,10 +9699,22 @@ export interface components {
             total_cases: number;
         };
         UpdateEnvironment: {
+            /** @description USD the environment may spend per UTC day, summed from its executions' cost. Once reached, invokes get 429 BUDGET_EXHAUSTED until the next UTC day or until the budget is raised; the webhook events budget.warning (80%) and budget.exhausted (100%) go out once a day. Enforced within seconds of the spend. null: no budget (the default) */
+            daily_budget_usd?: number | null;
             /** @description null clears it */
             description?: string | null;
+            /**
+             * @description The only hosts model base URLs, workflow `api` nodes and webhooks of this environment may call: host names and `*.example.com` patterns (subdomains only). Empty or null: any public host. Replaces the whole list
+             * @example [
+             *       "api.openai.com",
+             *       "*.example.com"
+             *     ]
+             */
+            egress_allowlist?: string[] | null;
             /** @description While one is in force, no deploy, promotion or tag move lands here (reverts still do). Replaces the whole list; null clears it */
             freeze_windows?: components["schemas"]["FreezeWindow"][] | null;
+            /** @description Invocations a minute each API key may make in this environment, counted like rate_limit_per_minute. null: no limit (the default) */
+            key_rate_limit_per_minute?: number | null;
             label?: string;
             /**
              * @description USD per million tokens by model (`provider/name` or `name`), overriding the built-in table. Replaces the whole table; null clears it
@@ -9634,6 +9733,8 @@ export interface components {
             } | null;
             /** @description A protected environment takes releases by promotion only */
             protected?: boolean;
+            /** @description Invocations a minute the whole environment serves, counted in each Cloudflare location; past it an invoke gets 429 RATE_LIMITED with Retry-After. null: no limit (the default) */
+            rate_limit_per_minute?: number | null;
             /** @description Approvals a promotion into this environment needs; null or 0: none */
             required_approvals?: number | null;
             /** @description Days executions and their metrics are kept (a scheduled job deletes older ones); null keeps them forever. Default 90. */
@@ -9714,7 +9815,7 @@ export interface components {
              *       "release.reverted"
              *     ]
              */
-            events?: ("release.created" | "release.promoted" | "release.reverted" | "promotion.requested" | "promotion.approved" | "promotion.rejected" | "test_suite_run.completed" | "rollout.started" | "rollout.advanced" | "rollout.held" | "rollout.paused" | "rollout.resumed" | "rollout.rolled_back" | "rollout.completed" | "rollout.aborted" | "*")[];
+            events?: ("release.created" | "release.promoted" | "release.reverted" | "promotion.requested" | "promotion.approved" | "promotion.rejected" | "test_suite_run.completed" | "rollout.started" | "rollout.advanced" | "rollout.held" | "rollout.paused" | "rollout.resumed" | "rollout.rolled_back" | "rollout.completed" | "rollout.aborted" | "budget.warning" | "budget.exhausted" | "*")[];
             /**
              * Format: uri
              * @example https://example.com/hooks/stagecraft

@@ -58,6 +58,7 @@ export function createApp(overrides: AppOverrides = {}) {
         edge: edgeReads(c.env.EDGE, config.edgeCacheMs, (work) => c.executionCtx.waitUntil(work)),
         edgeChanged: () => changes.changed(),
         events: c.env.EVENTS,
+        webhooks: c.env.WEBHOOKS,
         coordinators: c.env.DEPLOYMENT_COORDINATOR,
         config,
         now: overrides.now ?? (() => new Date()),

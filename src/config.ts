@@ -8,6 +8,7 @@ const configSchema = z.object({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
   EDGE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  EGRESS_ALLOW_PRIVATE_HOSTS: z.string().default(""),
 });
 
 export type Config = {
@@ -25,6 +26,11 @@ export type Config = {
    * its answer (see edge/cache.ts). 0: no cache, no wait.
    */
   edgeCacheMs: number;
+  /**
+   * `host` or `host:port` entries that may be called although they are not
+   * on the public internet (a local model stub); ignored in production.
+   */
+  egressAllowPrivateHosts: string[];
 };
 
 const parsed = new WeakMap<object, Config>();
@@ -48,6 +54,9 @@ export function loadConfig(env: Env): Config {
     upstreamTimeoutMs: result.data.UPSTREAM_TIMEOUT_MS,
     webhookRetryBaseSeconds: result.data.WEBHOOK_RETRY_BASE_SECONDS,
     edgeCacheMs: result.data.EDGE_CACHE_MS,
+    egressAllowPrivateHosts: result.data.EGRESS_ALLOW_PRIVATE_HOSTS.split(",")
+      .map((entry) => entry.trim().toLowerCase())
+      .filter(Boolean),
   };
   parsed.set(env, config);
   return config;

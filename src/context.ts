@@ -3,7 +3,7 @@ import type { Database } from "./db/client";
 import type { KeyIdentity } from "./db/schema";
 import type { IdGenerator } from "./lib/ids";
 import type { ServerTiming } from "./lib/server-timing";
-import type { EventQueue } from "./queue/messages";
+import type { EventQueue, WebhookQueue } from "./queue/messages";
 
 export const scopes = ["execute", "read", "deploy", "promote", "approve", "admin"] as const;
 export type Scope = (typeof scopes)[number];
@@ -34,9 +34,11 @@ export interface Deps {
   kv: KVNamespace;
   /** The invoke path's reads of KV, cached in this isolate within `config.edgeCacheMs`. */
   edge: EdgeReads;
-  /** Marks that this request changed an entry `edge` reads; its answer then waits out every isolate's copy. */
+  /** Marks that this request changed an entry `edge` reads; its answer then waits until every isolate here will read the change. */
   edgeChanged: () => void;
   events: EventQueue;
+  /** Webhook events and deliveries; producers relay events through the outbox (webhooks/outbox.ts). */
+  webhooks: WebhookQueue;
   coordinators: Env["DEPLOYMENT_COORDINATOR"];
   config: Config;
   now: () => Date;
@@ -53,6 +55,8 @@ export interface EdgeReads {
   getImmutable<T>(key: string): Promise<T | null>;
   /** An immutable entry this isolate already holds, without any I/O. */
   peekImmutable<T>(key: string): T | undefined;
+  /** True once a read of this request was answered from the isolate's last known value because KV failed. */
+  readonly stale: boolean;
 }
 
 export type AppEnv = {

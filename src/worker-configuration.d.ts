@@ -4,6 +4,7 @@ interface __BaseEnv_Env {
 	EDGE: KVNamespace;
 	DB: D1Database;
 	EVENTS: Queue;
+	WEBHOOKS: Queue;
 	STAGE: string;
 	UPSTREAM_TIMEOUT_MS: string;
 	WEBHOOK_RETRY_BASE_SECONDS: string;
@@ -11,6 +12,7 @@ interface __BaseEnv_Env {
 	BOOTSTRAP_TOKEN: string;
 	MASTER_KEY: string;
 	DEPLOYMENT_COORDINATOR: DurableObjectNamespace<import("./index").DeploymentCoordinator>;
+	INVOKE_RATE_LIMITER: RateLimit;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {

@@ -35,7 +35,14 @@ export async function startServer(): Promise<LocalServer> {
   if (migrated.status !== 0) throw new Error(`migrations failed: ${migrated.stderr}`);
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const bootstrapToken = randomBytes(24).toString("base64url");
-  const vars = { BOOTSTRAP_TOKEN: bootstrapToken, MASTER_KEY: randomBytes(32).toString("base64"), STAGE: "development", EDGE_CACHE_MS: "0" };
+  const vars = {
+    BOOTSTRAP_TOKEN: bootstrapToken,
+    MASTER_KEY: randomBytes(32).toString("base64"),
+    STAGE: "development",
+    EDGE_CACHE_MS: "0",
+    // The browser tests' webhook receivers and model stubs listen on loopback.
+    EGRESS_ALLOW_PRIVATE_HOSTS: "127.0.0.1",
+  };
   const child: ChildProcess = spawn(
     process.execPath,
     [

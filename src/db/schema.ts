@@ -41,6 +41,14 @@ export const environments = sqliteTable(
     testGate: text("test_gate", { mode: "json" }).$type<TestGate>(),
     /** Change-freeze windows: no deploy or promotion lands in this environment between `starts_at` and `ends_at`. */
     freezeWindows: text("freeze_windows", { mode: "json" }).$type<FreezeWindow[]>().notNull().default(sql`'[]'`),
+    /** Invocations a minute the whole environment may serve; null: no limit (see limits/). */
+    rateLimitPerMinute: integer("rate_limit_per_minute"),
+    /** Invocations a minute each key may make in this environment; null: no limit. */
+    keyRateLimitPerMinute: integer("key_rate_limit_per_minute"),
+    /** Spend per UTC day, in USD, past which invocations are refused until the next day; null: no budget. */
+    dailyBudgetUsd: real("daily_budget_usd"),
+    /** Hosts and `*.example.com` patterns that configured outbound URLs may call; empty: any public host (src/egress/). */
+    egressAllowlist: text("egress_allowlist", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -80,6 +88,8 @@ export const environmentSecrets = sqliteTable(
     name: text("name").notNull(),
     /** AES-GCM under the MASTER_KEY secret: base64 of IV followed by ciphertext. Never returned. */
     ciphertext: text("ciphertext").notNull(),
+    /** Hosts and `*.example.com` patterns the secret may be sent to; empty: any host. */
+    allowedHosts: text("allowed_hosts", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     updatedBy: text("updated_by").notNull(),
@@ -360,6 +370,12 @@ export const executions = sqliteTable(
     rolloutId: text("rollout_id"),
     rolloutArm: text("rollout_arm", { enum: ["stable", "candidate"] }),
     rolloutStep: integer("rollout_step"),
+    /** Provider calls the execution made in all, retries and fallbacks included; null for workflows and records older than migration 0011. */
+    attempts: integer("attempts"),
+    /** Null when the prompt's own model answered (`model_*` above always name the model that answered, or was tried last); otherwise its position in `fallback_models`. */
+    fallbackIndex: integer("fallback_index"),
+    /** The release pointer or key entry was served from the isolate's last known value because KV failed. */
+    edgeStale: integer("edge_stale", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     // The guard reads a step's arms, and a rollout's latency percentiles by rank, through this one index.
@@ -558,6 +574,30 @@ export const webhooks = sqliteTable(
 );
 
 /** One event sent to one webhook, with every attempt made. */
+/**
+ * What an environment spent in one UTC day, recomputed from the day's
+ * execution rollups by the queue consumer (so a redelivered record counts
+ * once), and when the day's budget webhook events went out.
+ */
+export const environmentDailySpend = sqliteTable(
+  "environment_daily_spend",
+  {
+    environmentId: text("environment_id").notNull(),
+    /** The UTC day, `YYYY-MM-DD`. */
+    day: text("day").notNull(),
+    workspaceId: text("workspace_id").notNull(),
+    spentUsd: real("spent_usd").notNull().default(0),
+    /** When `budget.warning` (80% spent) was sent for this day; null: not yet. */
+    warnedAt: text("warned_at"),
+    /** When `budget.exhausted` was sent for this day; null: not yet. */
+    exhaustedAt: text("exhausted_at"),
+    /** The budget whose exhaustion was last published to KV, so a raised budget that is crossed again is published again. */
+    exhaustedBudgetUsd: real("exhausted_budget_usd"),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.environmentId, t.day] }), index("environment_daily_spend_workspace_day").on(t.workspaceId, t.day)],
+);
+
 export const webhookDeliveries = sqliteTable(
   "webhook_deliveries",
   {
@@ -576,8 +616,33 @@ export const webhookDeliveries = sqliteTable(
     nextAttemptAt: text("next_attempt_at"),
     createdAt: text("created_at").notNull(),
     deliveredAt: text("delivered_at"),
+    /** Until when one consumer holds the delivery for its attempt; another copy of its message finds it held and sends nothing. */
+    claimedUntil: text("claimed_until"),
   },
   (t) => [uniqueIndex("webhook_deliveries_webhook_event").on(t.webhookId, t.eventId), index("webhook_deliveries_webhook_time").on(t.workspaceId, t.webhookId, t.createdAt)],
+);
+
+/**
+ * Webhook events written in the same D1 batch as the change they announce,
+ * and not yet handed to the webhook queue; a row is deleted once it is.
+ * `environment_id` has no foreign key: an event outlives nothing, and one
+ * for an environment deleted meanwhile fans out to no webhook.
+ */
+export const eventOutbox = sqliteTable(
+  "event_outbox",
+  {
+    /** The event's id, kept by every send, so the fan-out can tell a re-sent event from a new one. */
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    environmentId: text("environment_id").notNull(),
+    eventType: text("event_type").notNull(),
+    /** The event as every delivery carries it (`WebhookEventPayload`), as JSON. */
+    payload: text("payload").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("event_outbox_created").on(t.createdAt)],
 );
 
 /**

@@ -1,5 +1,6 @@
 import type { EdgeReads } from "../context";
 import { BoundedMap } from "../lib/bounded-map";
+import { announceEdgeChange, CHANGE_CHECK_MS, readChangeMark } from "./change-mark";
 
 /**
  * What the invoke path reads from KV, kept in this isolate's memory.
@@ -8,20 +9,29 @@ import { BoundedMap } from "../lib/bounded-map";
  *   names) are kept until evicted. An absent one is not remembered: it may
  *   be written later.
  * - Entries that change (API key entries, tag pointers, environment config)
- *   are served for at most `maxAgeMs` after the read that fetched them began.
- *   Every request that changes one of them answers only once that time has
- *   passed since its last write (see {@link EdgeChanges}; a deployment's
- *   coordinator does the same before it answers a command that moved tags).
- *   So when a promote, revert, revocation or secret change returns, no
- *   isolate anywhere still holds a value read before it, and the next
- *   request in that location reads the new one from KV.
+ *   are served only while both hold:
+ *   - the read that fetched them began after this isolate last saw the
+ *     location's change mark move, and it looked at the mark less than
+ *     {@link CHANGE_CHECK_MS} ago (see edge/change-mark.ts: every writer
+ *     replaces the mark after its KV writes and waits that long, so when a
+ *     promote, revert, revocation or secret change returns, the next request
+ *     in this location reads the new value from KV);
+ *   - they are younger than `maxAgeMs`, which bounds what the mark cannot
+ *     cover: a change written elsewhere, or a location where the mark cannot
+ *     be kept (a writer there waits out `maxAgeMs` instead).
  *
- * Under steady traffic a changing entry past half its age is read again in
- * the background while the cached value is still served, so requests do not
- * wait for KV at all. `maxAgeMs` 0 turns the cache of changing entries off:
- * every read goes to KV and no change waits.
+ * Under steady traffic the mark is looked at again in the background once
+ * half its check interval has passed, and a changing entry past half its
+ * age is read again in the background while the cached value is still
+ * served, so requests wait for neither. `maxAgeMs` 0 turns the cache of
+ * changing entries off: every read goes to KV and no change waits.
+ *
+ * Should KV fail, an entry this isolate read within {@link STALE_IF_ERROR_MS}
+ * is served all the same, and the request's reads say so (`stale`).
  */
 const MAX_ENTRIES = 10_000;
+/** How long after its read an entry may stand in for KV when KV fails. */
+export const STALE_IF_ERROR_MS = 5 * 60_000;
 
 interface ChangingEntry {
   value: unknown;
@@ -29,6 +39,17 @@ interface ChangingEntry {
   readAt: number;
   refreshing: boolean;
 }
+
+/** What this isolate knows of the location's change mark. */
+const mark = {
+  /** undefined until the first look. */
+  token: undefined as string | null | undefined,
+  /** When the newest look at the mark that has answered began; 0 before the first. */
+  checkedAt: 0,
+  /** When this isolate learnt the current token: entries read before then may predate a change. */
+  validFrom: Number.POSITIVE_INFINITY,
+  checking: false,
+};
 
 // Values only, never pending reads: workerd ties a promise to the request
 // that created it, and a request must not wait on another's I/O (if that
@@ -44,7 +65,21 @@ function remember(keys: string[], values: Map<string, unknown>, readAt: number) 
   }
 }
 
+/** Looks at the mark; a look that began before one already answered brings nothing newer and is ignored. */
+async function lookAtMark(): Promise<void> {
+  const startedAt = Date.now();
+  const token = await readChangeMark();
+  if (startedAt < mark.checkedAt) return;
+  // A mark gone missing counts as a change too: it may have been evicted after one. (Where the
+  // Cache API keeps nothing the mark stays missing, and writers wait out `maxAgeMs` instead.)
+  if (token !== mark.token) mark.validFrom = Date.now();
+  mark.token = token;
+  mark.checkedAt = startedAt;
+}
+
 export function edgeReads(kv: KVNamespace, maxAgeMs: number, waitUntil: (work: Promise<unknown>) => void): EdgeReads {
+  let stale = false;
+
   function refresh(keys: string[]) {
     const readAt = Date.now();
     for (const key of keys) changing.get(key)!.refreshing = true;
@@ -60,27 +95,57 @@ export function edgeReads(kv: KVNamespace, maxAgeMs: number, waitUntil: (work: P
     waitUntil(done);
   }
 
+  /** Makes sure the mark was looked at within its interval, waiting only when it was not. */
+  async function checkMark(now: number) {
+    const age = now - mark.checkedAt;
+    if (age >= checkMs || age < 0) return lookAtMark();
+    if (age >= checkMs / 2 && !mark.checking) {
+      mark.checking = true;
+      waitUntil(lookAtMark().finally(() => (mark.checking = false)));
+    }
+  }
+
+  /** Reads from KV; when KV fails, falls back to what this isolate last read, if recent enough. */
+  async function readThrough(keys: string[], now: number): Promise<Map<string, unknown>> {
+    try {
+      const values = await kv.get(keys, "json");
+      remember(keys, values, now);
+      return values;
+    } catch (error) {
+      const known = new Map<string, unknown>();
+      for (const key of keys) {
+        const entry = changing.get(key);
+        if (!entry || now - entry.readAt > STALE_IF_ERROR_MS) throw error;
+        known.set(key, entry.value);
+      }
+      stale = true;
+      return known;
+    }
+  }
+
+  const checkMs = Math.min(CHANGE_CHECK_MS, maxAgeMs);
+
   async function getMany(keys: string[]): Promise<Map<string, unknown>> {
     if (maxAgeMs === 0) return kv.get(keys, "json");
+    await checkMark(Date.now());
     const now = Date.now();
     const found = new Map<string, unknown>();
-    const stale: string[] = [];
+    const missing: string[] = [];
     const aging: string[] = [];
     for (const key of keys) {
       const entry = changing.get(key);
       const age = entry ? now - entry.readAt : Number.POSITIVE_INFINITY;
-      if (age >= maxAgeMs || age < 0) {
-        stale.push(key);
+      if (age >= maxAgeMs || age < 0 || entry!.readAt < mark.validFrom) {
+        missing.push(key);
         continue;
       }
       found.set(key, entry!.value);
       if (age >= maxAgeMs / 2 && !entry!.refreshing) aging.push(key);
     }
     if (aging.length > 0) refresh(aging);
-    if (stale.length > 0) {
-      const values = await kv.get(stale, "json");
-      remember(stale, values, now);
-      for (const key of stale) found.set(key, values.get(key) ?? null);
+    if (missing.length > 0) {
+      const values = await readThrough(missing, now);
+      for (const key of missing) found.set(key, values.get(key) ?? null);
     }
     return found;
   }
@@ -99,27 +164,27 @@ export function edgeReads(kv: KVNamespace, maxAgeMs: number, waitUntil: (work: P
     peekImmutable<T>(key: string) {
       return immutable.get(key) as T | undefined;
     },
+    get stale() {
+      return stale;
+    },
   };
 }
 
 /**
  * The other half of the cache's promise: a request that changed what the
- * invoke path reads holds its answer until every isolate's copy of the old
- * value has expired.
+ * invoke path reads announces it (see edge/change-mark.ts) before it
+ * answers.
  */
 export class EdgeChanges {
-  #lastChangeAt: number | null = null;
+  #changed = false;
 
-  /** Call after a write to KV of an entry the invoke path reads. (A deployment's coordinator waits out the bound itself.) */
+  /** Call after a write to KV of an entry the invoke path reads. (A deployment's coordinator announces its own changes.) */
   changed() {
-    this.#lastChangeAt = Date.now();
+    this.#changed = true;
   }
 
-  /** Resolves once `maxAgeMs` has passed since the last change (at once if there was none). */
+  /** Resolves once every isolate here will read what this request changed (at once if it changed nothing). */
   async settle(maxAgeMs: number): Promise<void> {
-    if (this.#lastChangeAt === null || maxAgeMs === 0) return;
-    // One millisecond more, so that clock granularity cannot leave an entry exactly at its limit.
-    const wait = this.#lastChangeAt + maxAgeMs + 1 - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (this.#changed) await announceEdgeChange(maxAgeMs);
   }
 }

@@ -20,6 +20,8 @@ export const edgeKeys = {
   environment: (environmentId: string) => `environment:${environmentId}`,
   /** `environment-name:<workspace id>:<name>` → the environment's id, as plain text. Environment names never change. */
   environmentName: (workspaceId: string, name: string) => `environment-name:${workspaceId}:${name}`,
+  /** `limits:<workspace id>:<environment name>` → {@link InvokeLimits}. Rewritten with the environment, and when its day's budget runs out; absent when it sets no limit. */
+  limits: (workspaceId: string, environmentName: string) => `limits:${workspaceId}:${environmentName}`,
 };
 
 /**
@@ -92,4 +94,21 @@ export interface DeploymentNameEntry {
 export interface EnvironmentConfig extends RuntimeEnvironment {
   workspace_id: string;
   name: string;
+}
+
+/**
+ * What the invoke routes check before anything else: an environment's rate
+ * limits and whether its day's budget is spent. Keyed by the environment's
+ * name, so a workspace key that names the environment finds it without
+ * first looking up the id.
+ */
+export interface InvokeLimits {
+  environment_id: string;
+  /** Invocations a minute for the whole environment; null: none. */
+  rate_limit_per_minute: number | null;
+  /** Invocations a minute for each key in the environment; null: none. */
+  key_rate_limit_per_minute: number | null;
+  daily_budget_usd: number | null;
+  /** Set while a day's spend has reached the budget: invocations are refused until that UTC day ends. */
+  exhausted: { day: string; spent_usd: number; budget_usd: number } | null;
 }

@@ -40,10 +40,13 @@ export async function syncEnvironmentToEdge(db: Database, kv: KVNamespace, works
       created_at: r.createdAt,
     }),
   );
-  // Snapshots first: a pointer must never name a release the edge cannot load.
+  // Snapshots first: a pointer must never name a release the edge cannot load. They and the name
+  // never change, so only those KV lacks are written: KV takes one write per second per key.
+  const nameKey = edgeKeys.deploymentName(workspaceId, deployment.name);
+  const present = await presentKeys(kv, [nameKey, ...snapshots.map((s) => edgeKeys.release(s.id))]);
   await Promise.all([
-    ...snapshots.map((s) => kv.put(edgeKeys.release(s.id), JSON.stringify(s))),
-    kv.put(edgeKeys.deploymentName(workspaceId, deployment.name), JSON.stringify({ id: deployment.id, kind: deployment.kind } satisfies DeploymentNameEntry)),
+    ...snapshots.filter((s) => !present.has(edgeKeys.release(s.id))).map((s) => kv.put(edgeKeys.release(s.id), JSON.stringify(s))),
+    ...(present.has(nameKey) ? [] : [kv.put(nameKey, JSON.stringify({ id: deployment.id, kind: deployment.kind } satisfies DeploymentNameEntry))]),
   ]);
   await Promise.all(
     tags.map((t) => {
@@ -52,6 +55,17 @@ export async function syncEnvironmentToEdge(db: Database, kv: KVNamespace, works
       return kv.put(edgeKeys.pointer(environmentId, deploymentId, t.name), JSON.stringify(pointer));
     }),
   );
+}
+
+/** Which of the keys KV holds, in bulk reads of at most 100 keys (KV's limit). */
+async function presentKeys(kv: KVNamespace, keys: string[]): Promise<Set<string>> {
+  const present = new Set<string>();
+  for (let i = 0; i < keys.length; i += 100) {
+    const chunk = keys.slice(i, i + 100);
+    const values = await kv.get(chunk, "text");
+    for (const key of chunk) if (values.get(key) != null) present.add(key);
+  }
+  return present;
 }
 
 /** A running rollout's split as the pointer carries it; a paused one holds its percentage. */

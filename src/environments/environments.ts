@@ -40,6 +40,10 @@ export function environmentView(row: EnvironmentRow) {
     test_gate: row.testGate,
     freeze_windows: row.freezeWindows,
     retention_days: row.retentionDays,
+    egress_allowlist: row.egressAllowlist,
+    rate_limit_per_minute: row.rateLimitPerMinute,
+    key_rate_limit_per_minute: row.keyRateLimitPerMinute,
+    daily_budget_usd: row.dailyBudgetUsd,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };
@@ -63,6 +67,14 @@ export interface EnvironmentSettings {
   freeze_windows?: FreezeWindow[] | null | undefined;
   /** null keeps executions forever. */
   retention_days?: number | null | undefined;
+  /** Hosts and `*.example.com` patterns configured outbound URLs may call; null or empty: any public host. */
+  egress_allowlist?: string[] | null | undefined;
+  /** Invocations a minute for the whole environment; null: no limit. */
+  rate_limit_per_minute?: number | null | undefined;
+  /** Invocations a minute for each key in the environment; null: no limit. */
+  key_rate_limit_per_minute?: number | null | undefined;
+  /** USD a UTC day; null: no budget. */
+  daily_budget_usd?: number | null | undefined;
 }
 
 /** The row's settings after a change: a field left out keeps the row's value, null clears it. */
@@ -80,6 +92,10 @@ function applySettings(row: EnvironmentRow, changes: EnvironmentSettings): Envir
     testGate: pick(changes.test_gate, row.testGate, null, (gate) => ({ min_pass_rate: gate.min_pass_rate, untested: gate.untested })),
     freezeWindows: pick(changes.freeze_windows, row.freezeWindows, [], same),
     retentionDays: pick(changes.retention_days, row.retentionDays, null, same),
+    egressAllowlist: pick(changes.egress_allowlist, row.egressAllowlist, [], (hosts) => [...new Set(hosts.map((h) => h.toLowerCase()))]),
+    rateLimitPerMinute: pick(changes.rate_limit_per_minute, row.rateLimitPerMinute, null, same),
+    keyRateLimitPerMinute: pick(changes.key_rate_limit_per_minute, row.keyRateLimitPerMinute, null, same),
+    dailyBudgetUsd: pick(changes.daily_budget_usd, row.dailyBudgetUsd, null, same),
   };
 }
 
@@ -99,6 +115,10 @@ export function newEnvironmentRow(deps: Deps, workspaceId: string, name: string,
     retentionDays: DEFAULT_RETENTION_DAYS,
     testGate: null,
     freezeWindows: [],
+    egressAllowlist: [],
+    rateLimitPerMinute: null,
+    keyRateLimitPerMinute: null,
+    dailyBudgetUsd: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -231,6 +251,7 @@ export async function removeEnvironment(deps: Deps, principal: Principal, name: 
     ...keyHashes.map(({ keyHash }) => forgetCachedKey(deps, keyHash)),
     publishEnvironment(deps, principal.workspaceId, env.id),
     deps.kv.delete(edgeKeys.environmentName(principal.workspaceId, env.name)),
+    deps.kv.delete(edgeKeys.limits(principal.workspaceId, env.name)),
   ]);
   return ok(environmentView(env));
 }

@@ -26,7 +26,7 @@ export function upsertSecret(db: Database, row: EnvironmentSecretRow) {
     .values(row)
     .onConflictDoUpdate({
       target: [environmentSecrets.environmentId, environmentSecrets.name],
-      set: { ciphertext: row.ciphertext, updatedAt: row.updatedAt, updatedBy: row.updatedBy },
+      set: { ciphertext: row.ciphertext, allowedHosts: row.allowedHosts, updatedAt: row.updatedAt, updatedBy: row.updatedBy },
     });
 }
 

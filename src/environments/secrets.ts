@@ -10,10 +10,13 @@ import { deleteSecret, type EnvironmentSecretRow, findSecret, listSecrets, upser
 /**
  * Environment secrets (provider credentials and the like) are write-only:
  * set, listed by name, deleted; their values never leave the server again.
+ * A secret may be bound to hosts (`allowed_hosts`): it is then sent nowhere
+ * else (see egress/secret-hosts.ts). Without a binding it may go to any host
+ * the egress rules allow, as secrets always could.
  */
 
 export function secretView(row: EnvironmentSecretRow) {
-  return { name: row.name, created_at: row.createdAt, updated_at: row.updatedAt, updated_by: row.updatedBy };
+  return { name: row.name, allowed_hosts: row.allowedHosts, created_at: row.createdAt, updated_at: row.updatedAt, updated_by: row.updatedBy };
 }
 export type SecretView = ReturnType<typeof secretView>;
 
@@ -21,7 +24,12 @@ async function adminEnvironment(deps: Deps, principal: Principal, name: string) 
   return authorize(principal, await findEnvironmentByName(deps.db, principal.workspaceId, name), "admin", `No environment named "${name}"`, (env) => env.id);
 }
 
-export async function setSecret(deps: Deps, principal: Principal, environmentName: string, name: string, value: string): Promise<Result<SecretView>> {
+/**
+ * Sets a secret's value and, when `allowedHosts` is given, its binding
+ * (`[]` removes it). Left out, the binding stays as it was, so rotating a
+ * credential cannot unbind it by accident.
+ */
+export async function setSecret(deps: Deps, principal: Principal, environmentName: string, name: string, value: string, allowedHosts?: string[]): Promise<Result<SecretView>> {
   const env = await adminEnvironment(deps, principal, environmentName);
   if (!env.ok) return env;
   const existing = await findSecret(deps.db, principal.workspaceId, env.value.id, name);
@@ -32,6 +40,7 @@ export async function setSecret(deps: Deps, principal: Principal, environmentNam
     environmentId: env.value.id,
     name,
     ciphertext: await box.seal(value, secretBinding(env.value.id, name)),
+    allowedHosts: allowedHosts ? [...new Set(allowedHosts.map((h) => h.toLowerCase()))] : (existing?.allowedHosts ?? []),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
     updatedBy: principal.keyId,

@@ -17,7 +17,7 @@ export function executionView(row: ExecutionRow, environmentName: string) {
     kind: row.kind,
     status: row.status,
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null,
-    model: row.modelProvider ? { provider: row.modelProvider, name: row.modelName } : null,
+    model: row.modelProvider ? { provider: row.modelProvider, name: row.modelName, fallback_index: row.fallbackIndex, attempts: row.attempts } : null,
     usage: row.inputTokens === null && row.outputTokens === null ? null : { input_tokens: row.inputTokens, output_tokens: row.outputTokens },
     cost_usd: row.costUsd,
     latency_ms: row.latencyMs,
@@ -29,6 +29,7 @@ export function executionView(row: ExecutionRow, environmentName: string) {
     quality_score: row.qualityScore,
     actual: row.actualAt ? { text: row.actualText, metadata: row.actualMetadata, at: row.actualAt } : null,
     created_at: row.createdAt,
+    edge_stale: row.edgeStale,
   };
 }
 

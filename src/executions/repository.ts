@@ -12,18 +12,28 @@ const MAX_JSON_CHARS = 500_000;
 const createdAtFromRecord = sql.raw(`strftime('%Y-%m-%dT%H:%M:%fZ', (value ->> '$.started_at') / 1000.0, 'unixepoch')`);
 
 /**
+ * A column's default as SQL, for the columns that have a plain one
+ * (`edge_stale`): a record written before the column existed, still in the
+ * queue, does not carry it.
+ */
+function defaultOf(column: { default?: unknown }) {
+  const value = column.default;
+  return typeof value === "boolean" ? String(Number(value)) : typeof value === "number" ? String(value) : null;
+}
+
+/**
  * Every column, in the table's order, read from one record of `jsonb_each`:
- * JSON columns as JSON text (NULL for JSON null), the others as SQL values.
- * Columns a record does not carry (quality and actuals) come out NULL.
+ * JSON columns as JSON text (NULL for JSON null), the others as SQL values
+ * (JSON booleans come out as 1 and 0). Columns a record does not carry come
+ * out NULL (quality and actuals), or as their default.
  */
 const columnsFromRecord = sql.join(
-  Object.values(getTableColumns(executions)).map((column) =>
-    column === executions.createdAt
-      ? createdAtFromRecord
-      : column.dataType === "json"
-        ? sql.raw(`nullif(value -> '$.${column.name}', 'null')`)
-        : sql.raw(`value ->> '$.${column.name}'`),
-  ),
+  Object.values(getTableColumns(executions)).map((column) => {
+    if (column === executions.createdAt) return createdAtFromRecord;
+    if (column.dataType === "json") return sql.raw(`nullif(value -> '$.${column.name}', 'null')`);
+    const fallback = defaultOf(column);
+    return sql.raw(fallback === null ? `value ->> '$.${column.name}'` : `coalesce(value ->> '$.${column.name}', ${fallback})`);
+  }),
   sql.raw(", "),
 );
 

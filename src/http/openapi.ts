@@ -23,6 +23,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: "Body too large",
   415: "Body is not application/json",
   422: "Well-formed but cannot be processed",
+  429: "Refused for now: RATE_LIMITED (the key's or the environment's rate limit), BUDGET_EXHAUSTED (the environment's daily budget) or UPSTREAM_RATE_LIMITED (the model provider); Retry-After says when to retry",
 };
 
 /** Problem responses for the given statuses, for a route's `responses`. */

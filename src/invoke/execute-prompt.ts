@@ -2,8 +2,9 @@ import type { Deps, Principal } from "../context";
 import type { RolloutArm } from "../edge/resolve-release";
 import { ok, type Result } from "../lib/result";
 import type { ServerTiming } from "../lib/server-timing";
+import type { ModelServed } from "../runtime/providers/model-chain";
 import { completeRendered, type PromptOutcome, streamPrompt } from "../runtime/run-prompt";
-import { enqueueExecution } from "./execution-record";
+import { type ExecutionRecord, enqueueExecution } from "./execution-record";
 import { type ExecutePromptRequest, type PreparedPrompt, preparePrompt, promptExecutionRecord, releaseServed, runtimeContext } from "./prepare-prompt";
 import { promptAnswer, runShadow } from "./shadow-execution";
 
@@ -21,6 +22,8 @@ export interface PromptExecution {
   /** The rollout arm that chose the release, when a rollout splits the tag. */
   arm: RolloutArm | null;
   rateLimit: RateLimit | null;
+  /** The model that answered (or was tried last); null when none was called. */
+  model: ModelServed | null;
   result: ReturnType<typeof promptResult>;
 }
 
@@ -30,6 +33,8 @@ export interface PromptStream {
   arm: RolloutArm | null;
   /** Set when the first event was a rate limit: nothing is streamed then. */
   rateLimit: RateLimit | null;
+  /** The model whose answer is streamed (or that was tried last); null when none was called. */
+  model: ModelServed | null;
   /** Sends Vellum's events, one at a time, until the execution ends. */
   events: (send: (event: unknown) => void) => Promise<void>;
 }
@@ -52,12 +57,18 @@ export async function executePrompt(
   const ready = await preparePrompt(deps, principal, environmentName, request, timing, incoming);
   if (!ready.ok) return ready;
   const prepared = ready.value;
-  const outcome = await completeRendered(runtimeContext(deps), prepared.spec, prepared.rendered, prepared.env);
+  const outcome = await completeRendered(runtimeContext(deps, prepared.env), prepared.spec, prepared.rendered, prepared.env);
   timing.lap("model");
   const latency = deps.now().getTime() - prepared.startedAt;
-  enqueueExecution(deps, background, promptExecutionRecord(principal, prepared, request, outcome, latency));
+  enqueueExecution(deps, background, recordOf(principal, prepared, request, outcome, latency));
   runShadow(deps, background, principal, prepared, request, promptAnswer(outcome));
-  return ok({ releaseId: prepared.release.id, arm: prepared.arm, rateLimit: rateLimitOf(prepared, outcome), result: promptResult(prepared, outcome, latency) });
+  return ok({
+    releaseId: prepared.release.id,
+    arm: prepared.arm,
+    rateLimit: rateLimitOf(prepared, outcome),
+    model: outcome.model ?? null,
+    result: promptResult(prepared, outcome, latency),
+  });
 }
 
 /**
@@ -80,12 +91,19 @@ export async function executePromptStream(
   const prepared = ready.value;
   const { rendered } = prepared;
   // A prompt whose templates failed has its rejection already; only a rendered one streams from the model.
-  const stream = "outcome" in rendered ? null : streamPrompt(runtimeContext(deps), prepared.spec, rendered.messages, prepared.env);
-  // Wait for the first event before the HTTP edge commits to a 200: a rate limit still becomes a 429.
-  const first = stream ? (await stream.next()).value : (rendered as { outcome: PromptOutcome });
+  const stream = "outcome" in rendered ? null : streamPrompt(runtimeContext(deps, prepared.env), prepared.spec, rendered.messages, prepared.env);
+  // Wait for the first event before the HTTP edge commits to a 200: a rate limit still becomes a 429,
+  // and the model that answers (after any retries and fallbacks) is known for the X-Model header.
+  let model: ModelServed | null = null;
+  let first = stream ? (await stream.next()).value : (rendered as { outcome: PromptOutcome });
+  if (stream && first && "answering" in first) {
+    model = first.answering;
+    first = (await stream.next()).value;
+  }
+  if (first && "outcome" in first) model = first.outcome.model ?? null;
   const latency = () => deps.now().getTime() - prepared.startedAt;
   const record = (outcome: PromptOutcome) => {
-    enqueueExecution(deps, background, promptExecutionRecord(principal, prepared, request, outcome, latency()));
+    enqueueExecution(deps, background, recordOf(principal, prepared, request, outcome, latency()));
     runShadow(deps, background, principal, prepared, request, promptAnswer(outcome));
   };
   let rateLimit: RateLimit | null = null;
@@ -99,9 +117,12 @@ export async function executePromptStream(
     releaseId: prepared.release.id,
     arm: prepared.arm,
     rateLimit,
+    model,
     events: async (send) => {
-      send({ state: "INITIATED", execution_id: id, meta: executionMeta(prepared, null, latency()), release: releaseServed(prepared) });
+      send({ state: "INITIATED", execution_id: id, meta: executionMeta(prepared, null, latency(), model), release: releaseServed(prepared) });
       for (let item = first; item; item = stream ? (await stream.next()).value : undefined) {
+        // The chain names its model only once, before the first delta, which was read above.
+        if ("answering" in item) continue;
         if ("delta" in item) {
           send({ state: "STREAMING", execution_id: id, output: { type: "STRING", value: item.delta }, output_index: 0 });
           continue;
@@ -118,6 +139,17 @@ export async function executePromptStream(
   });
 }
 
+/**
+ * The execution record, naming the model that answered (or was tried last)
+ * rather than the spec's first, with the provider calls it took.
+ */
+function recordOf(principal: Principal, prepared: PreparedPrompt, request: ExecutePromptRequest, outcome: PromptOutcome, latencyMs: number): ExecutionRecord {
+  const record = promptExecutionRecord(principal, prepared, request, outcome, latencyMs);
+  const { model } = outcome;
+  if (!model) return record;
+  return { ...record, model_provider: model.provider, model_name: model.name, attempts: model.attempts, fallback_index: model.fallbackIndex };
+}
+
 function rateLimitOf(prepared: PreparedPrompt, outcome: PromptOutcome): RateLimit | null {
   if (outcome.status !== "REJECTED" || !outcome.rateLimited) return null;
   return { retryAfter: outcome.retryAfter, detail: `${outcome.error.message}; retry later (execution ${prepared.executionId})` };
@@ -131,10 +163,15 @@ function promptResult(prepared: PreparedPrompt, outcome: PromptOutcome, latencyM
     : { state: "REJECTED" as const, error: outcome.error, ...common };
 }
 
-/** Vellum's `meta`, always complete. */
-function executionMeta(prepared: PreparedPrompt, outcome: PromptOutcome | null, latencyMs: number) {
+/**
+ * Vellum's `meta`, always complete. `model_name` is the model that answered
+ * (after fallbacks); `model_provider`, `fallback_index` and `attempts` say
+ * how it came to answer, once a model was called.
+ */
+function executionMeta(prepared: PreparedPrompt, outcome: PromptOutcome | null, latencyMs: number, model = outcome?.model ?? null) {
   return {
-    model_name: prepared.spec.model.name,
+    model_name: model?.name ?? prepared.spec.model.name,
+    ...(model ? { model_provider: model.provider, fallback_index: model.fallbackIndex, attempts: model.attempts } : {}),
     latency: Math.round(latencyMs),
     deployment_release_tag: prepared.tag,
     prompt_version_id: prepared.release.content_hash,

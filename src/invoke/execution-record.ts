@@ -31,6 +31,12 @@ export interface ExecutionRecord {
   rollout_id: string | null;
   rollout_arm: "stable" | "candidate" | null;
   rollout_step: number | null;
+  /** Provider calls made in all, retries and fallbacks included; `model_*` name the model that answered (or was tried last). */
+  attempts?: number | null;
+  /** Null when the prompt's own model answered; otherwise the answering model's position in `fallback_models`. */
+  fallback_index?: number | null;
+  /** The release pointer or key entry was served from the isolate's last known value because KV failed. Default false. */
+  edge_stale?: boolean;
 }
 
 /**
@@ -105,12 +111,15 @@ async function flushSoon(queue: EventQueue): Promise<void> {
  *
  * The records of one isolate's requests within ~50 ms share a queue
  * message (usually one send per 50 ms under load, not one per request).
+ * A request whose key, pointer or environment came from the isolate's last
+ * known value because KV failed is recorded so (`edge_stale`).
+ *
  * The request that schedules the send keeps itself alive for it with
  * waitUntil; the others only add their records. No request waits on
  * another's promise: workerd ties each promise to the request that made it.
  */
-export function enqueueExecution(deps: Pick<Deps, "events">, ctx: Pick<ExecutionContext, "waitUntil">, record: ExecutionRecord) {
-  pending.push(recordJson(record));
+export function enqueueExecution(deps: Pick<Deps, "events" | "edge">, ctx: Pick<ExecutionContext, "waitUntil">, record: ExecutionRecord) {
+  pending.push(recordJson(deps.edge.stale ? { ...record, edge_stale: true } : record));
   if (flushScheduled) return;
   flushScheduled = true;
   ctx.waitUntil(flushSoon(deps.events));

@@ -2,9 +2,13 @@ import type { Deps, Principal } from "../context";
 import type { EnvironmentConfig, ReleaseSnapshot } from "../edge/keys";
 import { matchingLookups } from "../edge/prefetch";
 import { type ReleaseQuery, type RolloutArm, resolveRelease } from "../edge/resolve-release";
+import { guardedFetch } from "../egress/guarded-fetch";
+import { modelEgressRefusal } from "../egress/model-egress";
+import { egressPolicy } from "../egress/policy";
 import { fail, ok, type Result } from "../lib/result";
 import type { ServerTiming } from "../lib/server-timing";
 import type { SubjectSource } from "../rollouts/split";
+import type { RuntimeEnvironment } from "../runtime/environment";
 import { bindInputs, type TypedInput } from "../runtime/inputs";
 import type { ChatMessage } from "../runtime/providers/types";
 import { type PromptOutcome, type RuntimeContext, render } from "../runtime/run-prompt";
@@ -56,16 +60,37 @@ export interface PreparedPrompt extends PreparedInvocation {
   rendered: { messages: ChatMessage[] } | { outcome: PromptOutcome };
 }
 
-export function runtimeContext(deps: Pick<Deps, "config">): RuntimeContext {
-  return { fetch: (input, init) => fetch(input, init), masterKey: deps.config.masterKey, timeoutMs: deps.config.upstreamTimeoutMs };
+/**
+ * What the runtime calls the network with: every URL passes the egress
+ * policy, narrowed by the environment's allowlist when `env` is given, and
+ * no redirect is followed (egress/guarded-fetch.ts).
+ */
+export function runtimeContext(deps: Pick<Deps, "config">, env?: RuntimeEnvironment): RuntimeContext {
+  return { fetch: guardedFetch(egressPolicy(deps.config, env)), masterKey: deps.config.masterKey, timeoutMs: deps.config.upstreamTimeoutMs };
+}
+
+/**
+ * A rejection, before any call, of a prompt whose models the environment
+ * may not call: a base_url the egress policy refuses (the spec may have been
+ * saved before the allowlist changed), or a provider credential bound to
+ * other hosts. Null when every model may be called.
+ */
+export function modelsRefusal(config: Deps["config"], spec: Pick<PromptSpec, "model" | "fallback_models">, env: RuntimeEnvironment): PromptOutcome | null {
+  const policy = egressPolicy(config, env);
+  for (const model of [spec.model, ...(spec.fallback_models ?? [])]) {
+    const refusal = modelEgressRefusal(model, policy, env.secret_hosts);
+    if (refusal) return { status: "REJECTED", error: { code: "PROVIDER_ERROR", message: `Egress refused for ${model.provider}/${model.name}: ${refusal}` } };
+  }
+  return null;
 }
 
 /**
  * The invoke path up to the model call: environment and release from KV,
- * inputs checked against the release's variables, templates rendered. No D1.
+ * inputs checked against the release's variables, the models' egress
+ * checked, templates rendered. No D1.
  */
 export async function preparePrompt(
-  deps: Pick<Deps, "kv" | "edge" | "newId" | "now">,
+  deps: Pick<Deps, "kv" | "edge" | "newId" | "now" | "config">,
   principal: Principal,
   environmentName: string | undefined,
   request: ExecutePromptRequest,
@@ -96,7 +121,8 @@ export async function preparePrompt(
   const spec = resolved.value.release.spec as PromptSpec;
   const values = bindInputs(spec.input_variables, request.inputs);
   if (!values.ok) return values;
-  const rendered = render(spec, values.value, env);
+  const refused = modelsRefusal(deps.config, spec, env);
+  const rendered = refused ? { outcome: refused } : render(spec, values.value, env);
   timing.lap("render");
   return ok({
     executionId: deps.newId("execution"),

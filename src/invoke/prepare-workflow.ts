@@ -2,6 +2,7 @@ import type { Deps, Principal } from "../context";
 import { searchInEnvironment } from "../documents/document-indexes";
 import type { EnvironmentConfig } from "../edge/keys";
 import { resolveRelease } from "../edge/resolve-release";
+import { egressPolicy } from "../egress/policy";
 import { ok, type Result } from "../lib/result";
 import { bindInputs } from "../runtime/inputs";
 import { secretReader } from "../runtime/run-prompt";
@@ -23,10 +24,11 @@ export interface ExecuteWorkflowRequest extends InvocationRequest {
  * secrets, the network.
  */
 export function workflowContext(deps: Pick<Deps, "db" | "edge" | "config">, workspaceId: string, env: EnvironmentConfig): WorkflowContext {
-  const runtime = runtimeContext(deps);
+  const runtime = runtimeContext(deps, env);
   return {
     runtime,
     env,
+    egress: egressPolicy(deps.config, env),
     secret: secretReader(runtime, env),
     async search(index, query, limit, metadata) {
       const hits = await searchInEnvironment(deps, workspaceId, env.id, index, query, { limit, metadata });

@@ -8,7 +8,7 @@ import { completeRendered, type PromptOutcome, render } from "../runtime/run-pro
 import { runWorkflow, type WorkflowOutcome } from "../runtime/workflow/run-workflow";
 import type { PromptSpec } from "../specs/prompt-spec";
 import type { WorkflowSpec } from "../specs/workflow-spec";
-import { type InvocationRequest, type PreparedInvocation, runtimeContext } from "./prepare-prompt";
+import { type InvocationRequest, modelsRefusal, type PreparedInvocation, runtimeContext } from "./prepare-prompt";
 import { workflowContext } from "./prepare-workflow";
 
 type ShadowDeps = Pick<Deps, "db" | "edge" | "config" | "events" | "newId" | "now">;
@@ -59,7 +59,8 @@ async function candidateAnswer(
     return workflowAnswer(await runWorkflow(spec as WorkflowSpec, values.value, workflowContext(deps, principal.workspaceId, prepared.env)));
   }
   const prompt = spec as PromptSpec;
-  return promptAnswer(await completeRendered(runtimeContext(deps), prompt, render(prompt, values.value, prepared.env), prepared.env));
+  const refusal = modelsRefusal(deps.config, prompt, prepared.env);
+  return promptAnswer(refusal ?? (await completeRendered(runtimeContext(deps, prepared.env), prompt, render(prompt, values.value, prepared.env), prepared.env)));
 }
 
 /**

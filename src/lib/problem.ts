@@ -50,6 +50,8 @@ export const problemCatalog = {
   SPEC_INVALID: { status: 422, title: "The spec cannot work as written" },
   UNPROCESSABLE: { status: 422, title: "The request cannot be processed" },
   UPSTREAM_RATE_LIMITED: { status: 429, title: "The model provider is rate limiting; retry after the time given" },
+  RATE_LIMITED: { status: 429, title: "Too many invocations for the key or the environment; retry after the time given" },
+  BUDGET_EXHAUSTED: { status: 429, title: "The environment's daily budget is spent" },
   INTERNAL_ERROR: { status: 500, title: "Internal error" },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
 

@@ -1,13 +1,27 @@
 import type { WebhookEventPayload } from "../webhooks/event-types";
 
 /**
- * Every message on the events queue, discriminated by `type`. docs/storage.md
- * describes who sends each and what its consumer does.
+ * Every message on the events queue (`stagecraft-events`), discriminated by
+ * `type`: what the request path hands over to be written to D1.
+ * docs/storage.md describes who sends each and what its consumer does.
  */
-export type QueueMessage = ApiKeyUsedMessage | ExecutionsRecordedMessage | ShadowExecutionsRecordedMessage | WebhookEventMessage | WebhookDeliverMessage;
+export type QueueMessage = ApiKeyUsedMessage | ExecutionsRecordedMessage | ShadowExecutionsRecordedMessage;
 
 /** The events queue, as producers and the consumer see it. */
 export type EventQueue = Queue<QueueMessage>;
+
+/**
+ * Every message on the webhook queue (`stagecraft-webhooks`). Webhooks have
+ * a queue of their own so that a slow or failing receiver never delays the
+ * execution records on the events queue.
+ */
+export type WebhookMessage = WebhookEventMessage | WebhookDeliverMessage;
+
+/** The webhook queue, as producers and its consumer see it. */
+export type WebhookQueue = Queue<WebhookMessage>;
+
+/** The webhook queue's name, as `wrangler.toml` declares it: the Worker's queue handler tells the two queues apart by it. */
+export const WEBHOOK_QUEUE_NAME = "stagecraft-webhooks";
 
 /** A key authenticated; the consumer moves its `last_used_at` forward. */
 export interface ApiKeyUsedMessage {

@@ -19,6 +19,8 @@ function diffByKey<T>(from: Map<string, T>, to: Map<string, T>): (Change<T> & { 
   });
 }
 
+const byPosition = <T>(items: T[]) => new Map(items.map((item, i) => [String(i), item]));
+
 function blocksText(spec: PromptSpec["blocks"]): string {
   return spec.map((b, i) => ("template" in b ? `## block ${i} (${b.role})\n${b.template}\n` : `## block ${i} (chat history: ${b.chat_history})\n`)).join("\n");
 }
@@ -28,11 +30,9 @@ function comparePrompts(a: PromptSpec, b: PromptSpec) {
   return {
     model: modelFields.flatMap((field) => (same(a.model[field], b.model[field]) ? [] : [{ field, from: a.model[field] ?? null, to: b.model[field] ?? null }])),
     parameters: diffByKey(new Map(Object.entries(a.model.parameters ?? {})), new Map(Object.entries(b.model.parameters ?? {}))),
+    fallback_models: diffByKey(byPosition(a.fallback_models ?? []), byPosition(b.fallback_models ?? [])).map(({ key, ...change }) => ({ index: Number(key), ...change })),
     input_variables: diffByKey(new Map(a.input_variables.map((v) => [v.key, v])), new Map(b.input_variables.map((v) => [v.key, v]))),
-    blocks: diffByKey(new Map(a.blocks.map((block, i) => [String(i), block])), new Map(b.blocks.map((block, i) => [String(i), block]))).map(({ key, ...change }) => ({
-      index: Number(key),
-      ...change,
-    })),
+    blocks: diffByKey(byPosition(a.blocks), byPosition(b.blocks)).map(({ key, ...change }) => ({ index: Number(key), ...change })),
   };
 }
 

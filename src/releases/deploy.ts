@@ -1,4 +1,5 @@
 import type { Deps, Principal } from "../context";
+import { environmentEgressRefusal } from "../egress/environment-egress";
 import { fail, ok, type Result } from "../lib/result";
 import { contentHash, type Spec } from "../specs/validate-spec";
 import { findSandbox, findSandboxRevision } from "../testing/sandbox-repository";
@@ -44,6 +45,8 @@ export async function deploySandbox(deps: Deps, principal: Principal, sandboxId:
     revision = old;
   }
   const spec = { kind: sandbox.kind, spec: revision.spec } as Spec;
+  const egress = await environmentEgressRefusal(deps, principal.workspaceId, spec, targets.value);
+  if (egress) return egress;
   const outcome = await coordinatorFor(deps, principal.workspaceId, sandbox.deploymentId).deploy({
     context: commandContext(deps, principal, sandbox.deploymentId),
     deploymentName: input.deployment_name,

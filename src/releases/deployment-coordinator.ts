@@ -2,16 +2,19 @@ import { DurableObject } from "cloudflare:workers";
 import { commitWithAudit } from "../audit/audit-log";
 import { loadConfig } from "../config";
 import { openDatabase } from "../db/client";
+import { publishChangeMark } from "../edge/change-mark";
 import { syncEnvironmentToEdge } from "../edge/release-sync";
 import { findEnvironmentById } from "../environments/repository";
 import { newId } from "../lib/ids";
 import { log } from "../lib/log";
 import { ok, type Result } from "../lib/result";
+import type { WebhookEventMessage, WebhookQueue } from "../queue/messages";
 import { planJudgeRollout, planRevertOrAbort, planRolloutAction, planStartRollout, type RolloutActionCommand, type StartRolloutCommand } from "../rollouts/rollout-commands";
 import { listActiveRollouts } from "../rollouts/rollout-repository";
 import { listWaitingScheduledReleases } from "../rollouts/scheduled-release-repository";
 import { type CancelScheduleCommand, planCancelSchedule, planFireSchedule, planSchedule, type ScheduleCommand } from "../rollouts/scheduled-releases";
-import { emitCommandEvents } from "../webhooks/events";
+import { commandEvents } from "../webhooks/events";
+import { outboxWrites, relayEvents, relayOwedEvents, webhookEvent } from "../webhooks/outbox";
 import { type DecideCommand, planDecision, planSettle, type SettleCommand } from "./approval-commands";
 import {
   type CommandContext,
@@ -36,6 +39,12 @@ const MAX_RETRY_MS = 60_000;
 const RETRY_AT_KEY = "retry-at";
 /** When the next rollout judgement or scheduled release is due (absent: none). */
 const TIMED_AT_KEY = "timed-at";
+/** `event:<event id>` → when the alarm should relay that committed webhook event, should the command's own relay not. */
+const EVENT_PREFIX = "event:";
+/** Consecutive failed relays of owed events, for their backoff. */
+const EVENT_RETRIES_KEY = "event-retries";
+/** How long after its command's edge-cache wait an owed event is left to the command's own relay. */
+const EVENT_RELAY_GRACE_MS = 2_000;
 /** How often the alarm judges a running rollout's step. */
 export const ROLLOUT_CHECK_MS = 15_000;
 
@@ -61,6 +70,8 @@ interface Identity {
 export class DeploymentCoordinator extends DurableObject<Env> {
   /** The KV namespace the outbox writes to. */
   edge: KVNamespace;
+  /** The queue committed webhook events are relayed to. */
+  webhooks: WebhookQueue;
   /** The time rollouts and schedules are judged at; tests set their own. */
   clock: () => Date = () => new Date();
   #tail: Promise<unknown> = Promise.resolve();
@@ -68,6 +79,7 @@ export class DeploymentCoordinator extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.edge = env.EDGE;
+    this.webhooks = env.WEBHOOKS;
   }
 
   deploy(cmd: DeployCommand) {
@@ -116,7 +128,9 @@ export class DeploymentCoordinator extends DurableObject<Env> {
   }
 
   override async alarm() {
-    await this.#serialized(() => this.#propagate());
+    // No caller waits on a retried copy, but isolates here should not keep the old value for their whole bound.
+    if (await this.#serialized(() => this.#propagate())) await publishChangeMark();
+    await this.#serialized(() => this.#relayOwedEvents());
     const identity = await this.ctx.storage.get<Identity>(IDENTITY_KEY);
     if (identity) {
       await this.#judgeRollouts(identity);
@@ -157,13 +171,16 @@ export class DeploymentCoordinator extends DurableObject<Env> {
 
   /**
    * Sets the alarm to the earliest of: the outbox's next retry, the next
-   * judgement of a running rollout, the next scheduled release; or clears it.
+   * relay of an owed webhook event, the next judgement of a running
+   * rollout, the next scheduled release; or clears it.
    */
   async #rearm(refresh: boolean) {
     const identity = await this.ctx.storage.get<Identity>(IDENTITY_KEY);
     const times: number[] = [];
     const retryAt = await this.ctx.storage.get<number>(RETRY_AT_KEY);
     if (retryAt !== undefined) times.push(retryAt);
+    const eventsDue = [...(await this.ctx.storage.list<number>({ prefix: EVENT_PREFIX })).values()];
+    if (eventsDue.length > 0) times.push(Math.min(...eventsDue));
     if (identity && refresh) {
       const timed: number[] = [];
       const db = openDatabase(this.env.DB);
@@ -192,13 +209,17 @@ export class DeploymentCoordinator extends DurableObject<Env> {
 
   async #run(context: CommandContext, plan: (deps: CommandDeps) => Promise<Result<Plan>>): Promise<Result<CommandOutcome>> {
     const deps: CommandDeps = { db: openDatabase(this.env.DB), now: () => this.clock(), newId, requestId: context.requestId };
+    let events: WebhookEventMessage[] = [];
     const committed = await this.#serialized(async (): Promise<Result<Plan>> => {
       await this.ctx.storage.put<Identity>(IDENTITY_KEY, { workspaceId: context.workspaceId, deploymentId: context.deploymentId });
       const planned = await plan(deps);
       if (!planned.ok) return planned;
       const { writes, audit, environmentIds } = planned.value;
+      // The events are fixed (ids, payloads) before the commit and committed with the change, in its batch.
+      events = (await commandEvents(deps.db, context.workspaceId, audit.action, planned.value.outcome)).map((input) => webhookEvent(deps, input));
       await this.#enqueue(environmentIds);
-      await commitWithAudit(deps, context.workspaceId, writes, { ...audit, actor: context.actor });
+      await this.#oweEvents(events, context.edgeCacheMs);
+      await commitWithAudit(deps, context.workspaceId, [...writes, ...outboxWrites(deps.db, events)], { ...audit, actor: context.actor });
       // The caller's next request here must see the change, so copy now; the alarm covers a failure.
       await this.#propagate();
       // A rollout or schedule the change started or ended moves the alarm (read again from D1 only then).
@@ -207,16 +228,23 @@ export class DeploymentCoordinator extends DurableObject<Env> {
     });
     if (!committed.ok) return committed;
     const { outcome } = committed.value;
-    // Isolates serve pointers from memory for up to the edge cache's bound (see edge/cache.ts).
-    // Waiting it out before answering and announcing means that the caller's next request, and a
-    // receiver reacting to the event, find the new release. A rollout's change of its split (advance,
-    // complete, pause, resume) moves no tag but rewrites the pointer all the same.
-    if (context.edgeCacheMs > 0 && (outcome.releases.length > 0 || outcome.tags.length > 0 || committed.value.environmentIds.length > 0))
-      await new Promise((resolve) => setTimeout(resolve, context.edgeCacheMs + 1));
-    // Outside the serialized section, so that announcing one change does not hold up the next.
-    // Best effort: an event is lost if this object dies first (the change itself is not).
-    await emitCommandEvents({ ...deps, events: this.env.EVENTS }, context.workspaceId, committed.value.audit.action, outcome);
-    return ok(outcome);
+    // Isolates serve pointers from memory until they see their location's change mark move (see
+    // edge/change-mark.ts). The mark is replaced here for this object's location; the request that
+    // sent the command announces the change in its own and waits for the isolates there before it
+    // answers (releases/coordinator-client.ts). A rollout's change of its split (advance, complete,
+    // pause, resume) moves no tag but rewrites the pointer all the same.
+    const movedEdge = outcome.releases.length > 0 || outcome.tags.length > 0 || committed.value.environmentIds.length > 0;
+    if (movedEdge) await publishChangeMark();
+    // Outside the serialized section, so that announcing one change does not hold up the next. The
+    // events are in D1's outbox already: should this relay fail, or this object die first, the alarm relays them.
+    if (events.length > 0 && (await relayEvents({ db: deps.db, webhooks: this.webhooks }, events))) {
+      const relayed = events.map((m) => EVENT_PREFIX + m.event.id);
+      await this.#serialized(async () => {
+        await this.ctx.storage.delete(relayed);
+        await this.#rearm(false);
+      });
+    }
+    return ok({ ...outcome, movedEdge });
   }
 
   async #enqueue(environmentIds: string[]) {
@@ -229,12 +257,46 @@ export class DeploymentCoordinator extends DurableObject<Env> {
     if (alarm === null || alarm > retryAt) await this.ctx.storage.setAlarm(retryAt);
   }
 
-  async #propagate() {
+  /**
+   * Remembers a command's events before its commit, with the alarm armed
+   * for their relay: should this object die after the commit, the alarm
+   * still relays them. Due after the command's own relay would have run.
+   */
+  async #oweEvents(events: WebhookEventMessage[], edgeCacheMs: number) {
+    if (events.length === 0) return;
+    const dueAt = Date.now() + edgeCacheMs + EVENT_RELAY_GRACE_MS;
+    await this.ctx.storage.put(Object.fromEntries(events.map((m) => [EVENT_PREFIX + m.event.id, dueAt])));
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > dueAt) await this.ctx.storage.setAlarm(dueAt);
+  }
+
+  /**
+   * The alarm's relay of owed events that are due; what fails is due again
+   * after a backoff (1 s doubling to 60 s). An event whose outbox row is
+   * gone was relayed already, or its command never committed.
+   */
+  async #relayOwedEvents() {
+    const identity = await this.ctx.storage.get<Identity>(IDENTITY_KEY);
+    const owed = await this.ctx.storage.list<number>({ prefix: EVENT_PREFIX });
+    const due = [...owed].filter(([, at]) => at <= Date.now()).map(([key]) => key);
+    if (!identity || due.length === 0) return;
+    const ids = due.map((key) => key.slice(EVENT_PREFIX.length));
+    if (await relayOwedEvents({ db: openDatabase(this.env.DB), webhooks: this.webhooks }, identity.workspaceId, ids)) {
+      await this.ctx.storage.delete([...due, EVENT_RETRIES_KEY]);
+      return;
+    }
+    const failures = ((await this.ctx.storage.get<number>(EVENT_RETRIES_KEY)) ?? 0) + 1;
+    const retryAt = Date.now() + Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (failures - 1));
+    await this.ctx.storage.put({ ...Object.fromEntries(due.map((key) => [key, retryAt])), [EVENT_RETRIES_KEY]: failures });
+  }
+
+  /** Copies the owed environments to KV; true when it copied any. */
+  async #propagate(): Promise<boolean> {
     const identity = await this.ctx.storage.get<Identity>(IDENTITY_KEY);
     const owed = await this.pendingPropagation();
     if (!identity || owed.length === 0) {
       await this.ctx.storage.delete(RETRY_AT_KEY);
-      return;
+      return false;
     }
     const db = openDatabase(this.env.DB);
     const failed: string[] = [];
@@ -249,12 +311,13 @@ export class DeploymentCoordinator extends DurableObject<Env> {
     }
     if (failed.length === 0) {
       await this.ctx.storage.delete([RETRIES_KEY, RETRY_AT_KEY]);
-      return;
+      return true;
     }
     const attempts = ((await this.ctx.storage.get<number>(RETRIES_KEY)) ?? 0) + 1;
     const retryAt = Date.now() + Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempts);
     await this.ctx.storage.put({ [RETRIES_KEY]: attempts, [RETRY_AT_KEY]: retryAt });
     const alarm = await this.ctx.storage.getAlarm();
     if (alarm === null || alarm > retryAt) await this.ctx.storage.setAlarm(retryAt);
+    return failed.length < owed.length;
   }
 }

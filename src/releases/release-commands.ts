@@ -40,11 +40,7 @@ export interface CommandContext {
   deploymentId: string;
   actor: Actor;
   requestId: string;
-  /**
-   * The caller's edge cache bound (config.edgeCacheMs): a command that moved
-   * tags answers, and announces itself, only once this long has passed
-   * after its copy to KV, so that no isolate still serves the old pointer.
-   */
+  /** The caller's edge cache bound (config.edgeCacheMs); see edge/cache.ts. */
   edgeCacheMs: number;
 }
 
@@ -64,6 +60,8 @@ export interface CommandOutcome {
   rollouts?: RolloutRow[] | undefined;
   /** The scheduled releases the command created, cancelled or fired. */
   scheduledReleases?: ScheduledReleaseRow[] | undefined;
+  /** Set by the coordinator once committed: the command rewrote what the invoke path reads from KV. */
+  movedEdge?: boolean | undefined;
 }
 
 export interface Plan {

@@ -4,8 +4,8 @@ import { openSecretBox, type SecretBox, secretBinding } from "../lib/secret-box"
 import type { PromptSpec } from "../specs/prompt-spec";
 import type { RuntimeEnvironment } from "./environment";
 import { costOf } from "./prices";
-import { providerFor } from "./providers";
-import { type ChatMessage, type FinishReason, type ModelCall, type ModelChunk, ProviderError, type ProviderFailure, type TokenUsage } from "./providers/types";
+import { type ChainCall, completeWithFallbacks, type ModelServed, streamWithFallbacks } from "./providers/model-chain";
+import { type ChatMessage, type FinishReason, ProviderError, type ProviderFailure, type TokenUsage } from "./providers/types";
 import { renderMessages } from "./render-prompt";
 
 /** What running a prompt needs from outside: no bindings, so tests and the sandbox share it. */
@@ -20,9 +20,13 @@ export interface VellumError {
   message: string;
 }
 
+/** `model`: the model that answered (or was tried last), absent when no model was called. */
 export type PromptOutcome =
-  | { status: "FULFILLED"; text: string; usage: TokenUsage | null; finishReason: FinishReason; cost: number | null }
-  | { status: "REJECTED"; error: VellumError; retryAfter?: string | null | undefined; rateLimited?: boolean };
+  | { status: "FULFILLED"; text: string; usage: TokenUsage | null; finishReason: FinishReason; cost: number | null; model?: ModelServed }
+  | { status: "REJECTED"; error: VellumError; retryAfter?: string | null | undefined; rateLimited?: boolean; model?: ModelServed };
+
+/** The models a prompt may run on, in the order they are tried. */
+type PromptModels = Pick<PromptSpec, "model" | "fallback_models">;
 
 /** Boxes by master key, so a key is imported once per isolate; there is one master key (two while it is rotated). */
 const boxes = new BoundedMap<string, Promise<SecretBox>>(4);
@@ -76,52 +80,64 @@ export function render(spec: Pick<PromptSpec, "blocks">, values: Record<string, 
 }
 
 /**
- * One call's parameters. Its signal aborts the call after the upstream
- * timeout; the timer behind it belongs to the request and ends with it.
+ * One call's parameters, for whichever model the chain tries; the chain
+ * keeps the time (UPSTREAM_TIMEOUT_MS for everything, retries and fallbacks
+ * included).
  */
-function modelCall(ctx: RuntimeContext, spec: Pick<PromptSpec, "model">, messages: ChatMessage[], env: RuntimeEnvironment): ModelCall {
-  return { model: spec.model, messages, secret: secretReader(ctx, env), signal: AbortSignal.timeout(ctx.timeoutMs), fetch: ctx.fetch };
+function chainCall(ctx: RuntimeContext, messages: ChatMessage[], env: RuntimeEnvironment): ChainCall {
+  return { messages, secret: secretReader(ctx, env), fetch: ctx.fetch };
 }
 
-/** Calls the model once for a whole answer. Never throws for provider trouble: that is a REJECTED outcome. */
-export async function completePrompt(ctx: RuntimeContext, spec: Pick<PromptSpec, "model">, messages: ChatMessage[], env: RuntimeEnvironment): Promise<PromptOutcome> {
-  try {
-    const result = await providerFor(spec.model).complete(modelCall(ctx, spec, messages, env));
-    return { status: "FULFILLED", ...result, cost: costOf(spec.model.provider, spec.model.name, result.usage, env.model_prices) };
-  } catch (error) {
-    return asRejection(error);
-  }
+const modelsOf = (spec: PromptModels) => [spec.model, ...(spec.fallback_models ?? [])];
+
+/**
+ * Calls the model for a whole answer, retrying and falling back as
+ * providers/model-chain.ts decides. Never throws for provider trouble: that
+ * is a REJECTED outcome.
+ */
+export async function completePrompt(ctx: RuntimeContext, spec: PromptModels, messages: ChatMessage[], env: RuntimeEnvironment): Promise<PromptOutcome> {
+  const chained = await completeWithFallbacks(modelsOf(spec), chainCall(ctx, messages, env), ctx.timeoutMs);
+  const model = chained.served;
+  if (!chained.ok) return { ...asRejection(chained.error), model };
+  return { status: "FULFILLED", ...chained.result, cost: costOf(model.provider, model.name, chained.result.usage, env.model_prices), model };
 }
 
 /**
  * The answer to a rendered prompt: the rejection rendering decided, or one
  * model call. Not async, so that callers await the model call's own promise.
  */
-export function completeRendered(ctx: RuntimeContext, spec: Pick<PromptSpec, "model">, rendered: ReturnType<typeof render>, env: RuntimeEnvironment): Promise<PromptOutcome> {
+export function completeRendered(ctx: RuntimeContext, spec: PromptModels, rendered: ReturnType<typeof render>, env: RuntimeEnvironment): Promise<PromptOutcome> {
   return "outcome" in rendered ? Promise.resolve(rendered.outcome) : completePrompt(ctx, spec, rendered.messages, env);
 }
 
-/** Streams the answer: text deltas, then one final outcome. */
+/**
+ * Streams the answer: the model once its answer has begun, text deltas, then
+ * one final outcome. Retries and fallbacks happen only before the first
+ * delta; after it a failure is the outcome.
+ */
 export async function* streamPrompt(
   ctx: RuntimeContext,
-  spec: Pick<PromptSpec, "model">,
+  spec: PromptModels,
   messages: ChatMessage[],
   env: RuntimeEnvironment,
-): AsyncGenerator<{ delta: string } | { outcome: PromptOutcome }> {
+): AsyncGenerator<{ answering: ModelServed } | { delta: string } | { outcome: PromptOutcome }> {
   let text = "";
-  try {
-    for await (const chunk of providerFor(spec.model).stream(modelCall(ctx, spec, messages, env)) as AsyncGenerator<ModelChunk>) {
-      if ("delta" in chunk) {
-        text += chunk.delta;
-        yield chunk;
-      } else {
-        const cost = costOf(spec.model.provider, spec.model.name, chunk.done.usage, env.model_prices);
-        yield { outcome: { status: "FULFILLED", text, usage: chunk.done.usage, finishReason: chunk.done.finishReason, cost } };
-        return;
-      }
+  let model: ModelServed | undefined;
+  for await (const item of streamWithFallbacks(modelsOf(spec), chainCall(ctx, messages, env), ctx.timeoutMs)) {
+    if ("answering" in item) {
+      model = item.answering;
+      yield item;
+    } else if ("delta" in item) {
+      text += item.delta;
+      yield item;
+    } else if ("failed" in item) {
+      yield { outcome: { ...asRejection(item.failed), model: item.served } };
+      return;
+    } else {
+      const cost = model ? costOf(model.provider, model.name, item.done.usage, env.model_prices) : null;
+      yield { outcome: { status: "FULFILLED", text, usage: item.done.usage, finishReason: item.done.finishReason, cost, model } };
+      return;
     }
-    yield { outcome: { status: "REJECTED", error: { code: "PROVIDER_ERROR", message: "The model provider's stream ended without an answer" } } };
-  } catch (error) {
-    yield { outcome: asRejection(error) };
   }
+  yield { outcome: { status: "REJECTED", error: { code: "PROVIDER_ERROR", message: "The model provider's stream ended without an answer" }, model } };
 }

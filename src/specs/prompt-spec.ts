@@ -52,6 +52,9 @@ export const MessageBlock = z
   ])
   .meta({ id: "MessageBlock", description: "A message template, or the place where a chat history goes" });
 
+/** More would only stretch a failing request: every model shares one timeout (UPSTREAM_TIMEOUT_MS). */
+export const MAX_FALLBACK_MODELS = 3;
+
 /** The blocks and model of a prompt: what a workflow's inline prompt node holds. */
 export const PromptBody = z
   .strictObject({
@@ -64,6 +67,14 @@ export const PromptSpec = z
   .strictObject({
     input_variables: z.array(InputVariable).max(100).default([]),
     model: ModelSpec,
+    fallback_models: z
+      .array(ModelSpec)
+      .max(MAX_FALLBACK_MODELS)
+      .optional()
+      .meta({
+        description: `Tried in order when \`model\` (then each fallback before) still fails after its retries with a 5xx, a connection error, a timeout or a 429; at most ${MAX_FALLBACK_MODELS}. The model that answered is in the response's \`meta\` and \`X-Model\` header and in the execution`,
+        example: [{ provider: "anthropic", name: "claude-3-5-haiku-latest" }],
+      }),
     blocks: z.array(MessageBlock).min(1).max(100).meta({ description: "The messages sent, in order; templates read input variables by key and `env.NAME`" }),
   })
   .meta({

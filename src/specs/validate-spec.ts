@@ -1,10 +1,12 @@
 import canonicalize from "canonicalize";
 import type { z } from "zod";
+import { type EgressPolicy, STRICT_EGRESS } from "../egress/outbound-url";
 import { sha256Hex } from "../lib/crypto";
 import { fieldIssues, formatPath } from "../lib/field-path";
 import type { FieldIssue } from "../lib/problem";
 import { fail, ok, type Result } from "../lib/result";
 import { type InputVariable, type MessageBlock, PromptSpec } from "./prompt-spec";
+import { specEgressIssues } from "./spec-egress";
 import { analyzeTemplate, type VariablePath } from "./template-references";
 import { type WorkflowNode, WorkflowSpec } from "./workflow-spec";
 
@@ -219,10 +221,15 @@ function checkWorkflow(spec: WorkflowSpec, problems: SpecProblems) {
  * syntax, that every variable a template reads exists, and for workflows
  * the graph (dangling edges, cycles, unreachable nodes, branch targets).
  *
+ * Every outbound URL it configures (model base URLs, `api` node URLs whose
+ * host is written out) must pass `egress`; the default refuses every
+ * address that is not on the public internet, for callers that have no
+ * configuration at hand (offline validation).
+ *
  * Shape errors are VALIDATION_FAILED (400); a well-formed spec that cannot
  * work is SPEC_INVALID (422). Both name each offending field.
  */
-export function validateSpec(kind: SpecKind, raw: unknown, root = "body.spec"): Result<Spec> {
+export function validateSpec(kind: SpecKind, raw: unknown, root = "body.spec", egress: EgressPolicy = STRICT_EGRESS): Result<Spec> {
   const schema: z.ZodType = kind === "prompt" ? PromptSpec : WorkflowSpec;
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -232,8 +239,10 @@ export function validateSpec(kind: SpecKind, raw: unknown, root = "body.spec"): 
   const problems = new SpecProblems(root);
   if (kind === "prompt") checkPrompt(parsed.data as PromptSpec, problems);
   else checkWorkflow(parsed.data as WorkflowSpec, problems);
+  const spec = { kind, spec: parsed.data } as Spec;
+  for (const issue of specEgressIssues(spec, egress)) problems.add(issue.path, issue.message);
   if (problems.issues.length) return fail("SPEC_INVALID", problems.issues.map((i) => `${i.path}: ${i.message}`).join("; "), problems.issues);
-  return ok(kind === "prompt" ? { kind, spec: parsed.data as PromptSpec } : { kind, spec: parsed.data as WorkflowSpec });
+  return ok(spec);
 }
 
 /** The hash that says whether two releases hold the same content. */

@@ -1,6 +1,6 @@
 import type { Deps } from "../context";
 import type { EnvironmentConfig } from "../edge/keys";
-import { runtimeContext } from "../invoke/prepare-prompt";
+import { modelsRefusal, runtimeContext } from "../invoke/prepare-prompt";
 import { workflowContext } from "../invoke/prepare-workflow";
 import type { ChatMessage } from "../runtime/providers/types";
 import { completeRendered, type PromptOutcome, render } from "../runtime/run-prompt";
@@ -25,7 +25,7 @@ export async function runSpec(
 ): Promise<SpecRun> {
   if (target.kind === "workflow") return { kind: "workflow", outcome: await runWorkflow(target.spec, values, workflowContext(deps, workspaceId, env)) };
   const rendered = render(target.spec, values, env);
-  const outcome = await completeRendered(runtimeContext(deps), target.spec, rendered, env);
+  const outcome = modelsRefusal(deps.config, target.spec, env) ?? (await completeRendered(runtimeContext(deps, env), target.spec, rendered, env));
   return { kind: "prompt", messages: "messages" in rendered ? rendered.messages : null, outcome };
 }
 

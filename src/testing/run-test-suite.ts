@@ -9,7 +9,7 @@ import { addQualitySamples } from "../metrics/rollup-repository";
 import { findDeployment } from "../releases/deployment-repository";
 import { settlePromotions } from "../releases/settle-promotions";
 import type { Assertion, TestCase } from "../specs/test-case-spec";
-import { emitWebhookEvents } from "../webhooks/events";
+import { outboxWrites, relayEvents, webhookEvent } from "../webhooks/outbox";
 import { type AssertionResult, checkAssertion, type RunEvaluator } from "./assertions";
 import { type CaseResult, runSummary, type TestSuiteRunView, testSuiteRunView } from "./read-test-runs";
 import { outputText, rejectionMessage, runSpec } from "./run-spec";
@@ -37,7 +37,7 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 
 /** The evaluator of a run: a prompt deployment of the environment under test, given the inputs it declares. */
 function evaluatorIn(deps: Deps, workspaceId: string, target: TestRunTarget): RunEvaluator {
-  const runtime = runtimeContext(deps);
+  const runtime = runtimeContext(deps, target.env);
   return (assertion, output, testCase) => {
     const values: Record<string, unknown> = { ...testCase.inputs, output };
     if (testCase.expected !== undefined) values.expected = typeof testCase.expected === "string" ? testCase.expected : JSON.stringify(testCase.expected);
@@ -84,7 +84,7 @@ async function runCase(deps: Deps, workspaceId: string, target: TestRunTarget, t
  * metrics in the same commit, promotions held back by a test gate
  * on the release are settled after it, and the environment it ran in gets
  * a `test_suite_run.completed` webhook event (the summary, without the
- * per-case results).
+ * per-case results), written to the event outbox in the same commit.
  */
 export async function runTestSuite(deps: Deps, principal: Principal, testSuiteId: string, request: TestRunRequest): Promise<Result<TestSuiteRunView>> {
   const suite = await findTestSuite(deps.db, principal.workspaceId, testSuiteId);
@@ -102,7 +102,14 @@ export async function runTestSuite(deps: Deps, principal: Principal, testSuiteId
   const results = await mapLimited(cases, CASE_CONCURRENCY, (testCase, i) => runCase(deps, principal.workspaceId, target.value, testCase, values.value[i]!, evaluate));
   const row = runRow(deps, principal, suite, target.value, results, createdAt);
   const view = testSuiteRunView(row, target.value.subject.type === "release" ? target.value.env.name : null);
-  await commitWithAudit(deps, principal.workspaceId, [insertTestSuiteRun(deps.db, row), ...qualitySamples(deps, principal.workspaceId, target.value, cases, results)], {
+  const completed = webhookEvent(deps, {
+    type: "test_suite_run.completed",
+    workspaceId: principal.workspaceId,
+    environment: { id: target.value.env.id, name: target.value.env.name },
+    data: { test_suite: { id: suite.id, name: suite.name }, test_suite_run: runSummary(view) },
+  });
+  const writes = [insertTestSuiteRun(deps.db, row), ...qualitySamples(deps, principal.workspaceId, target.value, cases, results), ...outboxWrites(deps.db, [completed])];
+  await commitWithAudit(deps, principal.workspaceId, writes, {
     actor: actorOf(principal),
     action: "test_suite_run.completed",
     targetType: "test_suite_run",
@@ -112,14 +119,8 @@ export async function runTestSuite(deps: Deps, principal: Principal, testSuiteId
     // The summary only: the per-case results stay in the run.
     after: { ...runSummary(view), ran_in_environment: target.value.env.name },
   });
-  await emitWebhookEvents(deps, [
-    {
-      type: "test_suite_run.completed",
-      workspaceId: principal.workspaceId,
-      environment: { id: target.value.env.id, name: target.value.env.name },
-      data: { test_suite: { id: suite.id, name: suite.name }, test_suite_run: runSummary(view) },
-    },
-  ]);
+  // The event is committed with the run; should this send fail, the scheduled sweep relays it.
+  await relayEvents(deps, [completed]);
   if (target.value.subject.type === "release") await settleWaitingPromotions(deps, principal.workspaceId, target.value.subject.releaseId);
   return ok(view);
 }

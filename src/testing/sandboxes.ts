@@ -2,6 +2,8 @@ import { actorOf, commitWithAudit } from "../audit/audit-log";
 import type { Deps, Principal } from "../context";
 import { isUniqueViolation } from "../db/d1-errors";
 import type { Scenario } from "../db/schema";
+import type { EgressPolicy } from "../egress/outbound-url";
+import { egressPolicy } from "../egress/policy";
 import { decodeCursor, toPage } from "../lib/pagination";
 import type { FieldIssue } from "../lib/problem";
 import { fail, ok, type Result } from "../lib/result";
@@ -53,8 +55,9 @@ function checkScenarios(spec: Spec, scenarios: Scenario[]): FieldIssue[] {
   return issues;
 }
 
-export function validateDraft(kind: SpecKind, rawSpec: unknown, scenarios: Scenario[]): Result<Spec> {
-  const spec = validateSpec(kind, rawSpec);
+/** `egress`: the deployment's egress rules (egress/policy.ts); offline callers leave it out for the strictest. */
+export function validateDraft(kind: SpecKind, rawSpec: unknown, scenarios: Scenario[], egress?: EgressPolicy): Result<Spec> {
+  const spec = validateSpec(kind, rawSpec, undefined, egress);
   if (!spec.ok) return spec;
   const issues = checkScenarios(spec.value, scenarios);
   if (issues.length) return fail("SPEC_INVALID", "The scenarios do not fit the spec's input variables", issues);
@@ -69,7 +72,7 @@ export async function createSandbox(
   input: { name: string; kind: SpecKind; spec: unknown; scenarios?: Scenario[] | undefined },
 ): Promise<Result<SandboxView>> {
   const scenarios = input.scenarios ?? [];
-  const spec = validateDraft(input.kind, input.spec, scenarios);
+  const spec = validateDraft(input.kind, input.spec, scenarios, egressPolicy(deps.config));
   if (!spec.ok) return spec;
   if (await findSandboxByName(deps.db, principal.workspaceId, input.name)) return nameTaken(input.name);
   const now = deps.now().toISOString();
@@ -133,7 +136,7 @@ export async function updateSandbox(
   const stale = staleRevision("sandbox", expectedRevision, current.revision);
   if (stale) return stale;
   const scenarios = changes.scenarios === null ? [] : (changes.scenarios ?? current.scenarios);
-  const spec = validateDraft(current.kind, changes.spec ?? current.spec, scenarios);
+  const spec = validateDraft(current.kind, changes.spec ?? current.spec, scenarios, egressPolicy(deps.config));
   if (!spec.ok) return spec;
   const name = changes.name ?? current.name;
   if (changesNothing({ name: current.name, spec: current.spec, scenarios: current.scenarios }, { name, spec: spec.value.spec, scenarios })) return ok(sandboxView(current));

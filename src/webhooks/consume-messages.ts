@@ -1,14 +1,17 @@
-import type { Config } from "../config";
+import { type Config, loadConfig } from "../config";
 import type { Write } from "../db/batch";
 import type { Database } from "../db/client";
-import type { IdGenerator } from "../lib/ids";
+import { openDatabase } from "../db/client";
+import { egressPolicy } from "../egress/policy";
+import { type IdGenerator, newId } from "../lib/ids";
 import { log } from "../lib/log";
 import { openSecretBox } from "../lib/secret-box";
-import type { EventQueue, QueueMessage, WebhookDeliverMessage, WebhookEventMessage } from "../queue/messages";
-import { afterAttempt, attemptDelivery, retryDelaySeconds } from "./delivery";
+import type { WebhookDeliverMessage, WebhookEventMessage, WebhookMessage, WebhookQueue } from "../queue/messages";
+import { afterAttempt, attemptDelivery, DELIVERY_TIMEOUT_MS, retryDelaySeconds } from "./delivery";
 import { ALL_EVENTS } from "./event-types";
 import {
   abandonDelivery,
+  claimDeliveries,
   findDeliveriesWithWebhooks,
   insertDelivery,
   listActiveWebhooks,
@@ -19,10 +22,10 @@ import {
 } from "./repository";
 import { webhookSecretBinding } from "./webhooks";
 
-/** What the webhook half of the consumer touches; handed in so tests can run it directly. */
+/** What the webhook queue's consumer touches; handed in so tests can run it directly. */
 export interface WebhookQueueDeps {
   db: Database;
-  events: EventQueue;
+  webhooks: WebhookQueue;
   config: Config;
   now: () => Date;
   newId: IdGenerator;
@@ -30,25 +33,36 @@ export interface WebhookQueueDeps {
 
 /** D1 binds at most 100 parameters per statement; a lookup key takes two. */
 const LOOKUP_CHUNK = 40;
+/** Delivery ids per claim statement, beside its four other parameters. */
+const CLAIM_CHUNK = 90;
 
-/** Whether a queue message belongs to the webhook half of the consumer. */
-export function isWebhookMessage(body: QueueMessage): body is WebhookEventMessage | WebhookDeliverMessage {
-  return body.type === "webhook.event" || body.type === "webhook.deliver";
+/**
+ * How long an attempt holds its delivery: the receiver's timeout and a
+ * margin. A consumer that dies mid-attempt holds it no longer than this.
+ */
+const CLAIM_MS = DELIVERY_TIMEOUT_MS + 20_000;
+
+/**
+ * The webhook queue's consumer (`stagecraft-webhooks`). Webhooks have their
+ * own queue, so a slow receiver holds up only other deliveries, never the
+ * execution records of the events queue.
+ */
+export async function consumeWebhookQueue(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
+  const deps = { db: openDatabase(env.DB), webhooks: env.WEBHOOKS, config: loadConfig(env), now: () => new Date(), newId };
+  await consumeWebhookMessages(deps, batch.messages);
 }
 
 /**
- * The webhook half of the events queue. It runs after the rest of the batch
- * (execution records, key use) is written and acknowledged, so receivers
- * never delay those writes; a slow receiver holds its batch for at most the
- * delivery timeout. A failure here retries only the webhook messages.
+ * Fans events out and attempts deliveries; each kind of message is retried
+ * on its own should its D1 work fail.
  */
-export async function consumeWebhookMessages(deps: WebhookQueueDeps, messages: Message<QueueMessage>[]): Promise<void> {
+export async function consumeWebhookMessages(deps: WebhookQueueDeps, messages: readonly Message<WebhookMessage>[]): Promise<void> {
   const events = messages.filter((m): m is Message<WebhookEventMessage> => m.body.type === "webhook.event");
   const deliveries = messages.filter((m): m is Message<WebhookDeliverMessage> => m.body.type === "webhook.deliver");
   await Promise.all([guarded(events, () => fanOut(deps, events)), guarded(deliveries, () => deliver(deps, deliveries))]);
 }
 
-async function guarded(messages: Message<QueueMessage>[], work: () => Promise<void>) {
+async function guarded(messages: Message<WebhookMessage>[], work: () => Promise<void>) {
   if (messages.length === 0) return;
   try {
     await work();
@@ -93,17 +107,18 @@ async function fanOut(deps: WebhookQueueDeps, messages: Message<WebhookEventMess
         nextAttemptAt: createdAt,
         createdAt,
         deliveredAt: null,
+        claimedUntil: null,
       });
     }
   }
-  // One statement per row: a row binds 11 parameters, and D1 allows 100 per statement.
+  // One statement per row: a row binds 12 parameters, and D1 allows 100 per statement.
   const inserts = rows.map((row) => insertDelivery(deps.db, row));
   const inserted = inserts.length === 0 ? [] : (await deps.db.batch(inserts as [(typeof inserts)[number], ...typeof inserts])).flat();
   const redelivered = messages.filter((m) => m.attempts > 1).map((m) => listUnattemptedDeliveries(deps.db, m.body.workspace_id, m.body.event.id));
   const leftBehind = (await Promise.all(redelivered)).flat();
   const toSend = new Map([...inserted, ...leftBehind].map((d) => [d.id, d]));
   await sendAll(
-    deps.events,
+    deps.webhooks,
     [...toSend.values()].map((d) => ({ type: "webhook.deliver", workspace_id: d.workspaceId, delivery_id: d.id, round_start: 0 })),
   );
   for (const m of messages) m.ack();
@@ -113,7 +128,7 @@ function retryDelaySecondsFor(deps: WebhookQueueDeps, failures: number) {
   return retryDelaySeconds(failures, deps.config.webhookRetryBaseSeconds);
 }
 
-async function sendAll(queue: EventQueue, bodies: WebhookDeliverMessage[]) {
+async function sendAll(queue: WebhookQueue, bodies: WebhookDeliverMessage[]) {
   for (let i = 0; i < bodies.length; i += 100) await queue.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body })));
 }
 
@@ -121,10 +136,12 @@ async function sendAll(queue: EventQueue, bodies: WebhookDeliverMessage[]) {
  * One attempt for each pending delivery named in the batch, concurrently;
  * the outcomes are written in one D1 batch, then each message is
  * acknowledged or retried after its backoff. A delivery that already
- * succeeded or failed is never sent again, so a redelivered message is harmless.
+ * succeeded or failed is never sent again, and one that another consumer
+ * holds for its attempt is left to it, so a redelivered message is harmless.
  */
 async function deliver(deps: WebhookQueueDeps, messages: Message<WebhookDeliverMessage>[]) {
   const keys = messages.map((m) => ({ workspaceId: m.body.workspace_id, id: m.body.delivery_id }));
+  const claimed = await claim(deps, keys);
   const found = new Map<string, { delivery: WebhookDeliveryRow; webhook: WebhookRow }>();
   for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
     for (const row of await findDeliveriesWithWebhooks(deps.db, keys.slice(i, i + LOOKUP_CHUNK))) found.set(row.delivery.id, row);
@@ -139,6 +156,8 @@ async function deliver(deps: WebhookQueueDeps, messages: Message<WebhookDeliverM
       // Gone (its webhook was deleted), already ended, or a duplicate message within this batch.
       if (row?.delivery.status !== "pending" || seen.has(row.delivery.id)) return settle.push(() => message.ack());
       seen.add(row.delivery.id);
+      // Another copy of this message is being attempted elsewhere: look again once its hold has lapsed.
+      if (!claimed.has(row.delivery.id)) return settle.push(() => message.retry({ delaySeconds: CLAIM_MS / 1000 }));
       const { delivery, webhook } = row;
       if (!webhook.active) {
         writes.push(abandonDelivery(deps.db, delivery.workspaceId, delivery.id));
@@ -146,7 +165,7 @@ async function deliver(deps: WebhookQueueDeps, messages: Message<WebhookDeliverM
       }
       try {
         const secret = await box.open(webhook.secretCiphertext, webhookSecretBinding(webhook.environmentId, webhook.id));
-        const { ok: delivered, ...attempt } = await attemptDelivery(webhook.url, secret, delivery, deps.now);
+        const { ok: delivered, ...attempt } = await attemptDelivery(webhook.url, secret, delivery, deps.now, egressPolicy(deps.config));
         const inRound = delivery.attempts.length + 1 - message.body.round_start;
         const outcome = afterAttempt({ ok: delivered, at: attempt.at }, inRound, deps.config.webhookRetryBaseSeconds);
         writes.push(recordAttempt(deps.db, delivery.workspaceId, delivery.id, attempt, outcome.next));
@@ -160,4 +179,20 @@ async function deliver(deps: WebhookQueueDeps, messages: Message<WebhookDeliverM
   );
   if (writes.length > 0) await deps.db.batch(writes as [Write, ...Write[]]);
   for (const done of settle) done();
+}
+
+/** Claims the named pending deliveries that no other consumer holds (one D1 batch); returns the ids now held here. */
+async function claim(deps: WebhookQueueDeps, keys: { workspaceId: string; id: string }[]): Promise<Set<string>> {
+  const now = deps.now();
+  const until = new Date(now.getTime() + CLAIM_MS).toISOString();
+  const byWorkspace = new Map<string, string[]>();
+  for (const k of keys) byWorkspace.set(k.workspaceId, [...(byWorkspace.get(k.workspaceId) ?? []), k.id]);
+  const claims = [...byWorkspace].flatMap(([workspaceId, ids]) => {
+    const statements = [];
+    for (let i = 0; i < ids.length; i += CLAIM_CHUNK) statements.push(claimDeliveries(deps.db, workspaceId, ids.slice(i, i + CLAIM_CHUNK), now.toISOString(), until));
+    return statements;
+  });
+  if (claims.length === 0) return new Set();
+  const results = await deps.db.batch(claims as [(typeof claims)[number], ...typeof claims]);
+  return new Set(results.flat().map((r) => r.id));
 }

@@ -1,3 +1,5 @@
+import { EgressRefused, guardedFetch } from "../egress/guarded-fetch";
+import { type EgressPolicy, STRICT_EGRESS } from "../egress/outbound-url";
 import type { DeliveryAttempt, WebhookDeliveryRow } from "./repository";
 import { webhookHeaders } from "./signature";
 
@@ -28,9 +30,12 @@ export function retryDelaySeconds(failedAttempts: number, baseSeconds: number): 
 }
 
 /**
- * POSTs a delivery's payload, signed, to the webhook's URL, once. Redirects
- * are not followed (a 3xx counts as a failure, as any non-2xx does), so the
- * signed body only ever reaches the URL the administrator registered.
+ * POSTs a delivery's payload, signed, to the webhook's URL, once. The URL
+ * passes the egress policy again (it was checked when saved, but the
+ * deployment's rules may have changed since); a refused one is a failed
+ * attempt that names the reason, with nothing sent. Redirects are not
+ * followed (a 3xx counts as a failure, as any non-2xx does), so the signed
+ * body only ever reaches the URL the administrator registered.
  * Never throws: every outcome becomes an attempt record.
  */
 export async function attemptDelivery(
@@ -38,6 +43,7 @@ export async function attemptDelivery(
   secret: string,
   delivery: Pick<WebhookDeliveryRow, "eventId" | "payload">,
   now: () => Date,
+  egress: EgressPolicy = STRICT_EGRESS,
 ): Promise<DeliveryAttempt & { ok: boolean }> {
   const started = now();
   const headers = await webhookHeaders(secret, delivery.eventId, Math.floor(started.getTime() / 1000), delivery.payload);
@@ -49,17 +55,17 @@ export async function attemptDelivery(
     duration_ms: Math.max(0, now().getTime() - started.getTime()),
   });
   try {
-    const res = await fetch(url, {
+    const res = await guardedFetch(egress)(url, {
       method: "POST",
       headers: { "content-type": "application/json", "user-agent": "Stagecraft-Webhooks/1", ...headers },
       body: delivery.payload,
-      redirect: "manual",
       signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
     });
     // The body is not needed; release the connection.
     await res.body?.cancel();
     return record(res.status, res.ok ? null : `HTTP ${res.status}`);
   } catch (error) {
+    if (error instanceof EgressRefused) return record(null, `Not sent: ${error.message}`.slice(0, MAX_ERROR_LENGTH));
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
     return record(null, timedOut ? `No response within ${DELIVERY_TIMEOUT_MS / 1000} s` : String(error).slice(0, MAX_ERROR_LENGTH));
   }

@@ -20,6 +20,8 @@ export const webhookEventTypes = [
   "promotion.rejected",
   "test_suite_run.completed",
   ...ROLLOUT_TRANSITIONS,
+  "budget.warning",
+  "budget.exhausted",
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 

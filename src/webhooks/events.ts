@@ -1,11 +1,9 @@
 import type { Deps } from "../context";
 import { BoundedMap } from "../lib/bounded-map";
-import { log } from "../lib/log";
-import type { WebhookEventMessage } from "../queue/messages";
 import type { CommandOutcome } from "../releases/release-commands";
 import { environmentNames, promotionRequestView, releaseView } from "../releases/views";
 import { rolloutView } from "../rollouts/views";
-import { type WebhookEventPayload, type WebhookEventType, webhookEventTypes } from "./event-types";
+import { type WebhookEventType, webhookEventTypes } from "./event-types";
 
 /** An event as its producer describes it, before it gets its id and time. */
 export interface WebhookEventInput {
@@ -13,50 +11,6 @@ export interface WebhookEventInput {
   workspaceId: string;
   environment: { id: string; name: string };
   data: Record<string, unknown>;
-}
-
-export type EmitDeps = Pick<Deps, "events" | "now" | "newId">;
-
-/** Queues accept at most this many messages in one sendBatch. */
-const SEND_BATCH_LIMIT = 100;
-
-/**
- * Queues events for delivery to the webhooks of their environments. Never
- * throws: the change that caused the events is already committed, and a
- * lost notification must not turn it into an error for the caller. A
- * failure is logged (ids and types only) instead.
- *
- * @example
- * await emitWebhookEvents(deps, [{
- *   type: "test_suite_run.completed",
- *   workspaceId, environment: { id: env.id, name: env.name },
- *   data: { test_suite_run: runView },
- * }]);
- */
-export async function emitWebhookEvents(deps: EmitDeps, inputs: WebhookEventInput[]): Promise<WebhookEventPayload[]> {
-  const messages = inputs.map(
-    (input): WebhookEventMessage => ({
-      type: "webhook.event",
-      workspace_id: input.workspaceId,
-      environment_id: input.environment.id,
-      event: {
-        id: deps.newId("webhookEvent"),
-        type: input.type,
-        created_at: deps.now().toISOString(),
-        workspace_id: input.workspaceId,
-        environment: input.environment.name,
-        data: input.data,
-      },
-    }),
-  );
-  try {
-    for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) await deps.events.sendBatch(messages.slice(i, i + SEND_BATCH_LIMIT).map((body) => ({ body })));
-  } catch (error) {
-    const events = messages.map((m) => ({ id: m.event.id, type: m.event.type }));
-    log.error("webhook events could not be queued", { events, error });
-    return [];
-  }
-  return messages.map((m) => m.event);
 }
 
 /**
@@ -98,8 +52,9 @@ function rolloutEvent(action: string): WebhookEventType | undefined {
 }
 
 /**
- * The webhook events a committed release or approval command produced,
- * derived from its audit action and outcome:
+ * The webhook events a release or approval command produces, derived from
+ * its audit action and planned outcome before the commit, so that they go
+ * into the outbox in the command's own batch (see outbox.ts):
  *
  * - every new release → `release.created`, plus `release.promoted` or
  *   `release.reverted` when it came from a promotion or a revert;
@@ -154,19 +109,4 @@ export async function commandEvents(db: Deps["db"], workspaceId: string, action:
     }
   }
   return events;
-}
-
-/**
- * Emits the events of a committed command (see `commandEvents`). Never
- * throws: by now the change is durable and the caller must hear so.
- */
-export async function emitCommandEvents(deps: EmitDeps & Pick<Deps, "db">, workspaceId: string, action: string, outcome: CommandOutcome): Promise<void> {
-  let events: WebhookEventInput[];
-  try {
-    events = await commandEvents(deps.db, workspaceId, action, outcome);
-  } catch (error) {
-    log.error("webhook events could not be built", { action, deployment_id: outcome.deployment.id, error });
-    return;
-  }
-  if (events.length > 0) await emitWebhookEvents(deps, events);
 }

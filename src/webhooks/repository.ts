@@ -1,8 +1,9 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { webhookDeliveries, webhooks } from "../db/schema";
+import { eventOutbox, webhookDeliveries, webhooks } from "../db/schema";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
+export type OutboxEventRow = typeof eventOutbox.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type DeliveryAttempt = WebhookDeliveryRow["attempts"][number];
 
@@ -150,15 +151,36 @@ export function recordAttempt(db: Database, workspaceId: string, id: string, att
       status: next.status,
       nextAttemptAt: next.nextAttemptAt,
       deliveredAt: next.deliveredAt,
+      claimedUntil: null,
     })
     .where(and(eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "pending")));
+}
+
+/**
+ * Holds pending deliveries for one consumer's attempt until `until`, unless
+ * another holds them still; returns the ids this call now holds. Two copies
+ * of one `webhook.deliver` message in flight at once thus make one attempt.
+ */
+export function claimDeliveries(db: Database, workspaceId: string, ids: string[], now: string, until: string) {
+  return db
+    .update(webhookDeliveries)
+    .set({ claimedUntil: until })
+    .where(
+      and(
+        eq(webhookDeliveries.workspaceId, workspaceId),
+        inArray(webhookDeliveries.id, ids),
+        eq(webhookDeliveries.status, "pending"),
+        or(sql`${webhookDeliveries.claimedUntil} IS NULL`, lt(webhookDeliveries.claimedUntil, now)),
+      ),
+    )
+    .returning({ id: webhookDeliveries.id });
 }
 
 /** Ends a pending delivery without an attempt, e.g. when its webhook was switched off meanwhile. */
 export function abandonDelivery(db: Database, workspaceId: string, id: string) {
   return db
     .update(webhookDeliveries)
-    .set({ status: "failed", nextAttemptAt: null })
+    .set({ status: "failed", nextAttemptAt: null, claimedUntil: null })
     .where(and(eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "pending")));
 }
 
@@ -178,4 +200,30 @@ export function deliveryHasEnded(workspaceId: string, id: string) {
 /** SQL condition: the webhook exists and is active. */
 export function webhookIsActive(workspaceId: string, id: string) {
   return sql`EXISTS (SELECT 1 FROM ${webhooks} WHERE ${webhooks.workspaceId} = ${workspaceId} AND ${webhooks.id} = ${id} AND ${webhooks.active} = 1)`;
+}
+
+/** Adds an event to the outbox; part of the batch of the change it announces. */
+export function insertOutboxEvent(db: Database, row: OutboxEventRow) {
+  return db.insert(eventOutbox).values(row);
+}
+
+/** Outbox rows by (workspace, event id); ids already relayed, or never committed, are simply absent. */
+export function listOutboxEvents(db: Database, workspaceId: string, ids: string[]) {
+  return db
+    .select()
+    .from(eventOutbox)
+    .where(and(eq(eventOutbox.workspaceId, workspaceId), inArray(eventOutbox.id, ids)));
+}
+
+/**
+ * The oldest outbox rows created before `before`, across workspaces: the
+ * scheduled sweep's read of what no producer managed to relay.
+ */
+export function listOutboxEventsBefore(db: Database, before: string, limit: number) {
+  return db.select().from(eventOutbox).where(lt(eventOutbox.createdAt, before)).orderBy(eventOutbox.createdAt).limit(limit);
+}
+
+/** Forgets relayed events. */
+export function deleteOutboxEvents(db: Database, workspaceId: string, ids: string[]) {
+  return db.delete(eventOutbox).where(and(eq(eventOutbox.workspaceId, workspaceId), inArray(eventOutbox.id, ids)));
 }

@@ -3,6 +3,8 @@ import { actorOf, commitWithAudit } from "../audit/audit-log";
 import type { Deps, Principal } from "../context";
 import { guard } from "../db/batch";
 import { isGuardViolation } from "../db/d1-errors";
+import { checkOutboundUrl } from "../egress/outbound-url";
+import { egressPolicy } from "../egress/policy";
 import type { EnvironmentRow } from "../environments/repository";
 import { findEnvironmentById } from "../environments/repository";
 import { decodeCursor, toPage } from "../lib/pagination";
@@ -76,6 +78,15 @@ export interface WebhookInput {
   active?: boolean | undefined;
 }
 
+/**
+ * Refuses a URL the egress policy would not call from this environment
+ * (its allowlist included), naming `body.url`; null when it may be called.
+ */
+function urlRefusal(deps: Deps, environment: Pick<EnvironmentRow, "egressAllowlist">, url: string) {
+  const verdict = checkOutboundUrl(url, egressPolicy(deps.config, { egress_allowlist: environment.egressAllowlist }));
+  return verdict.ok ? null : fail("VALIDATION_FAILED", `The webhook URL cannot be called: ${verdict.reason}`, [{ path: "body.url", message: verdict.reason }]);
+}
+
 /** A webhook the principal administers, with its environment; 404 for anything it cannot see. */
 async function administeredWebhook(deps: Deps, principal: Principal, id: string): Promise<Result<{ row: WebhookRow; environment: EnvironmentRow }>> {
   const found = authorize(principal, await findWebhook(deps.db, principal.workspaceId, id), "admin", `No webhook with id "${id}"`);
@@ -90,6 +101,8 @@ async function administeredWebhook(deps: Deps, principal: Principal, id: string)
 export async function createWebhook(deps: Deps, principal: Principal, environmentName: string | undefined, input: WebhookInput): Promise<Result<WebhookView & { secret: string }>> {
   const env = await resolveEnvironment(deps, principal, environmentName, "admin");
   if (!env.ok) return env;
+  const refused = urlRefusal(deps, env.value, input.url);
+  if (refused) return refused;
   const now = deps.now().toISOString();
   const id = deps.newId("webhook");
   const secret = generateWebhookSecret();
@@ -158,6 +171,8 @@ export async function changeWebhook(
   const found = await administeredWebhook(deps, principal, id);
   if (!found.ok) return found;
   const { row: before, environment } = found.value;
+  const refused = changes.url === undefined ? null : urlRefusal(deps, environment, changes.url);
+  if (refused) return refused;
   const after: WebhookRow = {
     ...before,
     url: changes.url ?? before.url,
@@ -246,6 +261,6 @@ export async function redeliver(deps: Deps, principal: Principal, webhookId: str
   }
   const message: WebhookDeliverMessage = { type: "webhook.deliver", workspace_id: principal.workspaceId, delivery_id: deliveryId, round_start: delivery.attempts.length };
   // Committed first: a message that arrived before the commit would find the delivery ended and drop itself.
-  await deps.events.send(message);
+  await deps.webhooks.send(message);
   return ok(deliveryView(reopened));
 }

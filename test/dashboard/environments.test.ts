@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { edgeKeys } from "../../src/edge/keys";
 import { newId } from "../../src/lib/ids";
+import { utcDay } from "../../src/limits/utc-day";
 import { call as callApi, createWorkspace, storageSnapshot, type TestWorkspace } from "../harness";
 import { createWebhook, deliveriesWhere, mockReceiver } from "../webhooks/receiver";
 import { call, FORM, post, signIn } from "./browser-session";
@@ -13,6 +15,30 @@ async function environmentRow(ws: TestWorkspace, name: string) {
   return env.DB.prepare("SELECT protected, required_approvals, test_gate, freeze_windows, variables FROM environments WHERE workspace_id = ? AND name = ?")
     .bind(ws.id, name)
     .first<{ protected: number; required_approvals: number; test_gate: string | null; freeze_windows: string; variables: string }>();
+}
+
+async function limitsColumns(ws: TestWorkspace, name: string) {
+  return env.DB.prepare("SELECT rate_limit_per_minute, key_rate_limit_per_minute, daily_budget_usd, egress_allowlist FROM environments WHERE workspace_id = ? AND name = ?")
+    .bind(ws.id, name)
+    .first<{ rate_limit_per_minute: number | null; key_rate_limit_per_minute: number | null; daily_budget_usd: number | null; egress_allowlist: string }>();
+}
+
+/** What the queue consumer writes once executions have cost something today. */
+async function spendToday(ws: TestWorkspace, environment: string, spentUsd: number) {
+  await env.DB.prepare("INSERT INTO environment_daily_spend (environment_id, day, workspace_id, spent_usd, updated_at) VALUES (?, ?, ?, ?, ?)")
+    .bind(ws.environments[environment]?.id, utcDay(new Date()), ws.id, spentUsd, new Date().toISOString())
+    .run();
+}
+
+/** The environment's entry the invoke path reads: its allowlist and secret bindings. */
+async function edgeEnvironment(ws: TestWorkspace, environment: string) {
+  return env.EDGE.get<{ egress_allowlist: string[]; secret_hosts: Record<string, string[]> }>(edgeKeys.environment(ws.environments[environment]?.id ?? ""), "json");
+}
+
+/** The control with `id` is marked invalid and described by its error, which says `message`. */
+function expectFieldError(html: string, id: string, message: string) {
+  expect(html).toMatch(new RegExp(`id="${id}"[^>]*aria-describedby="[^"]*${id}-error"[^>]*aria-invalid="true"`));
+  expect(html).toMatch(new RegExp(`<span class="error" id="${id}-error">[^<]*${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
 }
 
 describe("dashboard environments", () => {
@@ -63,6 +89,11 @@ describe("dashboard environments", () => {
     const negative = await post(cookie, "/environments/production", "/environments/production/policy", { protected: "on", required_approvals: "-1" });
     expect(negative.status).toBe(400);
     expect(negative.body).toContain("Required approvals:");
+    expectFieldError(negative.body, "policy-approvals", "Too small");
+    expect(negative.body).not.toContain('id="policy-pass-rate-error"');
+    const rate = await post(cookie, "/environments/production", "/environments/production/policy", { test_gate: "on", min_pass_rate: "2" });
+    expect(rate.status).toBe(400);
+    expectFieldError(rate.body, "policy-pass-rate", "Too big");
     const backwards = await post(cookie, "/environments/production", "/environments/production/freeze-windows", { starts_at: "2026-12-27T00:00", ends_at: "2026-12-24T00:00" });
     expect(backwards.status).toBe(400);
     expect(backwards.body).toContain("Freeze ends: ends_at must be after starts_at");
@@ -200,12 +231,181 @@ describe("dashboard environments", () => {
     expect(after.body).toMatch(new RegExp(`data-delivery="${deliveryId}" data-status="succeeded"`));
   });
 
+  it("sets rate limits and a daily budget, shows today's spend, and says when invokes are refused for it", async () => {
+    const ws = await createWorkspace();
+    const cookie = await signIn(ws.adminKey);
+    const limitsKey = edgeKeys.limits(ws.id, "staging");
+    const saved = await post(cookie, "/environments/staging", "/environments/staging/limits", {
+      rate_limit_per_minute: "120",
+      key_rate_limit_per_minute: "10",
+      daily_budget_usd: "5",
+    });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("location")).toBe("/environments/staging?done=limits-saved");
+    expect(await limitsColumns(ws, "staging")).toMatchObject({ rate_limit_per_minute: 120, key_rate_limit_per_minute: 10, daily_budget_usd: 5 });
+    expect(await env.EDGE.get(limitsKey, "json")).toMatchObject({ rate_limit_per_minute: 120, key_rate_limit_per_minute: 10, daily_budget_usd: 5, exhausted: null });
+
+    await spendToday(ws, "staging", 2.5);
+    const open = await call("/environments/staging?done=limits-saved", { headers: { cookie } });
+    expect(open.body).toContain("The rate limits and budget were saved.");
+    expect(open.body).toMatch(/id="limits-environment-rate"[^>]*value="120"/);
+    expect(open.body).toMatch(/id="limits-key-rate"[^>]*value="10"/);
+    expect(open.body).toMatch(/id="limits-daily-budget"[^>]*value="5"/);
+    expect(open.body).toContain('data-budget-state="open"');
+    expect(open.body).toMatch(/Spent today \([0-9-]+, UTC\): <strong data-field="spent_today">\$2\.50<\/strong> of \$5\.00/);
+    expect(open.body).toContain("Invocations are served.");
+
+    // A budget below today's spend: the invoke path's entry says the day is spent, and so does the page.
+    const lowered = await post(cookie, "/environments/staging", "/environments/staging/limits", {
+      rate_limit_per_minute: "120",
+      key_rate_limit_per_minute: "10",
+      daily_budget_usd: "2",
+    });
+    expect(lowered.status).toBe(303);
+    expect((await env.EDGE.get<{ exhausted: unknown }>(limitsKey, "json"))?.exhausted).toEqual({ day: utcDay(new Date()), spent_usd: 2.5, budget_usd: 2 });
+    const exhausted = await call("/environments/staging", { headers: { cookie } });
+    expect(exhausted.body).toContain('data-budget-state="exhausted"');
+    expect(exhausted.body).toContain("$2.50</strong> of $2.00");
+    expect(exhausted.body).toContain("Invocations are refused (429 BUDGET_EXHAUSTED) until");
+
+    const before = await storageSnapshot();
+    const zero = await post(cookie, "/environments/staging", "/environments/staging/limits", {
+      rate_limit_per_minute: "0",
+      key_rate_limit_per_minute: "10",
+      daily_budget_usd: "2",
+    });
+    expect(zero.status).toBe(400);
+    expect(zero.body).toContain("Environment rate limit:");
+    expectFieldError(zero.body, "limits-environment-rate", "Too small");
+    // The refused value stays in the field to correct; the other fields show no error.
+    expect(zero.body).toMatch(/id="limits-environment-rate"[^>]*value="0"/);
+    expect(zero.body).not.toContain('id="limits-daily-budget-error"');
+    const words = await post(cookie, "/environments/staging", "/environments/staging/limits", {
+      rate_limit_per_minute: "",
+      key_rate_limit_per_minute: "lots",
+      daily_budget_usd: "-1",
+    });
+    expect(words.status).toBe(400);
+    expect(words.body).toContain("Rate limit per API key:");
+    expect(words.body).toContain("Daily budget:");
+    expectFieldError(words.body, "limits-key-rate", "expected number");
+    expectFieldError(words.body, "limits-daily-budget", "Too small");
+    const fraction = await post(cookie, "/environments/staging", "/environments/staging/limits", { rate_limit_per_minute: "1.5" });
+    expect(fraction.status).toBe(400);
+    expectFieldError(fraction.body, "limits-environment-rate", "expected int");
+    expect(await storageSnapshot()).toEqual(before);
+
+    const cleared = await post(cookie, "/environments/staging", "/environments/staging/limits", { rate_limit_per_minute: "", key_rate_limit_per_minute: "", daily_budget_usd: "" });
+    expect(cleared.status).toBe(303);
+    expect(await limitsColumns(ws, "staging")).toMatchObject({ rate_limit_per_minute: null, key_rate_limit_per_minute: null, daily_budget_usd: null });
+    expect(await env.EDGE.get(limitsKey)).toBeNull();
+    const unlimited = await call("/environments/staging", { headers: { cookie } });
+    expect(unlimited.body).toContain("No daily budget is set");
+    expect(unlimited.body).not.toContain("data-budget-state");
+  });
+
+  it("saves the egress allowlist one host a line, and refuses a URL naming the entry while changing nothing", async () => {
+    const ws = await createWorkspace();
+    const cookie = await signIn(ws.adminKey);
+    const saved = await post(cookie, "/environments/production", "/environments/production/egress", {
+      egress_allowlist: "api.openai.com\r\n*.Example.com, API.openai.com\r\n\r\n",
+    });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("location")).toBe("/environments/production?done=egress-saved");
+    expect(JSON.parse((await limitsColumns(ws, "production"))?.egress_allowlist ?? "null")).toEqual(["api.openai.com", "*.example.com"]);
+    expect((await edgeEnvironment(ws, "production"))?.egress_allowlist).toEqual(["api.openai.com", "*.example.com"]);
+    const page = await call("/environments/production?done=egress-saved", { headers: { cookie } });
+    expect(page.body).toContain("The egress allowlist was saved.");
+    expect(page.body).toMatch(/<textarea id="egress-allowlist" name="egress_allowlist"[^>]*>api\.openai\.com\n\*\.example\.com<\/textarea>/);
+
+    const before = await storageSnapshot();
+    const url = await post(cookie, "/environments/production", "/environments/production/egress", { egress_allowlist: "api.openai.com\nhttps://evil.test/x" });
+    expect(url.status).toBe(400);
+    expect(url.body).toContain("Allowlisted hosts: &quot;https://evil.test/x&quot;: A host name");
+    expectFieldError(url.body, "egress-allowlist", "&quot;https://evil.test/x&quot;: A host name");
+    expect(url.body).toMatch(/<textarea id="egress-allowlist"[^>]*>api\.openai\.com\nhttps:\/\/evil\.test\/x<\/textarea>/);
+    expect(await storageSnapshot()).toEqual(before);
+
+    const emptied = await post(cookie, "/environments/production", "/environments/production/egress", { egress_allowlist: "" });
+    expect(emptied.status).toBe(303);
+    expect(JSON.parse((await limitsColumns(ws, "production"))?.egress_allowlist ?? "null")).toEqual([]);
+    expect((await edgeEnvironment(ws, "production"))?.egress_allowlist).toEqual([]);
+  });
+
+  it("binds a secret to hosts, keeps the binding when only the value changes, removes it on request, and lists the hosts", async () => {
+    const ws = await createWorkspace();
+    const cookie = await signIn(ws.adminKey);
+    const value = "sk-test-bound-secret-value-0987654321";
+    const hostsOf = async () =>
+      JSON.parse(
+        (await env.DB.prepare("SELECT allowed_hosts FROM environment_secrets WHERE workspace_id = ? AND name = 'OPENAI_API_KEY'").bind(ws.id).first<string>("allowed_hosts")) ??
+          "null",
+      );
+    const bound = await post(cookie, "/environments/staging", "/environments/staging/secrets", {
+      key: "OPENAI_API_KEY",
+      value,
+      allowed_hosts: "api.openai.com\n*.openai.azure.com",
+    });
+    expect(bound.status).toBe(303);
+    expect(await hostsOf()).toEqual(["api.openai.com", "*.openai.azure.com"]);
+    expect((await edgeEnvironment(ws, "staging"))?.secret_hosts).toEqual({ OPENAI_API_KEY: ["api.openai.com", "*.openai.azure.com"] });
+    const page = await call("/environments/staging", { headers: { cookie } });
+    expect(page.body).toMatch(
+      /data-secret="OPENAI_API_KEY"[\s\S]*?<ul class="env-links" data-field="allowed_hosts"><li><code>api\.openai\.com<\/code><\/li><li><code>\*\.openai\.azure\.com<\/code><\/li><\/ul>/,
+    );
+    expect(page.body).not.toContain(value);
+
+    const rotated = await post(cookie, "/environments/staging", "/environments/staging/secrets", { key: "OPENAI_API_KEY", value: `${value}-rotated`, allowed_hosts: "" });
+    expect(rotated.status).toBe(303);
+    expect(await hostsOf()).toEqual(["api.openai.com", "*.openai.azure.com"]);
+
+    const before = await storageSnapshot();
+    const badHost = await post(cookie, "/environments/staging", "/environments/staging/secrets", { key: "OPENAI_API_KEY", value, allowed_hosts: "api.openai.com/v1" });
+    expect(badHost.status).toBe(400);
+    expect(badHost.body).toContain("Allowed hosts: &quot;api.openai.com/v1&quot;: A host name");
+    expectFieldError(badHost.body, "secret-hosts", "A host name");
+    expect(badHost.body).toMatch(/id="secret-name"[^>]*value="OPENAI_API_KEY"/);
+    expect(badHost.body).not.toContain(value);
+    const both = await post(cookie, "/environments/staging", "/environments/staging/secrets", {
+      key: "OPENAI_API_KEY",
+      value,
+      allowed_hosts: "api.openai.com",
+      unbind_hosts: "on",
+    });
+    expect(both.status).toBe(400);
+    expectFieldError(both.body, "secret-hosts", "Leave this empty to remove the binding");
+    expect(both.body).not.toContain(value);
+    expect(await storageSnapshot()).toEqual(before);
+
+    const unbound = await post(cookie, "/environments/staging", "/environments/staging/secrets", { key: "OPENAI_API_KEY", value, unbind_hosts: "on" });
+    expect(unbound.status).toBe(303);
+    expect(await hostsOf()).toEqual([]);
+    expect((await edgeEnvironment(ws, "staging"))?.secret_hosts).toEqual({});
+    const after = await call("/environments/staging", { headers: { cookie } });
+    expect(after.body).toMatch(/data-secret="OPENAI_API_KEY"[\s\S]*?any host the egress allowlist allows/);
+  });
+
   it("changes nothing on a post without the CSRF token", async () => {
     const ws = await createWorkspace();
     const cookie = await signIn(ws.adminKey);
     const before = await storageSnapshot();
-    for (const path of ["/environments/production/policy", "/environments/production/secrets", "/environments/production/webhooks", "/environments"]) {
-      const body = new URLSearchParams({ required_approvals: "3", key: "X", value: "y", url: "https://hooks.test/x", name: "qa" }).toString();
+    for (const path of [
+      "/environments/production/policy",
+      "/environments/production/limits",
+      "/environments/production/egress",
+      "/environments/production/secrets",
+      "/environments/production/webhooks",
+      "/environments",
+    ]) {
+      const body = new URLSearchParams({
+        required_approvals: "3",
+        daily_budget_usd: "1",
+        egress_allowlist: "evil.test",
+        key: "X",
+        value: "y",
+        url: "https://hooks.test/x",
+        name: "qa",
+      }).toString();
       const res = await call(path, { method: "POST", rawBody: body, headers: { ...FORM, cookie } });
       expect(res.status).toBe(403);
     }
@@ -215,6 +415,11 @@ describe("dashboard environments", () => {
   it("answers a staging key the 404 page for production, its forms and its webhooks, and shows staging read-only", async () => {
     const ws = await createWorkspace();
     const prodHook = await createWebhook(ws, "production");
+    await callApi("/v1/environments/staging", {
+      method: "PATCH",
+      key: ws.adminKey,
+      body: { egress_allowlist: ["api.openai.com"], key_rate_limit_per_minute: 30, daily_budget_usd: 12.5 },
+    });
     const staging = await ws.key({ environment: "staging", scopes: ["read"], name: "staging reader" });
     const cookie = await signIn(staging.key);
     const list = await call("/environments", { headers: { cookie } });
@@ -230,13 +435,22 @@ describe("dashboard environments", () => {
     const before = await storageSnapshot();
     const forged = await post(cookie, "/environments/staging", "/environments/production/policy", { required_approvals: "0" });
     expect(forged.status).toBe(404);
+    const forgedLimits = await post(cookie, "/environments/staging", "/environments/production/limits", { daily_budget_usd: "0" });
+    expect(forgedLimits.status).toBe(404);
     const refused = await post(cookie, "/environments/staging", "/environments/staging/policy", { required_approvals: "5" });
     expect(refused.status).toBe(403);
+    const refusedEgress = await post(cookie, "/environments/staging", "/environments/staging/egress", { egress_allowlist: "" });
+    expect(refusedEgress.status).toBe(403);
     expect(await storageSnapshot()).toEqual(before);
 
     const own = await call("/environments/staging", { headers: { cookie } });
     expect(own.status).toBe(200);
     expect(own.body).not.toMatch(/<form method="post" action="\/environments\//);
     expect(own.body).toContain("Only an admin key of staging can see its secrets");
+    expect(own.body).toContain('<ul data-field="egress_allowlist"><li><code>api.openai.com</code></li></ul>');
+    expect(own.body).toContain('<dd data-field="rate_limit_per_minute">no limit</dd>');
+    expect(own.body).toContain('<dd data-field="key_rate_limit_per_minute">30 a minute</dd>');
+    expect(own.body).toContain('<dd data-field="daily_budget_usd">$12.50</dd>');
+    expect(own.body).toContain("$0</strong> of $12.50");
   });
 });

@@ -133,6 +133,23 @@ describe("dashboard sandboxes", { timeout: 30_000 }, () => {
     expect(after?.scenarios).toEqual([]);
   });
 
+  it("saves fallback models typed as JSON and keeps them through a later save of other fields", async () => {
+    const { id, cookie } = await workspaceWithSandbox();
+    const fallbacks = [{ provider: "anthropic", name: "claude-sonnet-4-5" }];
+    const saved = await submit(cookie, `/sandboxes/${id}`, "edit-form", { "fallback-models": JSON.stringify(fallbacks) });
+    expect(saved.status, /error-summary[\s\S]*?<\/div>/.exec(saved.body)?.[0]).toBe(303);
+    expect((await storedSandbox(id))?.spec.fallback_models).toEqual(fallbacks);
+
+    const again = await submit(cookie, `/sandboxes/${id}`, "edit-form", { "block-1-template": "Briefly: {{ question }}" });
+    expect(again.headers.get("location")).toBe(`/sandboxes/${id}?done=saved`);
+    expect((await storedSandbox(id))?.spec.fallback_models).toEqual(fallbacks);
+
+    const bad = await submit(cookie, `/sandboxes/${id}`, "edit-form", { "fallback-models": '[{"provider": "nope"}]' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatch(/id="fallback-models"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="fallback-models"/);
+    expect((await storedSandbox(id))?.spec.fallback_models).toEqual(fallbacks);
+  });
+
   it("refuses a save based on a stale revision and changes nothing", async () => {
     const { ws, id, cookie } = await workspaceWithSandbox();
     const page = await call(`/sandboxes/${id}`, { headers: { cookie } });

@@ -8,7 +8,13 @@ describe("environment secrets", () => {
     const value = "sk-live-very-secret-value";
     const set = await call("/v1/environments/staging/secrets/OPENAI_API_KEY", { method: "PUT", key: ws.adminKey, body: { value } });
     expect(set.status).toBe(200);
-    expect(set.body).toEqual({ name: "OPENAI_API_KEY", created_at: expect.any(String), updated_at: expect.any(String), updated_by: expect.stringMatching(/^key_/) });
+    expect(set.body).toEqual({
+      name: "OPENAI_API_KEY",
+      allowed_hosts: [],
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+      updated_by: expect.stringMatching(/^key_/),
+    });
 
     const listed = await call("/v1/environments/staging/secrets", { key: ws.adminKey });
     expect(listed.body.data.map((s: { name: string }) => s.name)).toEqual(["OPENAI_API_KEY"]);

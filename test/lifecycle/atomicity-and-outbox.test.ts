@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { DeploymentCoordinator } from "../../src/releases/deployment-coordinator";
-import { createWorkspace, expectProblem, storageSnapshot } from "../harness";
+import { call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "../harness";
 import { createSandbox, deploy } from "./fixtures";
 
 describe("multi-environment deploys are all-or-nothing", () => {
@@ -49,6 +49,33 @@ describe("multi-environment deploys are all-or-nothing", () => {
 });
 
 describe("the KV outbox", () => {
+  it("a copy writes the pointers and only the snapshots KV lacks, never a name or snapshot again (KV takes one write per second per key)", async () => {
+    const ws = await createWorkspace();
+    const sandbox = await createSandbox(ws);
+    await deploy(ws, sandbox.id, ["staging"]);
+    await deploy(ws, sandbox.id, ["staging"]);
+    const stub = env.DEPLOYMENT_COORDINATOR.get(env.DEPLOYMENT_COORDINATOR.idFromName(`${ws.id}:${sandbox.deployment_id}`));
+    const written: string[] = [];
+    await runInDurableObject(stub, (coordinator: DeploymentCoordinator) => {
+      const real = coordinator.edge;
+      coordinator.edge = new Proxy(real, {
+        get: (target, prop) =>
+          prop === "put"
+            ? (key: string, ...rest: [string]) => {
+                written.push(key);
+                return target.put(key, ...rest);
+              }
+            : Reflect.get(target, prop).bind(target),
+      });
+    });
+    const staging = ws.environments.staging!;
+    const reverted = await callRevert(ws, sandbox.deployment_id);
+    await runInDurableObject(stub, (coordinator: DeploymentCoordinator) => {
+      coordinator.edge = env.EDGE;
+    });
+    expect(written.sort()).toEqual([`pointer:${staging.id}:${sandbox.deployment_id}:LATEST`, `release:${reverted}`].sort());
+  });
+
   it("repairs a KV write that failed after the durable commit", async () => {
     const ws = await createWorkspace();
     const sandbox = await createSandbox(ws);
@@ -80,3 +107,10 @@ describe("the KV outbox", () => {
     expect(await stub.pendingPropagation()).toEqual([]);
   });
 });
+
+/** Reverts staging and returns the new release's id. */
+async function callRevert(ws: TestWorkspace, deploymentId: string): Promise<string> {
+  const res = await call(`/v1/deployments/${deploymentId}/revert?environment=staging`, { key: ws.adminKey, method: "POST" });
+  expect(res.status).toBe(201);
+  return res.body.release.id;
+}

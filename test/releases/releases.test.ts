@@ -183,6 +183,7 @@ describe("compare", () => {
     const changed = promptSpec("Answer briefly: {{ question }}");
     changed.model = { provider: "echo", name: "echo", parameters: { temperature: 0.7, max_tokens: 100 } } as typeof changed.model;
     changed.input_variables.push({ key: "tone", type: "STRING", default: "calm" } as (typeof changed.input_variables)[number]);
+    Object.assign(changed, { fallback_models: [{ provider: "echo", name: "echo-backup" }] });
     await saveSandbox(ws, sandbox.id, changed);
     const v2 = (await deploy(ws, sandbox.id, ["staging"])).body.releases[0];
 
@@ -195,6 +196,7 @@ describe("compare", () => {
       { key: "max_tokens", change: "added", to: 100 },
     ]);
     expect(res.body.changes.input_variables).toEqual([{ key: "tone", change: "added", to: { key: "tone", type: "STRING", default: "calm" } }]);
+    expect(res.body.changes.fallback_models).toEqual([{ index: 0, change: "added", to: { provider: "echo", name: "echo-backup" } }]);
     expect(res.body.changes.blocks).toEqual([
       { index: 1, change: "changed", from: { role: "user", template: "{{ question }}" }, to: { role: "user", template: "Answer briefly: {{ question }}" } },
     ]);

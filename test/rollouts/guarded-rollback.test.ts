@@ -83,8 +83,9 @@ describe("a guarded canary rolls back by itself", { timeout: QUEUE_TIMEOUT_MS },
     expect(started.percent).toBe(5);
 
     const { subjects, served } = await serveBothArms(s, started.id, 5, 5);
-    // Only the candidate ever reached the failing provider.
-    expect(upstreamCalls).toHaveLength(5);
+    // Only the candidate ever reached the failing provider (each of its 5 invokes, with the provider's retries).
+    expect(upstreamCalls.length).toBeGreaterThanOrEqual(5);
+    expect(upstreamCalls.every((body) => body.includes("Candidate"))).toBe(true);
     const before = Date.now();
     expect(await alarmAt(s, before)).toBe(true);
 

@@ -1,11 +1,13 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { runBatch } from "../../src/db/batch";
+import { openDatabase } from "../../src/db/client";
 import { newId } from "../../src/lib/ids";
-import { consumeEvents } from "../../src/queue/consume";
-import type { QueueMessage } from "../../src/queue/messages";
+import type { WebhookMessage } from "../../src/queue/messages";
+import { consumeWebhookQueue } from "../../src/webhooks/consume-messages";
 import { MAX_DELIVERY_ATTEMPTS, retryDelaySeconds } from "../../src/webhooks/delivery";
-import { emitWebhookEvents } from "../../src/webhooks/events";
+import { outboxWrites, relayEvents, webhookEvent } from "../../src/webhooks/outbox";
 import { webhookSignature } from "../../src/webhooks/signature";
 import { call, createWorkspace, expectProblem, storageSnapshot, type TestWorkspace } from "../harness";
 import { createWebhook, deliveriesWhere, mockReceiver, signatureIsValid } from "./receiver";
@@ -18,10 +20,10 @@ afterEach(() => {
 const productionBackoff = { ...env, WEBHOOK_RETRY_BASE_SECONDS: "10" } as Env;
 
 /** Runs the queue handler on one message, as the queue would on its `attempts`-th delivery. */
-async function consumeOne(body: QueueMessage, attempts: number, bindings: Env = env) {
-  const batch = createMessageBatch<QueueMessage>("stagecraft-events", [{ id: `msg-${attempts}`, timestamp: new Date(), attempts, body }]);
+async function consumeOne(body: WebhookMessage, attempts: number, bindings: Env = env) {
+  const batch = createMessageBatch<WebhookMessage>("stagecraft-webhooks", [{ id: `msg-${attempts}`, timestamp: new Date(), attempts, body }]);
   const ctx = createExecutionContext();
-  await consumeEvents(batch, bindings);
+  await consumeWebhookQueue(batch, bindings);
   return getQueueResult(batch, ctx);
 }
 
@@ -35,7 +37,7 @@ async function pendingDelivery(ws: TestWorkspace, webhookId: string) {
   )
     .bind(id, ws.id, webhookId, eventId, payload, new Date().toISOString())
     .run();
-  return { id, eventId, message: { type: "webhook.deliver", workspace_id: ws.id, delivery_id: id, round_start: 0 } as QueueMessage };
+  return { id, eventId, message: { type: "webhook.deliver", workspace_id: ws.id, delivery_id: id, round_start: 0 } as WebhookMessage };
 }
 
 async function deliveryLog(ws: TestWorkspace, webhookId: string) {
@@ -112,7 +114,7 @@ describe("webhook queue consumer", () => {
     const ws = await createWorkspace();
     const hook = await createWebhook(ws, "staging", { events: ["release.created"] });
     const received = mockReceiver();
-    const event: QueueMessage = {
+    const event: WebhookMessage = {
       type: "webhook.event",
       workspace_id: ws.id,
       environment_id: ws.environments.staging!.id,
@@ -151,30 +153,41 @@ describe("webhook queue consumer", () => {
     expect((await deliveryLog(ws, hook.id))[0]).toMatchObject({ status: "failed", attempts: [] });
   });
 
-  it("test_suite_run.completed events are emitted by whoever finishes a run, and reach subscribers", { timeout: 30_000 }, async () => {
+  it("an event committed to the outbox reaches its subscribers once relayed, and leaves the outbox", { timeout: 30_000 }, async () => {
     const ws = await createWorkspace();
     const hook = await createWebhook(ws, "staging", { events: ["test_suite_run.completed"] });
     await createWebhook(ws, "staging", { url: "https://hooks.test/releases-only", events: ["release.created"] });
     const received = mockReceiver();
     const run = { id: "tsr_example", test_suite_id: "tst_example", release_id: "rel_example", status: "passed", pass_rate: 1 };
-    const [emitted] = await emitWebhookEvents({ events: env.EVENTS, now: () => new Date(), newId }, [
+    const db = openDatabase(env.DB);
+    const event = webhookEvent(
+      { now: () => new Date(), newId },
       { type: "test_suite_run.completed", workspaceId: ws.id, environment: ws.environments.staging!, data: { test_suite_run: run } },
-    ]);
-    expect(emitted).toMatchObject({ id: expect.stringMatching(/^whe_/), type: "test_suite_run.completed", environment: "staging" });
+    );
+    await runBatch(db, outboxWrites(db, [event]));
+    expect(await env.DB.prepare("SELECT id, event_type FROM event_outbox WHERE workspace_id = ?").bind(ws.id).all()).toMatchObject({
+      results: [{ id: event.event.id, event_type: "test_suite_run.completed" }],
+    });
+    expect(await relayEvents({ db, webhooks: env.WEBHOOKS }, [event])).toBe(true);
+    expect((await env.DB.prepare("SELECT id FROM event_outbox WHERE workspace_id = ?").bind(ws.id).all()).results).toEqual([]);
     const [delivery] = await deliveriesWhere(ws.id, 1, "status = 'succeeded'");
-    expect(delivery).toMatchObject({ webhook_id: hook.id, event_id: emitted!.id });
+    expect(delivery).toMatchObject({ webhook_id: hook.id, event_id: event.event.id });
     expect(received).toHaveLength(1);
-    expect(JSON.parse(received[0]!.body)).toEqual({ ...emitted, data: { test_suite_run: run } });
+    expect(JSON.parse(received[0]!.body)).toEqual({ ...event.event, data: { test_suite_run: run } });
   });
 
-  it("an event the queue refuses is logged, not thrown: the change that caused it stands", async () => {
+  it("an event too large for the queue is logged and dropped from the outbox, not retried forever", async () => {
     const ws = await createWorkspace();
     const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const db = openDatabase(env.DB);
     // Queue messages are limited to 128 KB; this one is larger.
-    const emitted = await emitWebhookEvents({ events: env.EVENTS, now: () => new Date(), newId }, [
+    const event = webhookEvent(
+      { now: () => new Date(), newId },
       { type: "release.created", workspaceId: ws.id, environment: ws.environments.staging!, data: { padding: "x".repeat(200_000) } },
-    ]);
-    expect(emitted).toEqual([]);
-    expect(error).toHaveBeenCalledWith(expect.stringContaining("webhook events could not be queued"));
+    );
+    await runBatch(db, outboxWrites(db, [event]));
+    expect(await relayEvents({ db, webhooks: env.WEBHOOKS }, [event])).toBe(true);
+    expect(error).toHaveBeenCalledWith(expect.stringContaining("webhook events too large for the queue are dropped"));
+    expect((await env.DB.prepare("SELECT id FROM event_outbox WHERE workspace_id = ?").bind(ws.id).all()).results).toEqual([]);
   });
 });

@@ -5,8 +5,11 @@ import { problemCatalog } from "../../lib/problem";
 import type { Failure } from "../../lib/result";
 import type { WebhookView } from "../../webhooks/webhooks";
 import { Layout, type SignedIn } from "../layout";
-import { type CurrentSession, notFound, page, param } from "../pages";
+import { type CurrentSession, type FormFields, notFound, page, param } from "../pages";
+import { EgressSection } from "./egress-section";
 import { type EnvironmentPageData, readEnvironmentPage } from "./environment-data";
+import { type FieldErrors, fieldErrorsOf } from "./field-errors";
+import { LimitsSection } from "./limits-section";
 import { noticeOf } from "./messages";
 import { Notices } from "./notices";
 import { FreezeSection, PolicySection } from "./policy-section";
@@ -17,7 +20,13 @@ import { CreatedWebhookSecret, WebhooksSection } from "./webhooks-section";
 
 export const environmentPath = (name: string, rest = "") => `/environments/${encodeURIComponent(name)}${rest}`;
 
-/** One environment: its policy, freeze windows, variables, secrets and webhooks; forms only where the key may change them. */
+const NO_ERRORS: FieldErrors = new Map();
+
+/**
+ * One environment: its policy, freeze windows, variables, limits and spend,
+ * egress allowlist, secrets and webhooks; forms only where the key may change
+ * them. A refused form's fields show their values and errors again.
+ */
 export function EnvironmentPage(props: {
   data: EnvironmentPageData;
   signedIn: SignedIn;
@@ -25,9 +34,12 @@ export function EnvironmentPage(props: {
   done?: string | undefined;
   error?: string | undefined;
   createdWebhook?: (WebhookView & { secret: string }) | undefined;
+  submitted?: FormFields | undefined;
+  fieldErrors?: FieldErrors | undefined;
 }) {
   const { environment: env, mayChangeSettings } = props.data;
   const { csrf } = props.signedIn;
+  const refused = { submitted: props.submitted, errors: props.fieldErrors ?? NO_ERRORS };
   return (
     <Layout title={`${env.label} environment`} current="/environments" signedIn={props.signedIn}>
       <p class="env-crumbs">
@@ -48,11 +60,13 @@ export function EnvironmentPage(props: {
       </ul>
       <Notices done={props.done} error={props.error} />
       {props.createdWebhook ? <CreatedWebhookSecret webhook={props.createdWebhook} /> : null}
-      {mayChangeSettings ? null : <p class="hint">Read-only: only a workspace admin key changes an environment's policy and variables.</p>}
-      <PolicySection environment={env} csrf={csrf} editable={mayChangeSettings} />
+      {mayChangeSettings ? null : <p class="hint">Read-only: only a workspace admin key changes an environment's policy, variables, limits and egress allowlist.</p>}
+      <PolicySection environment={env} csrf={csrf} editable={mayChangeSettings} errors={refused.errors} />
       <FreezeSection environment={env} csrf={csrf} editable={mayChangeSettings} now={props.now} />
       <VariablesSection environment={env} csrf={csrf} editable={mayChangeSettings} />
-      <SecretsSection environment={env} secrets={props.data.secrets} keyNames={props.data.keyNames} csrf={csrf} now={props.now} />
+      <LimitsSection environment={env} budget={props.data.budget} csrf={csrf} editable={mayChangeSettings} {...refused} />
+      <EgressSection environment={env} csrf={csrf} editable={mayChangeSettings} {...refused} />
+      <SecretsSection environment={env} secrets={props.data.secrets} keyNames={props.data.keyNames} csrf={csrf} now={props.now} {...refused} />
       <WebhooksSection environment={env} webhooks={props.data.webhooks} csrf={csrf} now={props.now} />
     </Layout>
   );
@@ -67,7 +81,7 @@ export async function renderEnvironmentPage(
   c: Context<AppEnv>,
   signedIn: CurrentSession,
   name: string,
-  outcome: { failure?: Failure; createdWebhook?: WebhookView & { secret: string } } = {},
+  outcome: { failure?: Failure; submitted?: FormFields; createdWebhook?: WebhookView & { secret: string } } = {},
 ) {
   const deps = c.get("deps");
   const data = await readEnvironmentPage(deps, signedIn.principal, name);
@@ -83,6 +97,8 @@ export async function renderEnvironmentPage(
       done={failure ? undefined : notice.done}
       error={failure ? failure.detail : notice.error}
       createdWebhook={outcome.createdWebhook}
+      submitted={failure ? outcome.submitted : undefined}
+      fieldErrors={fieldErrorsOf(failure)}
     />,
     failure ? problemCatalog[failure.code].status : outcome.createdWebhook ? 201 : 200,
   );

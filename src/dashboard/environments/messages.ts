@@ -5,6 +5,8 @@ export const DONE_MESSAGES = {
   "variables-saved": "The variables were saved.",
   "freeze-added": "The freeze window was added.",
   "freeze-removed": "The freeze window was removed.",
+  "limits-saved": "The rate limits and budget were saved.",
+  "egress-saved": "The egress allowlist was saved.",
   "secret-set": "The secret was stored, encrypted. Its value is never shown again.",
   "secret-deleted": "The secret was deleted.",
   "webhook-deleted": "The webhook and its delivery log were deleted.",

@@ -1,13 +1,16 @@
 import type { EnvironmentView } from "../../environments/environments";
 import { age } from "../overview-page";
+import { describedBy, FieldError, type FieldErrors } from "./field-errors";
 import { testGateSummary, utcText } from "./policy-summary";
 import { TableScroll } from "./table-scroll";
 
 const action = (env: EnvironmentView, rest: string) => `/environments/${encodeURIComponent(env.name)}${rest}`;
 
-function PolicyForm(props: { environment: EnvironmentView; csrf: string }) {
+function PolicyForm(props: { environment: EnvironmentView; csrf: string; errors: FieldErrors }) {
   const env = props.environment;
   const gate = env.test_gate;
+  const approvalErrors = props.errors.get("required_approvals");
+  const gateErrors = props.errors.get("test_gate");
   return (
     <form method="post" action={action(env, "/policy")} class="env-form">
       <input type="hidden" name="csrf" value={props.csrf} />
@@ -24,11 +27,12 @@ function PolicyForm(props: { environment: EnvironmentView; csrf: string }) {
         max={10}
         step={1}
         value={String(env.required_approvals)}
-        aria-describedby="policy-approvals-hint"
+        {...describedBy("policy-approvals", { hint: true, errors: approvalErrors })}
       />
       <span class="hint" id="policy-approvals-hint">
         How many approvals a promotion into {env.name} needs, 0 to 10; 0 lets promotions through without approval.
       </span>
+      <FieldError id="policy-approvals" errors={approvalErrors} />
       <fieldset>
         <legend>Test gate</legend>
         <div class="env-check">
@@ -44,11 +48,12 @@ function PolicyForm(props: { environment: EnvironmentView; csrf: string }) {
           max={1}
           step={0.01}
           value={String(gate?.min_pass_rate ?? 1)}
-          aria-describedby="policy-pass-rate-hint"
+          {...describedBy("policy-pass-rate", { hint: true, errors: gateErrors })}
         />
         <span class="hint" id="policy-pass-rate-hint">
           Share of each suite's cases that must pass on the newest completed run, e.g. 0.9 for 90%.
         </span>
+        <FieldError id="policy-pass-rate" errors={gateErrors} />
         <label for="policy-untested">Deployments without a test suite</label>
         <select id="policy-untested" name="untested">
           <option value="refuse" selected={(gate?.untested ?? "refuse") === "refuse"}>
@@ -65,14 +70,14 @@ function PolicyForm(props: { environment: EnvironmentView; csrf: string }) {
 }
 
 /** Protection, approvals and the test gate: a form for workspace admins, a summary for everyone else. */
-export function PolicySection(props: { environment: EnvironmentView; csrf: string; editable: boolean }) {
+export function PolicySection(props: { environment: EnvironmentView; csrf: string; editable: boolean; errors: FieldErrors }) {
   const env = props.environment;
   return (
     <section class="env-section" aria-labelledby="policy">
       <h2 id="policy">Policy</h2>
       <p class="hint">What a release must get through before it goes live in {env.name}.</p>
       {props.editable ? (
-        <PolicyForm environment={env} csrf={props.csrf} />
+        <PolicyForm environment={env} csrf={props.csrf} errors={props.errors} />
       ) : (
         <dl class="env-facts">
           <dt>Protected</dt>

@@ -7,7 +7,7 @@ import type { Result } from "../../lib/result";
 import { UpdateEnvironmentBody } from "../../routes/environments/schemas";
 import { action, type CurrentSession, type FormFields, field, fields, param } from "../pages";
 import { environmentPath, renderEnvironmentPage } from "./environment-page";
-import { numberOrNull, utcTimestamp, validate } from "./form-issues";
+import { hostList, numberOrNull, utcTimestamp, validate } from "./form-issues";
 import type { Done } from "./messages";
 
 /** Every value of a repeated field, in form order, empty ones kept (so parallel fields stay aligned). */
@@ -49,10 +49,25 @@ function removeFreezeBody(env: EnvironmentView, form: FormFields) {
   return { freeze_windows: env.freeze_windows.filter((w) => !(w.starts_at === starts && w.ends_at === ends)) };
 }
 
+/** The limits form: each limit a number, or empty for none. */
+function limitsBody(form: FormFields) {
+  return {
+    rate_limit_per_minute: numberOrNull(field(form, "rate_limit_per_minute")),
+    key_rate_limit_per_minute: numberOrNull(field(form, "key_rate_limit_per_minute")),
+    daily_budget_usd: numberOrNull(field(form, "daily_budget_usd")),
+  };
+}
+
+/** The allowlist textarea as the whole new list; empty allows any public host again. */
+function egressBody(form: FormFields) {
+  return { egress_allowlist: hostList(field(form, "egress_allowlist")) };
+}
+
 /**
  * A settings form: its values become a PATCH body, checked with the PATCH
  * route's schema, then the same function as PATCH /v1/environments/{name}
- * changes them. A refusal re-renders the page with the field named.
+ * changes them. A refusal re-renders the page with the field named and the
+ * values just sent, to correct.
  */
 function settingsAction(app: Router, rest: string, done: Done, body: (env: EnvironmentView, form: FormFields) => unknown) {
   action(app, `/environments/:name${rest}`, async (c: Context<AppEnv>, signedIn: CurrentSession, form: FormFields) => {
@@ -61,7 +76,7 @@ function settingsAction(app: Router, rest: string, done: Done, body: (env: Envir
     const current = await getEnvironment(deps, signedIn.principal, name);
     const changes: Result<EnvironmentSettings> = current.ok ? validate(UpdateEnvironmentBody, body(current.value, form)) : current;
     const updated = changes.ok ? await updateEnvironmentSettings(deps, signedIn.principal, name, changes.value) : changes;
-    if (!updated.ok) return renderEnvironmentPage(c, signedIn, name, { failure: updated.error });
+    if (!updated.ok) return renderEnvironmentPage(c, signedIn, name, { failure: updated.error, submitted: form });
     return c.redirect(`${environmentPath(name)}?done=${done}`, 303);
   });
 }
@@ -71,4 +86,6 @@ export function registerSettingsActions(app: Router) {
   settingsAction(app, "/variables", "variables-saved", (_env, form) => variablesBody(form));
   settingsAction(app, "/freeze-windows", "freeze-added", addFreezeBody);
   settingsAction(app, "/freeze-windows/remove", "freeze-removed", removeFreezeBody);
+  settingsAction(app, "/limits", "limits-saved", (_env, form) => limitsBody(form));
+  settingsAction(app, "/egress", "egress-saved", (_env, form) => egressBody(form));
 }

@@ -52,6 +52,8 @@ export interface PromptDraft extends DraftBase {
   modelName: string;
   baseUrl: string;
   parameters: string;
+  /** The spec's `fallback_models` as JSON text; empty for none. */
+  fallbackModels: string;
   variables: VariableRow[];
   blocks: BlockRow[];
 }
@@ -104,6 +106,7 @@ export function draftOf(sandbox: SandboxView): Draft {
     modelName: spec.model.name,
     baseUrl: spec.model.base_url ?? "",
     parameters: pretty(spec.model.parameters ?? {}),
+    fallbackModels: spec.fallback_models?.length ? pretty(spec.fallback_models) : "",
     variables: spec.input_variables.map(variableRow),
     blocks: spec.blocks.map(blockRow),
   };
@@ -152,6 +155,7 @@ export function readDraft(kind: Draft["kind"], form: FormFields): Draft {
     modelName: field(form, "model-name"),
     baseUrl: field(form, "model-base-url"),
     parameters: text(form, "model-parameters"),
+    fallbackModels: text(form, "fallback-models"),
     variables: keptRows(form, "var", "key", (i) => variable(i, "key").trim() === "").map((i) => ({
       key: variable(i, "key").trim(),
       type: variable(i, "type"),
@@ -198,9 +202,11 @@ function variableOf(row: VariableRow, i: number, issues: FieldIssue[]) {
 
 function promptSpecOf(draft: PromptDraft, issues: FieldIssue[]) {
   const parameters = draft.parameters.trim() === "" ? {} : parseJson(draft.parameters, "body.spec.model.parameters", issues);
+  const fallbacks = draft.fallbackModels.trim() === "" ? undefined : parseJson(draft.fallbackModels, "body.spec.fallback_models", issues);
   return {
     input_variables: draft.variables.map((row, i) => variableOf(row, i, issues)),
     model: { provider: draft.provider, name: draft.modelName, ...(draft.baseUrl ? { base_url: draft.baseUrl } : {}), parameters },
+    ...(fallbacks === undefined ? {} : { fallback_models: fallbacks }),
     blocks: draft.blocks.map((b) => (b.role === "chat_history" ? { chat_history: b.template.trim() } : { role: b.role, template: b.template })),
   };
 }
@@ -236,6 +242,7 @@ export function fieldIdOf(kind: Draft["kind"], path: string): string | null {
   if (scenario) return `scenario-${scenario[1]}-${scenario[2]}`;
   const model = /^body\.spec\.model\.(provider|name|base_url|parameters)/.exec(path);
   if (model) return `model-${model[1] === "base_url" ? "base-url" : model[1]}`;
+  if (path.startsWith("body.spec.fallback_models")) return "fallback-models";
   const variable = /^body\.spec\.input_variables\[(\d+)\](?:\.(key|type|required|default|description))?/.exec(path);
   if (variable) return `var-${variable[1]}-${variable[2] ?? "key"}`;
   const block = /^body\.spec\.blocks\[(\d+)\]\.(role)/.exec(path) ?? /^body\.spec\.blocks\[(\d+)\]/.exec(path);

@@ -187,6 +187,15 @@ function PromptFields(props: { draft: PromptDraft; errors: FieldErrors }) {
           hint='Passed to the provider, e.g. {"temperature": 0.2, "max_tokens": 512}'
           errors={errors}
         />
+        <CodeField
+          id="fallback-models"
+          label="Fallback models (JSON, optional)"
+          value={draft.fallbackModels}
+          language="json"
+          rows={3}
+          hint='Tried in order when the model fails with a 5xx, a timeout or a 429, e.g. [{"provider": "anthropic", "name": "claude-sonnet-4-5"}]'
+          errors={errors}
+        />
       </fieldset>
       <fieldset>
         <legend>Input variables</legend>

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Timestamp } from "../../http/openapi";
+import { MAX_RATE_LIMIT_PER_MINUTE } from "../../limits/rate-limits";
 
 export const EnvironmentName = z
   .string()
@@ -40,6 +41,15 @@ const TestGate = z
     example: { min_pass_rate: 1, untested: "refuse" },
   });
 
+/** A host name, or `*.` and a host name: what an egress allowlist or a secret's allowed hosts hold. */
+const HostPattern = z
+  .string()
+  .max(253)
+  .regex(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i, "A host name (api.example.com) or a pattern of its subdomains (*.example.com)")
+  .openapi({ example: "*.openai.azure.com" });
+
+export const HostPatterns = z.array(HostPattern).max(100);
+
 /** For a setting with no empty value: null is refused with a message saying so, not as a type error. */
 function notClearable(hint: string) {
   return { error: (issue: { input?: unknown }) => (issue.input === null ? `Cannot be cleared; ${hint}` : undefined) };
@@ -70,6 +80,26 @@ const settings = {
     .max(3650)
     .nullable()
     .openapi({ description: "Days executions and their metrics are kept (a scheduled job deletes older ones); null keeps them forever. Default 90." }),
+  egress_allowlist: HostPatterns.nullable().openapi({
+    description:
+      "The only hosts model base URLs, workflow `api` nodes and webhooks of this environment may call: host names and `*.example.com` patterns (subdomains only). Empty or null: any public host. Replaces the whole list",
+    example: ["api.openai.com", "*.example.com"],
+  }),
+  rate_limit_per_minute: z.number().int().min(1).max(MAX_RATE_LIMIT_PER_MINUTE).nullable().openapi({
+    description:
+      "Invocations a minute the whole environment serves, counted in each Cloudflare location; past it an invoke gets 429 RATE_LIMITED with Retry-After. null: no limit (the default)",
+  }),
+  key_rate_limit_per_minute: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_RATE_LIMIT_PER_MINUTE)
+    .nullable()
+    .openapi({ description: "Invocations a minute each API key may make in this environment, counted like rate_limit_per_minute. null: no limit (the default)" }),
+  daily_budget_usd: z.number().min(0).max(1_000_000).nullable().openapi({
+    description:
+      "USD the environment may spend per UTC day, summed from its executions' cost. Once reached, invokes get 429 BUDGET_EXHAUSTED until the next UTC day or until the budget is raised; the webhook events budget.warning (80%) and budget.exhausted (100%) go out once a day. Enforced within seconds of the spend. null: no budget (the default)",
+  }),
 };
 
 export const CreateEnvironmentBody = z
@@ -84,6 +114,10 @@ export const CreateEnvironmentBody = z
     test_gate: settings.test_gate.optional(),
     freeze_windows: settings.freeze_windows.optional(),
     retention_days: settings.retention_days.optional(),
+    egress_allowlist: settings.egress_allowlist.optional(),
+    rate_limit_per_minute: settings.rate_limit_per_minute.optional(),
+    key_rate_limit_per_minute: settings.key_rate_limit_per_minute.optional(),
+    daily_budget_usd: settings.daily_budget_usd.optional(),
   })
   .openapi("CreateEnvironment");
 
@@ -103,6 +137,10 @@ export const EnvironmentSchema = z
     test_gate: z.object({ min_pass_rate: z.number(), untested: z.enum(["refuse", "allow"]) }).nullable(),
     freeze_windows: z.array(z.object({ starts_at: Timestamp, ends_at: Timestamp, reason: z.string() })),
     retention_days: z.number().int().nullable(),
+    egress_allowlist: z.array(z.string()),
+    rate_limit_per_minute: z.number().int().nullable(),
+    key_rate_limit_per_minute: z.number().int().nullable(),
+    daily_budget_usd: z.number().nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -111,11 +149,26 @@ export const EnvironmentSchema = z
 export const EnvironmentParams = z.object({ name: EnvironmentName.openapi({ param: { name: "name", in: "path" }, description: "The environment's name, e.g. `production`" }) });
 
 export const SecretSchema = z
-  .object({ name: z.string(), created_at: Timestamp, updated_at: Timestamp, updated_by: z.string() })
+  .object({
+    name: z.string(),
+    allowed_hosts: z.array(z.string()).openapi({ description: "The hosts the secret may be sent to; empty: any host the egress rules allow" }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    updated_by: z.string(),
+  })
   .openapi("Secret", { description: "A secret's name and history; its value is never returned" });
 
 const SecretName = z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, "Upper-case letters, digits and _, like OPENAI_API_KEY");
 
 export const SecretParams = EnvironmentParams.extend({ key: SecretName.openapi({ param: { name: "key", in: "path" }, description: "The secret's name, e.g. `OPENAI_API_KEY`" }) });
 
-export const SetSecretBody = z.strictObject({ value: z.string().min(1).max(16_384) }).openapi("SetSecret");
+export const SetSecretBody = z
+  .strictObject({
+    value: z.string().min(1).max(16_384),
+    allowed_hosts: HostPatterns.optional().openapi({
+      description:
+        "Binds the secret to these hosts (names and `*.example.com` patterns): a template or provider credential that would send it elsewhere is refused when deployed and when run. Left out: the binding stays as it was (none for a new secret); `[]` removes it, so it may go to any host",
+      example: ["api.openai.com"],
+    }),
+  })
+  .openapi("SetSecret");

@@ -12,7 +12,7 @@ const route = createRoute({
   tags: ["Environment secrets"],
   summary: "Set a secret",
   description:
-    "Write-only: the value is encrypted at rest (AES-GCM) and never returned. Provider credentials live here: OPENAI_API_KEY, ANTHROPIC_API_KEY, CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN (Workers AI). Needs `admin` in the environment.",
+    "Write-only: the value is encrypted at rest (AES-GCM) and never returned. Provider credentials live here: OPENAI_API_KEY, ANTHROPIC_API_KEY, CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN (Workers AI). `allowed_hosts` binds the secret to the hosts it may be sent to. Needs `admin` in the environment.",
   security: keySecurity,
   middleware: [authenticate, requireAnyScope("admin")] as const,
   request: { params: SecretParams, body: jsonBody(SetSecretBody) },
@@ -22,6 +22,7 @@ const route = createRoute({
 export function registerSetSecret(router: Router) {
   router.openapi(route, async (c) => {
     const { name, key } = c.req.valid("param");
-    return c.json(unwrap(await setSecret(c.get("deps"), c.get("principal"), name, key, c.req.valid("json").value)), 200);
+    const { value, allowed_hosts } = c.req.valid("json");
+    return c.json(unwrap(await setSecret(c.get("deps"), c.get("principal"), name, key, value, allowed_hosts)), 200);
   });
 }

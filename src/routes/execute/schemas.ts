@@ -38,7 +38,15 @@ const RolloutServed = z
 
 const Meta = z
   .object({
-    model_name: z.string(),
+    model_name: z.string().openapi({ description: "The model that answered (or was tried last): a fallback's name when a fallback answered" }),
+    model_provider: z.string().optional().openapi({ description: "The provider of that model; absent when no model was called" }),
+    fallback_index: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .openapi({ description: "Null when the prompt's own model answered; otherwise the position in `fallback_models` of the one that did" }),
+    attempts: z.number().int().optional().openapi({ description: "Provider calls made, retries and fallbacks included" }),
     latency: z.number(),
     deployment_release_tag: z.string(),
     prompt_version_id: z.string(),

@@ -11,7 +11,19 @@ export const ExecutionSchema = z
     kind: z.enum(["prompt", "workflow"]),
     status: z.enum(["FULFILLED", "REJECTED"]),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
-    model: z.object({ provider: z.string(), name: z.string().nullable() }).nullable(),
+    model: z
+      .object({
+        provider: z.string(),
+        name: z.string().nullable(),
+        fallback_index: z
+          .number()
+          .int()
+          .nullable()
+          .openapi({ description: "Null when the prompt's own model answered; otherwise the position in `fallback_models` of the one that did" }),
+        attempts: z.number().int().nullable().openapi({ description: "Provider calls the execution made, retries and fallbacks included (null for workflows)" }),
+      })
+      .nullable()
+      .openapi({ description: "The model that answered (for a rejection: the last one tried)" }),
     usage: z.object({ input_tokens: z.number().nullable(), output_tokens: z.number().nullable() }).nullable(),
     cost_usd: z.number().nullable(),
     latency_ms: z.number(),
@@ -23,6 +35,7 @@ export const ExecutionSchema = z
     quality_score: z.number().nullable(),
     actual: z.object({ text: z.string().nullable(), metadata: z.unknown(), at: z.string() }).nullable(),
     created_at: Timestamp,
+    edge_stale: z.boolean().openapi({ description: "The release pointer or key entry was served from the isolate's last known value because KV failed" }),
   })
   .openapi("Execution");
 

@@ -13,7 +13,7 @@ const ComparisonSchema = z
     identical: z.boolean().openapi({ description: "Same content hash" }),
     changes: z.record(z.string(), z.unknown()).openapi({
       description:
-        "Prompts: `model`, `parameters`, `input_variables`, `blocks`; workflows: `input_variables`, `nodes`, `edges`. Each entry says added, removed or changed, with the values.",
+        "Prompts: `model`, `parameters`, `fallback_models` (by position), `input_variables`, `blocks`; workflows: `input_variables`, `nodes`, `edges`. Each entry says added, removed or changed, with the values.",
     }),
     diff: z.string().openapi({ description: "Unified diff of the templates (of the nodes, for workflows)" }),
   })

@@ -65,9 +65,9 @@ export const anthropicProvider: Provider = {
         reason = (data.delta as { stop_reason?: string | null }).stop_reason ?? reason;
         outputTokens = (data as { usage?: { output_tokens?: number } }).usage?.output_tokens ?? outputTokens;
       } else if (data.type === "message_stop") stopped = true;
-      else if (data.type === "error") throw new ProviderError({ kind: "upstream", message: "The model provider reported an error mid-stream" });
+      else if (data.type === "error") throw new ProviderError({ kind: "upstream", message: "The model provider reported an error mid-stream", transient: true });
     }
-    if (!stopped) throw new ProviderError({ kind: "upstream", message: "The model provider's stream ended before the answer was complete" });
+    if (!stopped) throw new ProviderError({ kind: "upstream", message: "The model provider's stream ended before the answer was complete", transient: true });
     yield { done: { usage: { input_tokens: inputTokens, output_tokens: outputTokens }, finishReason: finishReason(reason) } };
   },
 };

@@ -63,7 +63,7 @@ export function openAiCompatibleProvider(endpoint: (call: ModelCall) => Promise<
         reason = choice?.finish_reason ?? reason;
         counted = usage(data.usage) ?? counted;
       }
-      if (!finished && !reason) throw new ProviderError({ kind: "upstream", message: "The model provider's stream ended before the answer was complete" });
+      if (!finished && !reason) throw new ProviderError({ kind: "upstream", message: "The model provider's stream ended before the answer was complete", transient: true });
       yield { done: { usage: counted, finishReason: finishReason(reason) } };
     },
   };

@@ -35,7 +35,13 @@ export type ProviderFailure =
   | { kind: "rate_limited"; message: string; retryAfter: string | null }
   | { kind: "timeout"; message: string }
   | { kind: "credentials"; message: string }
-  | { kind: "upstream"; message: string };
+  /**
+   * `transient`: the provider may well answer next time (a 5xx, a connection
+   * that failed or broke off), so the call is worth retrying or handing to a
+   * fallback model. Answers that are wrong in themselves (a 4xx, malformed or
+   * oversized) are not.
+   */
+  | { kind: "upstream"; message: string; transient?: boolean };
 
 export class ProviderError extends Error {
   constructor(readonly failure: ProviderFailure) {

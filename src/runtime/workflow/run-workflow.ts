@@ -1,3 +1,8 @@
+import { EgressRefused } from "../../egress/guarded-fetch";
+import { modelEgressRefusal } from "../../egress/model-egress";
+import { checkOutboundUrl, type EgressPolicy } from "../../egress/outbound-url";
+import { secretHostRefusal } from "../../egress/secret-hosts";
+import { secretsReadBy } from "../../specs/spec-egress";
 import type { WorkflowNode, WorkflowSpec } from "../../specs/workflow-spec";
 import type { RuntimeEnvironment } from "../environment";
 import { completeRendered, type RuntimeContext, render } from "../run-prompt";
@@ -20,6 +25,8 @@ export interface NodeResult {
 export interface WorkflowContext {
   runtime: RuntimeContext;
   env: RuntimeEnvironment;
+  /** What `api` nodes and inline prompts may call: checked on each rendered URL, since a template may decide the host. */
+  egress: EgressPolicy;
   search(index: string, query: string, limit: number, metadataFilters: unknown): Promise<{ text: string; score: number; document: unknown }[]>;
   runDeployment(name: string, tag: string | undefined, inputs: Record<string, string>): Promise<{ text: string } | { error: string }>;
   secret(name: string): Promise<string | undefined>;
@@ -78,9 +85,18 @@ async function runNode(node: WorkflowNode, context: Record<string, unknown>, ctx
       return { results, text: results.map((r) => r.text).join("\n\n") };
     }
     case "api": {
+      const url = renderTemplate(node.url, context);
+      // Checked before any secret is opened: the spec may have been saved before the allowlist or a binding changed.
+      const verdict = checkOutboundUrl(url, ctx.egress);
+      if (!verdict.ok) throw new Error(`egress refused: ${verdict.reason}`);
+      const bound = secretHostRefusal(
+        Object.values(node.headers ?? {}).flatMap((template) => secretsReadBy(template)),
+        verdict.url.hostname,
+        ctx.env.secret_hosts,
+      );
+      if (bound) throw new Error(`egress refused: ${bound}`);
       const secrets = Object.fromEntries(await Promise.all(Object.keys(ctx.env.secrets).map(async (name) => [name, await ctx.secret(name)] as const)));
       const headers = Object.fromEntries(Object.entries(node.headers ?? {}).map(([k, v]) => [k, renderTemplate(v, { ...context, secrets })]));
-      const url = renderTemplate(node.url, context);
       const body = node.body === undefined ? undefined : JSON.stringify(renderJson(node.body, context));
       let response: Response;
       try {
@@ -91,6 +107,7 @@ async function runNode(node: WorkflowNode, context: Record<string, unknown>, ctx
           signal: AbortSignal.timeout(node.timeout_ms),
         });
       } catch (error) {
+        if (error instanceof EgressRefused) throw new Error(`egress refused: ${error.message}`);
         throw new Error(error instanceof Error && error.name === "TimeoutError" ? `no answer within ${node.timeout_ms} ms` : "the request could not be sent");
       }
       const text = await readCapped(response, node.max_response_bytes);
@@ -111,6 +128,8 @@ async function runNode(node: WorkflowNode, context: Record<string, unknown>, ctx
         return { text: result.text };
       }
       const prompt = node.prompt!;
+      const refused = modelEgressRefusal(prompt.model, ctx.egress, ctx.env.secret_hosts);
+      if (refused) throw new Error(`egress refused for ${prompt.model.provider}/${prompt.model.name}: ${refused}`);
       const rendered = render({ blocks: prompt.blocks }, context, ctx.env);
       const outcome = await completeRendered(ctx.runtime, prompt, rendered, ctx.env);
       if (outcome.status === "REJECTED") throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
