@@ -235,16 +235,19 @@ export class DeploymentCoordinator extends DurableObject<Env> {
     // pause, resume) moves no tag but rewrites the pointer all the same.
     const movedEdge = outcome.releases.length > 0 || outcome.tags.length > 0 || committed.value.environmentIds.length > 0;
     if (movedEdge) await publishChangeMark();
-    // Outside the serialized section, so that announcing one change does not hold up the next. The
-    // events are in D1's outbox already: should this relay fail, or this object die first, the alarm relays them.
-    if (events.length > 0 && (await relayEvents({ db: deps.db, webhooks: this.webhooks }, events))) {
-      const relayed = events.map((m) => EVENT_PREFIX + m.event.id);
-      await this.#serialized(async () => {
-        await this.ctx.storage.delete(relayed);
-        await this.#rearm(false);
-      });
-    }
+    // The events are in D1's outbox already, so relaying them holds up neither the answer nor the next
+    // command; should the relay fail, or this object die first, the alarm relays them.
+    if (events.length > 0) this.ctx.waitUntil(this.#relay(deps, events));
     return ok({ ...outcome, movedEdge });
+  }
+
+  async #relay(deps: CommandDeps, events: WebhookEventMessage[]) {
+    if (!(await relayEvents({ db: deps.db, webhooks: this.webhooks }, events))) return;
+    const relayed = events.map((m) => EVENT_PREFIX + m.event.id);
+    await this.#serialized(async () => {
+      await this.ctx.storage.delete(relayed);
+      await this.#rearm(false);
+    });
   }
 
   async #enqueue(environmentIds: string[]) {
