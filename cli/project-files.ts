@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import type { Scenario } from "../src/db/schema";
+import { privateHostList, STRICT_EGRESS } from "../src/egress/outbound-url";
 import type { FieldIssue } from "../src/lib/problem";
 import { CreateSandboxBody, DeployBody } from "../src/routes/sandboxes/schemas";
 import { CreateTestSuiteBody } from "../src/routes/test-suites/schemas";
@@ -9,6 +10,13 @@ import { caseIssues, type TestCaseInput } from "../src/specs/test-case-spec";
 import { contentHash, type Spec, type SpecKind } from "../src/specs/validate-spec";
 import { validateDraft } from "../src/testing/sandboxes";
 import { lineOf, parseFieldPath } from "./yaml-locations";
+
+/**
+ * What offline validation lets a spec call: any public host, and the local
+ * stubs EGRESS_ALLOW_PRIVATE_HOSTS names in the CLI's environment, as a
+ * development server with the same setting accepts them.
+ */
+const OFFLINE_EGRESS = { ...STRICT_EGRESS, privateHosts: privateHostList(process.env.EGRESS_ALLOW_PRIVATE_HOSTS) };
 
 /**
  * The files of a project folder, checked offline with the very schemas and
@@ -102,7 +110,7 @@ async function checkSandboxFile(checker: FileChecker, raw: unknown, kind: SpecKi
   const deploymentName = DeployBody.shape.deployment_name.safeParse(name);
   if (!deploymentName.success) checker.add(["name"], `The name is also the deployment's: ${deploymentName.error.issues[0]!.message}`);
   const scenarios = (body.data.scenarios ?? []) as Scenario[];
-  const spec = validateDraft(kind, rawSpec, scenarios);
+  const spec = validateDraft(kind, rawSpec, scenarios, OFFLINE_EGRESS);
   if (!spec.ok) {
     for (const issue of (spec.error.errors ?? [{ path: "body.spec", message: spec.error.detail }]).map(fromBody)) checker.add(issue.path, issue.message);
     return null;

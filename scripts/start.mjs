@@ -149,7 +149,10 @@ function printBanner(demo) {
 
 const vars = ensureDevVars();
 applyMigrations();
-const child = spawn(process.execPath, [WRANGLER, "dev", "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--test-scheduled"], {
+// Local model stubs the Worker may call (see egress control in docs/operations.md), passed on as a variable:
+// wrangler.toml declares its required secrets, so .dev.vars supplies only those.
+const egressArgs = process.env.EGRESS_ALLOW_PRIVATE_HOSTS ? ["--var", `EGRESS_ALLOW_PRIVATE_HOSTS:${process.env.EGRESS_ALLOW_PRIVATE_HOSTS}`] : [];
+const child = spawn(process.execPath, [WRANGLER, "dev", "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--test-scheduled", ...egressArgs], {
   stdio: ["ignore", "inherit", "inherit"],
   env: wranglerEnv,
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { privateHostList } from "./egress/outbound-url";
 import { isAes256Key } from "./lib/secret-box";
 
 const configSchema = z.object({
@@ -54,9 +55,7 @@ export function loadConfig(env: Env): Config {
     upstreamTimeoutMs: result.data.UPSTREAM_TIMEOUT_MS,
     webhookRetryBaseSeconds: result.data.WEBHOOK_RETRY_BASE_SECONDS,
     edgeCacheMs: result.data.EDGE_CACHE_MS,
-    egressAllowPrivateHosts: result.data.EGRESS_ALLOW_PRIVATE_HOSTS.split(",")
-      .map((entry) => entry.trim().toLowerCase())
-      .filter(Boolean),
+    egressAllowPrivateHosts: privateHostList(result.data.EGRESS_ALLOW_PRIVATE_HOSTS),
   };
   parsed.set(env, config);
   return config;

@@ -51,6 +51,19 @@ describe("stagecraft against a real server", () => {
     ).toEqual(["answer", "faq", "greeting"]);
   });
 
+  it("validate refuses a model on a private address unless EGRESS_ALLOW_PRIVATE_HOSTS names it, as a development server does", async () => {
+    const local = GREETING.replace("name: greeting", "name: local").replace(
+      "    provider: echo\n    name: echo\n",
+      "    provider: openai\n    name: local-model\n    base_url: http://127.0.0.1:11434/v1\n",
+    );
+    const dir = repository({ "local.prompt.yaml": local });
+    const refused = await runCli(dir, ["validate", "--json"]);
+    expect(refused.code).toBe(2);
+    expect(refused.json().issues).toEqual([expect.objectContaining({ file: "stagecraft/local.prompt.yaml", field: expect.stringContaining("base_url") })]);
+    const allowed = await runCli(dir, ["validate", "--json"], { EGRESS_ALLOW_PRIVATE_HOSTS: "127.0.0.1:11434" });
+    expect(allowed.code, allowed.stdout).toBe(0);
+  });
+
   it("pushes, deploys, tests, promotes through a gate, shows drift, reverts and pulls", async () => {
     const key = await createWorkspace(server);
     const dir = repository(FILES);

@@ -24,6 +24,14 @@ export interface EgressPolicy {
 }
 
 /** The strictest policy: every non-public address refused, no allowlist. Used where no configuration is at hand (offline validation). */
+/** The `host` or `host:port` entries of an EGRESS_ALLOW_PRIVATE_HOSTS value (comma-separated). */
+export function privateHostList(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
+}
+
 export const STRICT_EGRESS: EgressPolicy = { httpsOnly: false, privateHosts: [], allowlist: [] };
 
 export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string };

@@ -78,6 +78,18 @@ export async function* boundedChunks(response: Response, call: Pick<ModelCall, "
 
 /** The whole body as text, read within the same bounds. */
 export async function boundedText(response: Response, call: Pick<ModelCall, "signal">): Promise<string> {
+  // A body whose length is declared and within bounds, not compressed (decoding could make it
+  // longer), is read natively in one go: far cheaper than chunk by chunk, and as bounded.
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  const encoding = response.headers.get("content-encoding");
+  if (declared >= 0 && declared <= MAX_ANSWER_BYTES && (encoding === null || encoding === "identity")) {
+    try {
+      return await untilAborted(response.text(), call.signal);
+    } catch (error) {
+      if (error instanceof ProviderError || call.signal.aborted) throw error instanceof ProviderError ? error : stalled();
+      throw new ProviderError({ kind: "upstream", message: "The model provider's answer broke off", transient: true });
+    }
+  }
   const decoder = new TextDecoder();
   let text = "";
   for await (const chunk of boundedChunks(response, call)) text += decoder.decode(chunk, { stream: true });
