@@ -7,7 +7,8 @@ export interface BudgetRefusal {
   retryAfterSeconds: number;
 }
 
-const usd = (amount: number) => `$${amount.toFixed(2)}`;
+/** Cents for ordinary amounts; small ones keep their significant digits rather than read as $0.00. */
+const usd = (amount: number) => (amount === 0 || amount >= 0.01 ? `$${amount.toFixed(2)}` : `$${amount.toPrecision(2)}`);
 
 /**
  * The refusal while today's spend has reached the environment's daily
