@@ -4,6 +4,7 @@
 // change made live (X-Release-Id). Run once on a quiet server and once with
 // invoke traffic going on, so that isolates hold the old pointer hot.
 import autocannon from "autocannon";
+import { stubPromptSpec } from "./stub-model.mjs";
 
 const OPERATIONS = ["promote", "revert", "tag move"];
 
@@ -20,14 +21,7 @@ async function call(base, method, path, key, body) {
 
 /** "changes": two releases in staging, the first promoted to production, both in development with a tag "pinned"; a key per environment. */
 export async function seedChanges(base, adminKey, stubUrl) {
-  const spec = (system) => ({
-    input_variables: [{ key: "question", type: "STRING" }],
-    model: { provider: "openai", name: "stub", base_url: `${stubUrl}/v1` },
-    blocks: [
-      { role: "system", template: system },
-      { role: "user", template: "{{ question }}" },
-    ],
-  });
+  const spec = (system) => stubPromptSpec(stubUrl, system);
   const sandbox = await call(base, "POST", "/v1/sandboxes", adminKey, { name: "changes", kind: "prompt", spec: spec("First.") });
   const first = await call(base, "POST", `/v1/sandboxes/${sandbox.id}/deploy`, adminKey, { deployment_name: "changes", environments: ["development", "staging"] });
   await call(base, "PATCH", `/v1/sandboxes/${sandbox.id}`, adminKey, { spec: spec("Second.") });

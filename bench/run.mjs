@@ -15,7 +15,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { measureChanges, seedChanges } from "./changes.mjs";
-import { startStubModel } from "./stub-model.mjs";
+import { startStubModel, stubPromptSpec } from "./stub-model.mjs";
 import { RUNNERS, startBareWorker, startPortkeyFromSource, startPortkeyOnNode, startStagecraft } from "./workers.mjs";
 
 const RUNNER = process.env.BENCH_RUNNER ?? RUNNERS[0];
@@ -47,14 +47,7 @@ async function api(base, path, key, body) {
  */
 async function seed(stagecraft, stubUrl) {
   const { api_key } = await api(stagecraft.url, "/v1/workspaces", stagecraft.bootstrapToken, { name: "Bench" });
-  const spec = (system) => ({
-    input_variables: [{ key: "question", type: "STRING" }],
-    model: { provider: "openai", name: "stub", base_url: `${stubUrl}/v1` },
-    blocks: [
-      { role: "system", template: system },
-      { role: "user", template: "{{ question }}" },
-    ],
-  });
+  const spec = (system) => stubPromptSpec(stubUrl, system);
   for (const name of ["bench", "bench-split"]) {
     const sandbox = await api(stagecraft.url, "/v1/sandboxes", api_key.key, { name, kind: "prompt", spec: spec("You answer questions about {{ env.product }}.") });
     await api(stagecraft.url, `/v1/sandboxes/${sandbox.id}/deploy`, api_key.key, { deployment_name: name, environments: ["development", "staging"] });

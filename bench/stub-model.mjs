@@ -35,3 +35,15 @@ export function startStubModel() {
 }
 
 if (process.argv.includes("--serve")) serve();
+
+/** A prompt spec on the stub model, with a system message and the user's `question`. */
+export function stubPromptSpec(stubUrl, system) {
+  return {
+    input_variables: [{ key: "question", type: "STRING" }],
+    model: { provider: "openai", name: "stub", base_url: `${stubUrl}/v1` },
+    blocks: [
+      { role: "system", template: system },
+      { role: "user", template: "{{ question }}" },
+    ],
+  };
+}
