@@ -39,6 +39,27 @@ function receivedFor(received: ReceivedRequest[], workspaceId: string) {
 }
 
 /** KV with every write refused, as the coordinator sees it. */
+/**
+ * A workspace with a sandbox, a webhook on staging for release.created, a
+ * mocked receiver, the sandbox's coordinator and its staging LATEST pointer
+ * key; the outbox's retry warnings are silenced.
+ */
+async function faultSetup() {
+  const ws = await createWorkspace();
+  const hook = await createWebhook(ws, "staging", { events: ["release.created"] });
+  const received = mockReceiver();
+  const sandbox = await createSandbox(ws);
+  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+  return {
+    ws,
+    hook,
+    ours: () => receivedFor(received, ws.id),
+    sandbox,
+    stub: coordinatorOf(ws, sandbox.deployment_id),
+    pointerKey: `pointer:${ws.environments.staging!.id}:${sandbox.deployment_id}:LATEST`,
+  };
+}
+
 function failingPuts(real: KVNamespace, onPut: () => never): KVNamespace {
   return new Proxy(real, { get: (target, prop) => (prop === "put" ? onPut : Reflect.get(target, prop).bind(target)) });
 }
@@ -46,15 +67,7 @@ function failingPuts(real: KVNamespace, onPut: () => never): KVNamespace {
 // The coordinator's alarm and the webhook queue run for real: a batch a second, alarms on the wall clock.
 describe("webhook events survive faults between the commit and the send", { timeout: 40_000 }, () => {
   it("a coordinator lost right after the D1 commit, before the KV copy and the relay: KV converges and each event is delivered once", async () => {
-    const ws = await createWorkspace();
-    const hook = await createWebhook(ws, "staging", { events: ["release.created"] });
-    const received = mockReceiver();
-    const ours = () => receivedFor(received, ws.id);
-    const sandbox = await createSandbox(ws);
-    const stub = coordinatorOf(ws, sandbox.deployment_id);
-    const staging = ws.environments.staging!;
-    const pointerKey = `pointer:${staging.id}:${sandbox.deployment_id}:LATEST`;
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const { ws, hook, ours, sandbox, stub, pointerKey } = await faultSetup();
 
     // Nothing the object does after the commit gets out: neither its KV copy nor its relay, as if it
     // had died right after the commit.
@@ -101,13 +114,7 @@ describe("webhook events survive faults between the commit and the send", { time
   });
 
   it("a relay the queue refuses is retried by the alarm; the caller had its answer and the event arrives once", async () => {
-    const ws = await createWorkspace();
-    await createWebhook(ws, "staging", { events: ["release.created"] });
-    const received = mockReceiver();
-    const ours = () => receivedFor(received, ws.id);
-    const sandbox = await createSandbox(ws);
-    const stub = coordinatorOf(ws, sandbox.deployment_id);
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const { ws, ours, sandbox, stub } = await faultSetup();
     await runInDurableObject(stub, (coordinator: DeploymentCoordinator) => {
       coordinator.webhooks = { sendBatch: () => Promise.reject(new Error("queue unavailable")) } as unknown as typeof coordinator.webhooks;
     });
@@ -130,15 +137,7 @@ describe("webhook events survive faults between the commit and the send", { time
   });
 
   it("KV failing again and again: the outbox retries with growing waits and converges once KV recovers; the caller had its answer", async () => {
-    const ws = await createWorkspace();
-    await createWebhook(ws, "staging", { events: ["release.created"] });
-    const received = mockReceiver();
-    const ours = () => receivedFor(received, ws.id);
-    const sandbox = await createSandbox(ws);
-    const stub = coordinatorOf(ws, sandbox.deployment_id);
-    const staging = ws.environments.staging!;
-    const pointerKey = `pointer:${staging.id}:${sandbox.deployment_id}:LATEST`;
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const { ws, ours, sandbox, stub, pointerKey } = await faultSetup();
     await runInDurableObject(stub, (coordinator: DeploymentCoordinator) => {
       coordinator.edge = failingPuts(coordinator.edge, () => {
         throw new Error("KV is down");
@@ -166,7 +165,7 @@ describe("webhook events survive faults between the commit and the send", { time
       expect(after.retryAt - before).toBeGreaterThanOrEqual(Math.min(60_000, 1_000 * 2 ** retries));
       expect(after.retryAt - Date.now()).toBeLessThanOrEqual(Math.min(60_000, 1_000 * 2 ** retries));
       expect(await env.EDGE.get(pointerKey)).toBeNull();
-      expect(await stub.pendingPropagation()).toEqual([staging.id]);
+      expect(await stub.pendingPropagation()).toEqual([ws.environments.staging!.id]);
     }
 
     await runInDurableObject(stub, (coordinator: DeploymentCoordinator) => {
